@@ -1,0 +1,58 @@
+# Every target creates the virtualenv it needs: a fresh clone needs only Python 3.11+ and make.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+HOST   ?= 127.0.0.1
+PORT   ?= 4010
+# Conformance sizes: examples per operation and mode. CI size for `make test`, full size for `make conformance`.
+CONFORMANCE_EXAMPLES    ?= 100
+CONFORMANCE_CI_EXAMPLES ?= 25
+
+.PHONY: help venv generate check-generated lint typecheck test conformance mock demo bench clean
+
+help: ## List the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-16s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+$(STAMP): pyproject.toml constraints.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is needed; set PYTHON=python3.11 (or newer)")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev,mock]'
+	@touch $@
+
+venv: $(STAMP) ## Create .venv with the exact versions of constraints.txt
+
+generate: $(STAMP) ## Regenerate generated/ from openapi.yaml, generator-config.yaml and templates/
+	$(BIN)/python scripts/generate.py
+
+check-generated: $(STAMP) ## Fail with a diff if generated/ is stale
+	$(BIN)/python scripts/generate.py --check
+
+lint: $(STAMP) ## ruff (check + format) and mypy --strict on handwritten and generated code
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+typecheck: $(STAMP) ## mypy --strict only
+	$(BIN)/mypy
+
+test: check-generated lint ## Everything CI runs: the stale check, lint, unit tests and the conformance suite at CI size
+	CONFORMANCE_EXAMPLES=$(CONFORMANCE_CI_EXAMPLES) $(BIN)/python -m pytest -q -p no:cacheprovider
+
+conformance: $(STAMP) ## The property suite proving spec, mock and client agree (BASE_URL=... LUMA_AGENTS_API_KEY=... for live mode)
+	CONFORMANCE_EXAMPLES=$(CONFORMANCE_EXAMPLES) $(BIN)/python -m conformance
+
+mock: $(STAMP) ## Run the stateful mock on $(HOST):$(PORT) (Ctrl-C to stop)
+	$(BIN)/python -m conformance.mock --host $(HOST) --port $(PORT)
+
+demo: $(STAMP) ## Start the mock, generate an image and an edit into ./out/ with the CLI, stop the mock
+	$(BIN)/python scripts/demo.py
+
+bench: $(STAMP) ## Benchmarks against Prism and the official SDK (not run in CI)
+	$(BIN)/python -m bench
+
+clean: ## Remove the virtualenv, reports and outputs
+	rm -rf $(VENV) reports out .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -1,0 +1,113 @@
+"""Generate the client package from openapi.yaml, byte for byte the same whoever runs it.
+
+    python scripts/generate.py            # rewrite generated/luma_agents_client
+    python scripts/generate.py --check    # regenerate into a temporary directory and diff against generated/
+
+The generator and ruff come from the virtualenv that runs this script (pinned in constraints.txt); the
+environment the generator sees is reduced to that, so the caller's PATH, ruff config or locale change nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = "luma_agents_client"
+TARGET = ROOT / "generated" / PACKAGE
+INPUTS = ("openapi.yaml", "generator-config.yaml", "templates/")
+
+
+def _isolated_env() -> dict[str, str]:
+    venv_bin = str(Path(sys.executable).parent)
+    return {
+        "PATH": os.pathsep.join([venv_bin, "/usr/bin", "/bin"]),
+        "HOME": tempfile.gettempdir(),
+        "LC_ALL": "C.UTF-8",
+        "PYTHONHASHSEED": "0",
+        "RUFF_NO_CACHE": "true",
+    }
+
+
+def generate_into(directory: Path) -> Path:
+    """Run the generator; return the package directory it wrote inside ``directory``."""
+    out = directory / PACKAGE
+    cmd = [
+        str(Path(sys.executable).parent / "openapi-python-client"),
+        "generate",
+        "--path",
+        str(ROOT / "openapi.yaml"),
+        "--config",
+        str(ROOT / "generator-config.yaml"),
+        "--custom-template-path",
+        str(ROOT / "templates"),
+        "--meta",
+        "none",
+        "--output-path",
+        str(out),
+        "--fail-on-warning",
+    ]
+    result = subprocess.run(cmd, check=False, cwd=directory, env=_isolated_env(), capture_output=True, text=True)
+    if result.returncode != 0:
+        sys.stderr.write(result.stdout + result.stderr)
+        raise SystemExit(f"openapi-python-client failed (exit {result.returncode})")
+    # --meta none writes no py.typed; the package is typed, so say so (PEP 561).
+    (out / "py.typed").write_text("")
+    return out
+
+
+def _files(directory: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(directory).as_posix(): p.read_bytes()
+        for p in sorted(directory.rglob("*"))
+        if p.is_file() and "__pycache__" not in p.parts
+    }
+
+
+def _diff(expected: dict[str, bytes], actual: dict[str, bytes]) -> list[str]:
+    lines: list[str] = []
+    for name in sorted(expected.keys() | actual.keys()):
+        old, new = actual.get(name), expected.get(name)
+        if old == new:
+            continue
+        lines.extend(
+            difflib.unified_diff(
+                (old or b"").decode(errors="replace").splitlines(keepends=True),
+                (new or b"").decode(errors="replace").splitlines(keepends=True),
+                fromfile=f"generated/{PACKAGE}/{name}" if old is not None else "/dev/null",
+                tofile=f"regenerated/{PACKAGE}/{name}" if new is not None else "/dev/null",
+            )
+        )
+    return lines
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--check", action="store_true", help="fail with a diff if generated/ is stale")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="luma-generate-") as tmp:
+        fresh = generate_into(Path(tmp))
+        if args.check:
+            diff = _diff(_files(fresh), _files(TARGET) if TARGET.exists() else {})
+            if diff:
+                sys.stdout.writelines(diff)
+                print(f"\ngenerated/ is stale against {', '.join(INPUTS)}: run 'make generate' and commit the result.")
+                return 1
+            print(f"generated/{PACKAGE} is up to date.")
+            return 0
+        if TARGET.exists():
+            shutil.rmtree(TARGET)
+        TARGET.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copytree(fresh, TARGET)
+        print(f"wrote generated/{PACKAGE} ({len(_files(TARGET))} files)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
