@@ -1,0 +1,1 @@
+"""The conformance suite (schemathesis + pytest) and the stateful mock it checks."""
