@@ -1,0 +1,75 @@
+"""`python -m conformance` (`make conformance`): run the conformance suite and print a one-screen summary.
+
+    python -m conformance                      # against the local mock: in-process and over a socket
+    BASE_URL=https://agents.lumalabs.ai/v1 LUMA_AGENTS_API_KEY=luma-api-... python -m conformance   # live mode
+    python -m conformance -- -k stateful       # anything after `--` goes to pytest
+
+Sizes come from the environment (see conformance/options.py): CONFORMANCE_EXAMPLES=100 is `make conformance`.
+Reports: reports/conformance-junit.xml (JUnit) and reports/conformance-summary.json. Exit status: pytest's
+(0 when everything passed, non-zero otherwise).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+
+from conformance.options import Options, OptionsError
+from conformance.report import STATS, read_junit, render_summary, write_json
+
+SUITE = Path(__file__).resolve().parent
+ROOT = SUITE.parent
+
+
+def _describe(options: Options) -> str:
+    if options.live:
+        return str(options.base_url)
+    return "the local mock (in-process ASGI and a uvicorn socket)"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m conformance", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--reports", type=Path, default=ROOT / "reports", help="directory for the reports")
+    parser.add_argument("pytest_args", nargs="*", help="extra pytest arguments (after --)")
+    args = parser.parse_args(argv)
+    console = Console(highlight=False, soft_wrap=True)
+    try:
+        options = Options.from_env()
+    except OptionsError as exc:
+        console.print(f"[red]conformance: {exc}[/red]")
+        return 2
+
+    args.reports.mkdir(parents=True, exist_ok=True)
+    junit = args.reports / "conformance-junit.xml"
+    console.print(
+        f"conformance: spec, generated client and {_describe(options)}; "
+        f"{options.examples} examples per operation and mode"
+    )
+    if options.live:
+        console.print(
+            f"[yellow]live mode: at most {options.max_paid_posts} POST(s) that create a generation will be sent "
+            f"(each may be billed; set CONFORMANCE_MAX_PAID_POSTS to change)[/yellow]"
+        )
+    tests = sorted(str(path) for path in SUITE.glob("test_*.py"))
+    started = time.perf_counter()
+    code = pytest.main(
+        [*tests, "-q", "-p", "no:cacheprovider", f"--junitxml={junit}", "-o", "junit_family=xunit2", *args.pytest_args]
+    )
+    wall = time.perf_counter() - started
+    outcomes = read_junit(junit) if junit.exists() else []
+    console.rule("conformance summary")
+    render_summary(console, outcomes, STATS, wall_seconds=wall, target=_describe(options), examples=options.examples)
+    write_json(args.reports / "conformance-summary.json", STATS, outcomes, wall)
+    console.print(f"reports: {junit.relative_to(ROOT) if junit.is_relative_to(ROOT) else junit}")
+    return int(code)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

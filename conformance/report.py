@@ -1,0 +1,149 @@
+"""What the suite did, for the one-screen summary: cases generated per part, checks run and failed per check."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+PARTS = {
+    "test_spec": "1 spec: valid, generated/ in sync",
+    "test_mock_contract": "2 mock vs spec (schemathesis)",
+    "test_client_models": "3 client vs spec (probe)",
+    "test_client_e2e": "4 client vs mock, over HTTP",
+    "test_broken_variants": "5 broken variants are caught",
+}
+
+
+@dataclass
+class Tally:
+    passed: int = 0
+    failed: int = 0
+
+
+@dataclass
+class Stats:
+    """Filled by the tests while they run (in the runner's process)."""
+
+    cases: Counter[str] = field(default_factory=Counter)
+    checks: dict[str, Tally] = field(default_factory=dict)
+    paid_posts: int = 0
+    posts_not_sent: int = 0
+
+    def case(self, part: str, count: int = 1) -> None:
+        self.cases[part] += count
+
+    def check(self, name: str, ok: bool) -> None:
+        tally = self.checks.setdefault(name, Tally())
+        if ok:
+            tally.passed += 1
+        else:
+            tally.failed += 1
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "cases": dict(self.cases),
+            "checks": {name: {"passed": t.passed, "failed": t.failed} for name, t in sorted(self.checks.items())},
+            "paid_posts": self.paid_posts,
+            "posts_not_sent": self.posts_not_sent,
+        }
+
+
+STATS = Stats()
+
+
+@dataclass
+class Outcome:
+    """One JUnit <testcase>."""
+
+    module: str
+    name: str
+    status: str  # passed | failed | error | skipped
+    message: str
+
+
+def read_junit(path: Path) -> list[Outcome]:
+    outcomes: list[Outcome] = []
+    for case in ET.parse(path).getroot().iter("testcase"):
+        module = case.get("classname", "").rsplit(".", 1)[-1]
+        status, message = "passed", ""
+        for tag in ("failure", "error", "skipped"):
+            element = case.find(tag)
+            if element is not None:
+                status = {"failure": "failed"}.get(tag, tag)
+                text = (element.get("message") or element.text or "").strip()
+                message = text.splitlines()[0] if text else ""
+                break
+        outcomes.append(Outcome(module, case.get("name", ""), status, message))
+    return outcomes
+
+
+def _part(module: str) -> str:
+    for key, label in PARTS.items():
+        if module == key or module.endswith(f".{key}") or module.startswith(key):
+            return label
+    return module
+
+
+def render_summary(
+    console: Console,
+    outcomes: list[Outcome],
+    stats: Stats,
+    *,
+    wall_seconds: float,
+    target: str,
+    examples: int,
+) -> None:
+    tests = Table(title=f"conformance against {target} ({examples} examples per operation and mode)", expand=False)
+    for column in ("part", "passed", "failed", "skipped", "cases"):
+        tests.add_column(column, justify="left" if column == "part" else "right")
+    by_part: dict[str, Counter[str]] = {}
+    for outcome in outcomes:
+        by_part.setdefault(_part(outcome.module), Counter())[outcome.status] += 1
+    for label in sorted(by_part):
+        counts = by_part[label]
+        tests.add_row(
+            label,
+            str(counts["passed"]),
+            str(counts["failed"] + counts["error"]),
+            str(counts["skipped"]),
+            str(stats.cases.get(label, "")),
+        )
+    console.print(tests)
+
+    checks = Table(title="checks run", expand=False)
+    for column in ("check", "passed", "failed"):
+        checks.add_column(column, justify="left" if column == "check" else "right")
+    for name, tally in sorted(stats.checks.items()):
+        checks.add_row(name, str(tally.passed), f"[red]{tally.failed}[/red]" if tally.failed else "0")
+    console.print(checks)
+
+    failed = [o for o in outcomes if o.status in ("failed", "error")]
+    for outcome in failed[:10]:
+        console.print(f"[red]FAILED[/red] {outcome.module}::{outcome.name}: {outcome.message[:160]}")
+    if len(failed) > 10:
+        console.print(f"... and {len(failed) - 10} more (see the JUnit report)")
+    total_cases = sum(stats.cases.values())
+    total_checks = sum(t.passed + t.failed for t in stats.checks.values())
+    verdict = "[red]FAILED[/red]" if failed else "[green]passed[/green]"
+    console.print(
+        f"{verdict}: {len(outcomes)} tests, {total_cases} cases generated, {total_checks} checks run, "
+        f"{len(failed)} failed; wall time {wall_seconds:.1f} s"
+    )
+    if stats.paid_posts or stats.posts_not_sent:
+        console.print(f"live: {stats.paid_posts} POSTs created a generation; {stats.posts_not_sent} not sent (cap)")
+
+
+def write_json(path: Path, stats: Stats, outcomes: list[Outcome], wall_seconds: float) -> None:
+    data = {
+        **stats.as_json(),
+        "wall_seconds": round(wall_seconds, 2),
+        "tests": Counter(o.status for o in outcomes),
+    }
+    path.write_text(json.dumps(data, indent=2) + "\n")
