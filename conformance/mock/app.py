@@ -1,0 +1,312 @@
+"""The ASGI app: routing, the request pipeline of each endpoint, and the shield that turns any bug into a 5xx.
+
+POST /v1/generations checks, in order: fault injection, auth (401/403), Content-Type (415), body size (413),
+JSON syntax (400), the schema (400), the failure switch (400), the cross-field rules (400) and input media
+(413/422) unless ``schema_only``, the balance (402), the rate limits (429), then creates the generation (201).
+Every response carries ``X-Request-Id`` and ``X-API-Version``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from conformance.mock import auth, images, lifecycle, media, rules, validation
+from conformance.mock.config import MockConfig
+from conformance.mock.errors import (
+    GENERATION_NOT_FOUND,
+    INTERNAL_ERROR,
+    INTERNAL_ERROR_STATUS,
+    METHOD_NOT_ALLOWED,
+    NOT_FOUND,
+    UNSUPPORTED_MEDIA_TYPE,
+    ApiError,
+    bad_request,
+)
+from conformance.mock.faults import fault_from_json, from_headers
+from conformance.mock.http_io import (
+    ClientDisconnectedError,
+    Receive,
+    Request,
+    Scope,
+    Send,
+    json_bytes,
+    send_error,
+    send_partial_and_drop,
+    send_response,
+)
+from conformance.mock.rate_limits import too_many_concurrent_jobs
+from conformance.mock.signing import FILE_PATH
+from conformance.mock.state import MockControl, MockState
+from conformance.mock.store import GenerationRecord, StoreFullError
+
+logger = logging.getLogger("conformance.mock")
+
+CONTROL_BODY_LIMIT = 64 * 1024
+BIG_BODY_BYTES = 1024 * 1024  # bodies past this are validated in a worker thread, off the event loop
+
+
+@dataclass(slots=True)
+class Response:
+    status: int
+    body: bytes
+    content_type: bytes = b"application/json"
+    headers: list[tuple[str, str]] = field(default_factory=list)
+
+
+Handler = Callable[[Request, "re.Match[str]"], Awaitable[Response]]
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    pattern: re.Pattern[str]
+    methods: dict[str, Handler]
+    faults_apply: bool  # fault injection is for the API and the files, not for the control routes
+    allow: bytes = b""
+
+
+class MockApp:
+    """The mock as an ASGI 3 application; ``control`` steers it."""
+
+    def __init__(self, config: MockConfig) -> None:
+        self.state = MockState.build(config)
+        self.control = MockControl(self.state)
+        self._api_version = self.state.contract.api_version.encode()
+        api = "(?:/v1)?/generations"
+        self._routes = [
+            Route(re.compile(api), {"POST": self._create}, True),
+            Route(re.compile(api + "/([^/]+)"), {"GET": self._get}, True),
+            Route(FILE_PATH, {"GET": self._file}, True),
+            Route(re.compile("/_mock/health"), {"GET": self._health}, False),
+            Route(re.compile("/_mock/clock"), {"GET": self._clock, "POST": self._clock}, False),
+            Route(re.compile("/_mock/faults"), {"POST": self._add_fault, "DELETE": self._clear_faults}, False),
+            Route(re.compile("/_mock/reset"), {"POST": self._reset}, False),
+        ]
+        self._routes = [
+            Route(r.pattern, r.methods, r.faults_apply, ", ".join(r.methods).encode()) for r in self._routes
+        ]
+
+    # ASGI entry point and the shield ---------------------------------------------------------------------------
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        kind = scope["type"]
+        if kind == "http":
+            await self._http(scope, receive, send)
+        elif kind == "lifespan":
+            await _lifespan(receive, send)
+        elif kind == "websocket":  # not served: refuse the handshake instead of hanging
+            await send({"type": "websocket.close", "code": 1008})
+
+    async def _http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        request = Request.from_scope(scope, receive)
+        try:
+            response = await self._dispatch(request, send)
+        except ApiError as error:
+            await send_error(send, request.request_id, self._api_version, error)
+            return
+        except ClientDisconnectedError:
+            return
+        except Exception:  # a bug: log it, answer a documented 5xx, never a 500 or a traceback to the client
+            logger.exception("internal error while handling %s %s", request.method, request.path)
+            await send_error(
+                send, request.request_id, self._api_version, ApiError(INTERNAL_ERROR_STATUS, INTERNAL_ERROR)
+            )
+            return
+        if response is not None:
+            extra = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in response.headers]
+            await send_response(
+                send,
+                request_id=request.request_id,
+                api_version=self._api_version,
+                status=response.status,
+                body=response.body,
+                content_type=response.content_type,
+                extra=extra,
+            )
+
+    async def _dispatch(self, request: Request, send: Send) -> Response | None:
+        for route in self._routes:
+            match = route.pattern.fullmatch(request.path)
+            if match is not None:
+                break
+        else:
+            raise ApiError(404, NOT_FOUND)
+        handler = route.methods.get(request.method)
+        if handler is None:
+            raise ApiError(405, METHOD_NOT_ALLOWED, [("Allow", route.allow.decode())])
+        if route.faults_apply:
+            fault = from_headers(request.headers) or self.state.faults.take(request.method, request.path)
+            if fault is not None:
+                if fault.delay_ms:
+                    await asyncio.sleep(fault.delay_ms / 1000)
+                if fault.drop:
+                    await send_partial_and_drop(send)
+                    return None
+                error = fault.error()
+                if error is not None:
+                    raise error
+        return await handler(request, match)
+
+    # The API ---------------------------------------------------------------------------------------------------
+
+    async def _create(self, request: Request, _: re.Match[str]) -> Response:
+        state = self.state
+        key = auth.authenticate(request.headers.get("authorization"))
+        content_type = request.headers.get("content-type", "")
+        if content_type.partition(";")[0].strip().lower() != "application/json":
+            raise ApiError(415, UNSUPPORTED_MEDIA_TYPE)
+        raw = await request.read_body(state.config.max_body_bytes)
+        failure_header = request.headers.get(lifecycle.FAILURE_HEADER)
+        if len(raw) > BIG_BODY_BYTES:
+            body, failure_code, source = await asyncio.to_thread(self._check_body, raw, failure_header)
+        else:
+            body, failure_code, source = self._check_body(raw, failure_header)
+        auth.check_can_pay(key)
+
+        generation_type = body.get("type", rules.DEFAULT_TYPE)
+        if generation_type == rules.EDIT_TYPE:
+            width, height = images.size_of_source(source)
+        else:
+            width, height = images.size_for_ratio(body.get("aspect_ratio"))
+        with state.lock:
+            now = state.clock.now()
+            state.limiter.admit(key, now)
+            try:
+                state.store.make_room(now)
+            except StoreFullError:
+                raise too_many_concurrent_jobs() from None
+            record = GenerationRecord(
+                id=str(uuid.uuid4()),
+                owner=key,
+                created_at=now,
+                finishes_at=state.timing.finishes_at(now),
+                model=body.get("model", rules.DEFAULT_MODEL),
+                type=generation_type,
+                output_format=body.get("output_format") or "png",
+                width=width,
+                height=height,
+                failure_code=failure_code,
+            )
+            state.store.add(record)
+            rate_headers = state.limiter.record(key, now, record.finishes_at)
+        # POST always answers `queued`, even with a zero queue time.
+        return Response(201, json_bytes(self._render(record, request, now, lifecycle.QUEUED)), headers=rate_headers)
+
+    def _check_body(self, raw: bytes, failure_header: str | None) -> tuple[dict[str, Any], str | None, bytes | None]:
+        """Parse and check a POST body; the body, the failure asked for, and the decoded source image if any."""
+        contract = self.state.contract
+        body = validation.parse_json(raw)
+        validation.check_body(contract, body)
+        failure_code = lifecycle.requested_failure(failure_header, body["prompt"])
+        source = None
+        if not self.state.config.schema_only:
+            rules.check(contract, body)
+            source = media.check(body)
+        return body, failure_code, source
+
+    async def _get(self, request: Request, match: re.Match[str]) -> Response:
+        key = auth.authenticate(request.headers.get("authorization"))
+        generation_id = match.group(1)
+        if not validation.is_generation_id(self.state.contract, generation_id):
+            raise ApiError(404, GENERATION_NOT_FOUND)
+        with self.state.lock:
+            record = self.state.store.get(generation_id.lower(), key)
+        if record is None:
+            raise ApiError(404, GENERATION_NOT_FOUND)
+        return Response(200, json_bytes(self._render(record, request, self.state.clock.now())))
+
+    def _render(
+        self, record: GenerationRecord, request: Request, now: float, state: str | None = None
+    ) -> dict[str, Any]:
+        """The Generation body: all 8 keys, nulls and ``[]`` included; completed ones get a freshly signed URL."""
+        state = state or self.state.timing.state(record.created_at, record.failure_code, now)
+        failed = state == lifecycle.FAILED
+        output = []
+        if state == lifecycle.COMPLETED:
+            url = self.state.signer.sign(request.origin(), record.id, record.output_format, now)
+            output.append({"type": "image", "url": url})
+        return {
+            "id": record.id,
+            "type": record.type,
+            "state": state,
+            "model": record.model,
+            "created_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(record.created_at)),
+            "output": output,
+            "failure_reason": lifecycle.FAILURE_REASONS[record.failure_code]
+            if failed and record.failure_code
+            else None,
+            "failure_code": record.failure_code if failed else None,
+        }
+
+    async def _file(self, request: Request, match: re.Match[str]) -> Response:
+        state = self.state
+        now = state.clock.now()
+        state.signer.verify(request.path, request.query, now)
+        generation_id, extension = match.group(1), match.group(2)
+        with state.lock:
+            record = state.store.get_any(generation_id)
+        if (
+            record is None
+            or record.output_format != extension
+            or state.timing.state(record.created_at, record.failure_code, now) != lifecycle.COMPLETED
+        ):
+            raise ApiError(404, NOT_FOUND)
+        body = images.render(record.width, record.height, extension)
+        return Response(200, body, images.CONTENT_TYPES[extension].encode())
+
+    # The control API (no auth; not part of the spec) ---------------------------------------------------------
+
+    async def _health(self, request: Request, _: re.Match[str]) -> Response:
+        return Response(200, json_bytes({"status": "ok", "now": self.control.now()}))
+
+    async def _clock(self, request: Request, _: re.Match[str]) -> Response:
+        if request.method == "POST":
+            payload = await _control_json(request)
+            seconds = payload.get("advance") if isinstance(payload, dict) else None
+            if isinstance(seconds, bool) or not isinstance(seconds, int | float):
+                raise bad_request('expected {"advance": <seconds>}')
+            try:
+                self.control.advance(seconds)
+            except ValueError as exc:
+                raise bad_request(str(exc)) from None
+        return Response(200, json_bytes({"now": self.control.now()}))
+
+    async def _add_fault(self, request: Request, _: re.Match[str]) -> Response:
+        try:
+            self.control.add_fault(**fault_from_json(await _control_json(request)))
+        except ValueError as exc:
+            raise bad_request(str(exc)) from None
+        return Response(201, json_bytes({"status": "queued"}))
+
+    async def _clear_faults(self, request: Request, _: re.Match[str]) -> Response:
+        self.control.clear_faults()
+        return Response(200, json_bytes({"status": "cleared"}))
+
+    async def _reset(self, request: Request, _: re.Match[str]) -> Response:
+        self.control.reset()
+        return Response(200, json_bytes({"status": "reset"}))
+
+
+async def _control_json(request: Request) -> Any:
+    return validation.parse_json(await request.read_body(CONTROL_BODY_LIMIT))
+
+
+async def _lifespan(receive: Receive, send: Send) -> None:
+    while True:
+        message = await receive()
+        if message["type"] == "lifespan.startup":
+            await send({"type": "lifespan.startup.complete"})
+        elif message["type"] == "lifespan.shutdown":
+            await send({"type": "lifespan.shutdown.complete"})
+            return
+
+
+def create_app(config: MockConfig | None = None) -> MockApp:
+    """The mock as an ASGI app (``app.control`` steers it). Raises `ContractError` if openapi.yaml is unusable."""
+    return MockApp(config or MockConfig())

@@ -1,0 +1,44 @@
+"""API keys: ``Authorization: Bearer luma-api-…`` (scheme case-sensitive), with special keys that act out each
+documented auth failure. Any other ``luma-api-…`` token is a valid key of its own.
+"""
+
+from __future__ import annotations
+
+from conformance.mock.errors import ApiError
+
+KEY_PREFIX = "luma-api-"
+
+MISSING_OR_INVALID = "Missing or invalid API key"
+INSUFFICIENT_CREDITS = "Insufficient credits. Please add credits to continue."
+
+# Keys starting with luma-api-<word>- fail as the real API does for such a key.
+SPECIAL_KEYS: dict[str, tuple[int, str]] = {
+    "invalid": (401, "Invalid API key"),
+    "revoked": (401, "API key has been revoked"),
+    "expired": (401, "API key has expired"),
+    "suspended": (403, "API client is suspended"),
+    "deactivated": (403, "API client is deactivated"),
+}
+BROKE = "broke"  # a valid key whose POSTs get 402 (not enough balance at submit)
+
+
+def authenticate(authorization: str | None) -> str:
+    """The caller's API key, or the 401/403 its header earns."""
+    scheme, _, token = (authorization or "").partition(" ")
+    if scheme != "Bearer" or not token.startswith(KEY_PREFIX) or len(token) == len(KEY_PREFIX) or _has_space(token):
+        raise ApiError(401, MISSING_OR_INVALID)
+    word, dash, _ = token[len(KEY_PREFIX) :].partition("-")
+    if dash and word in SPECIAL_KEYS:
+        status, detail = SPECIAL_KEYS[word]
+        raise ApiError(status, detail)
+    return token
+
+
+def _has_space(token: str) -> bool:
+    return any(ch.isspace() for ch in token)
+
+
+def check_can_pay(key: str) -> None:
+    """402 for the ``luma-api-broke-…`` keys (on POST only: polling costs nothing)."""
+    if key.startswith(f"{KEY_PREFIX}{BROKE}-"):
+        raise ApiError(402, INSUFFICIENT_CREDITS)

@@ -1,0 +1,125 @@
+"""The mock's settings: one frozen dataclass, built in code or from ``LUMA_MOCK_*`` environment variables."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+REPO_SPEC_PATH = Path(__file__).resolve().parents[2] / "openapi.yaml"
+
+# The documented defaults that `rate_limits=True` turns on (old docs: 30 requests per minute, 10 concurrent jobs).
+DEFAULT_RPM = 30
+DEFAULT_MAX_CONCURRENT = 10
+
+# One 50 MB image sent as base64 is 69,905,068 bytes; the rest of a request body is small. A body past this limit
+# cannot be a valid request with one maximal image, so it is refused with 413 before it is buffered.
+DEFAULT_MAX_BODY_BYTES = 4 * -(-52_428_800 // 3) + 1024 * 1024
+
+ENV_PREFIX = "LUMA_MOCK_"
+
+
+class ConfigError(ValueError):
+    """A setting that cannot work (a negative duration, a non-number in the environment, ...)."""
+
+
+@dataclass(frozen=True, slots=True)
+class MockConfig:
+    """How the mock behaves. Every field has a default that suits a test suite (fast enough, never throttled)."""
+
+    spec_path: Path = REPO_SPEC_PATH
+    time_scale: float = 1.0  # mock seconds per real second; 100 makes a 30 s generation take 0.3 s
+    queued_seconds: float = 2.0
+    processing_seconds: float = 28.0
+    rate_limits: bool = False  # True turns on the documented defaults (30 per minute, 10 concurrent)
+    rpm: int | None = None  # explicit per-minute limit; None = the default when rate_limits, else off
+    max_concurrent: int | None = None  # explicit concurrent-jobs limit; None = as for rpm
+    schema_only: bool = False  # cross-field and media rules off: only the JSON schema is enforced
+    max_generations: int = 10_000  # stored generations; the oldest finished ones are evicted past it
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES  # 413 beyond
+    signing_secret: bytes | None = field(default=None, repr=False)  # random per app when None
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.spec_path, Path):
+            object.__setattr__(self, "spec_path", Path(self.spec_path))
+        if not (math.isfinite(self.time_scale) and self.time_scale > 0):
+            raise ConfigError(f"time_scale must be > 0, got {self.time_scale!r}")
+        for name in ("queued_seconds", "processing_seconds"):
+            value = getattr(self, name)
+            if not 0 <= value <= 3600:
+                raise ConfigError(f"{name} must be between 0 and 3600 (jobs end within an hour), got {value!r}")
+        for name in ("rpm", "max_concurrent"):
+            value = getattr(self, name)
+            if value is not None and value < 1:
+                raise ConfigError(f"{name} must be at least 1 (or unset), got {value!r}")
+        if self.max_generations < 1:
+            raise ConfigError(f"max_generations must be at least 1, got {self.max_generations!r}")
+        if self.max_body_bytes < 1024:
+            raise ConfigError(f"max_body_bytes must be at least 1024, got {self.max_body_bytes!r}")
+        if self.signing_secret is not None and len(self.signing_secret) < 16:
+            raise ConfigError("signing_secret must be at least 16 bytes")
+
+    @property
+    def effective_rpm(self) -> int | None:
+        """The per-minute limit in force, or None when it is off."""
+        if self.rpm is not None:
+            return self.rpm
+        return DEFAULT_RPM if self.rate_limits else None
+
+    @property
+    def effective_max_concurrent(self) -> int | None:
+        """The concurrent-jobs limit in force, or None when it is off."""
+        if self.max_concurrent is not None:
+            return self.max_concurrent
+        return DEFAULT_MAX_CONCURRENT if self.rate_limits else None
+
+    def replace(self, **changes: Any) -> MockConfig:
+        """A copy with some fields changed (validated again)."""
+        return dataclasses.replace(self, **changes)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> MockConfig:
+        """Read ``LUMA_MOCK_<FIELD>`` variables (e.g. ``LUMA_MOCK_TIME_SCALE=100``); unset ones keep their default."""
+        env = os.environ if environ is None else environ
+        changes: dict[str, Any] = {}
+        for f in dataclasses.fields(cls):
+            raw = env.get(ENV_PREFIX + f.name.upper())
+            if raw is None or raw.strip() == "":
+                continue
+            try:
+                changes[f.name] = _PARSERS[f.name](raw.strip())
+            except ValueError as exc:
+                raise ConfigError(f"{ENV_PREFIX}{f.name.upper()}={raw!r}: {exc}") from None
+        return cls(**changes)
+
+
+def _parse_bool(raw: str) -> bool:
+    lowered = raw.lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off"}:
+        return False
+    raise ValueError("expected one of 1/0, true/false, yes/no, on/off")
+
+
+def _parse_optional_int(raw: str) -> int | None:
+    return None if raw.lower() in {"none", "off"} else int(raw)
+
+
+_PARSERS: dict[str, Callable[[str], Any]] = {
+    "spec_path": Path,
+    "time_scale": float,
+    "queued_seconds": float,
+    "processing_seconds": float,
+    "rate_limits": _parse_bool,
+    "rpm": _parse_optional_int,
+    "max_concurrent": _parse_optional_int,
+    "schema_only": _parse_bool,
+    "max_generations": int,
+    "max_body_bytes": int,
+    "signing_secret": str.encode,
+}

@@ -1,0 +1,37 @@
+"""The one exception every rule raises to answer with a documented status and ``{"detail": ...}`` body."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+MAX_DETAIL_CHARS = 500  # a detail quoting a huge request value stays readable
+
+
+class ApiError(Exception):
+    """Stop handling the request and answer ``status`` with ``{"detail": detail}`` (plus extra headers)."""
+
+    def __init__(self, status: int, detail: str, headers: Sequence[tuple[str, str]] = ()) -> None:
+        if len(detail) > MAX_DETAIL_CHARS:
+            detail = detail[: MAX_DETAIL_CHARS - 1] + "…"
+        super().__init__(f"{status}: {detail}")
+        self.status = status
+        self.detail = detail
+        self.headers = tuple(headers)
+
+
+def bad_request(detail: str) -> ApiError:
+    return ApiError(400, detail)
+
+
+NOT_FOUND = "Not Found"  # an unknown route (not an unknown generation)
+METHOD_NOT_ALLOWED = "Method Not Allowed"
+GENERATION_NOT_FOUND = "Generation not found"
+UNSUPPORTED_MEDIA_TYPE = "Content-Type must be application/json"
+INVALID_JSON = "Request body is not valid JSON"
+# An internal bug becomes this documented 5xx (never a 500 with a traceback); the traceback goes to the log.
+INTERNAL_ERROR_STATUS = 502
+INTERNAL_ERROR = "Upstream service unavailable"
+
+
+def body_too_large(limit: int) -> ApiError:
+    return ApiError(413, f"Request body exceeds the {limit}-byte limit")

@@ -1,0 +1,140 @@
+"""Reading requests and sending responses over raw ASGI (what the mock needs, kept small for speed)."""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from collections.abc import Awaitable, Callable, MutableMapping
+from dataclasses import dataclass
+from typing import Any
+
+from conformance.mock.errors import ApiError, body_too_large
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+Headers = list[tuple[bytes, bytes]]
+
+# An X-Request-Id is echoed only when it is a plain token (anything else is replaced by a minted one), so an echoed
+# header can never carry a line break or a megabyte.
+_ECHOABLE_REQUEST_ID = re.compile(rb"[\x21-\x7e]{1,200}")
+_HOST = re.compile(r"(?:[A-Za-z0-9](?:[A-Za-z0-9.\-]{0,252})|\[[0-9A-Fa-f:.]{2,45}\])(?::[0-9]{1,5})?")
+
+
+@dataclass(slots=True)
+class Request:
+    """The parts of an ASGI HTTP scope the handlers use; header names are lower-case, values latin-1."""
+
+    method: str
+    path: str
+    query: str
+    headers: dict[str, str]
+    request_id: bytes
+    scope: Scope
+    receive: Receive
+
+    @classmethod
+    def from_scope(cls, scope: Scope, receive: Receive) -> Request:
+        headers: dict[str, str] = {}
+        for name, value in scope.get("headers", ()):
+            key = name.decode("latin-1").lower()
+            # A repeated header keeps its first value, as the rules read single-valued headers.
+            headers.setdefault(key, value.decode("latin-1"))
+        sent_id = headers.get("x-request-id", "").encode("latin-1")
+        request_id = sent_id if _ECHOABLE_REQUEST_ID.fullmatch(sent_id) else str(uuid.uuid4()).encode()
+        return cls(
+            method=scope.get("method", "GET"),
+            path=scope.get("path", "/"),
+            query=scope.get("query_string", b"").decode("latin-1"),
+            headers=headers,
+            request_id=request_id,
+            scope=scope,
+            receive=receive,
+        )
+
+    def origin(self) -> str:
+        """``scheme://host[:port]`` as the client addressed us, for absolute URLs (a garbled Host is not trusted)."""
+        scheme = "https" if self.scope.get("scheme") == "https" else "http"
+        host = self.headers.get("host", "")
+        if not _HOST.fullmatch(host):
+            server = self.scope.get("server")
+            host = f"{server[0]}:{server[1]}" if server and server[1] is not None else "localhost"
+            if not _HOST.fullmatch(host):
+                host = "localhost"
+        return f"{scheme}://{host}"
+
+    async def read_body(self, limit: int) -> bytes:
+        """The whole body, refusing (413) once it passes ``limit`` bytes without buffering the rest."""
+        declared = self.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > limit:
+            raise body_too_large(limit)
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await self.receive()
+            if message["type"] == "http.disconnect":
+                raise ClientDisconnectedError
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > limit:
+                raise body_too_large(limit)
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                return b"".join(chunks)
+
+
+class ClientDisconnectedError(Exception):
+    """The client disconnected before its request was read: there is nobody to answer."""
+
+
+def json_bytes(payload: Any) -> bytes:
+    return json.dumps(payload, separators=(",", ":"), ensure_ascii=True).encode()
+
+
+async def send_response(
+    send: Send,
+    *,
+    request_id: bytes,
+    api_version: bytes,
+    status: int,
+    body: bytes,
+    content_type: bytes = b"application/json",
+    extra: Headers | None = None,
+) -> None:
+    """One complete response, always with ``X-Request-Id`` and ``X-API-Version``."""
+    headers: Headers = [
+        (b"content-type", content_type),
+        (b"content-length", str(len(body)).encode()),
+        (b"x-request-id", request_id),
+        (b"x-api-version", api_version),
+    ]
+    if extra:
+        headers.extend(extra)
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body, "more_body": False})
+
+
+async def send_error(send: Send, request_id: bytes, api_version: bytes, error: ApiError) -> None:
+    extra = [(name.encode("latin-1"), value.encode("latin-1")) for name, value in error.headers]
+    await send_response(
+        send,
+        request_id=request_id,
+        api_version=api_version,
+        status=error.status,
+        body=json_bytes({"detail": error.detail}),
+        extra=extra,
+    )
+
+
+async def send_partial_and_drop(send: Send) -> None:
+    """Start a response and stop half-way: the server closes the connection before a complete response."""
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 200,
+            "headers": [(b"content-type", b"application/json"), (b"content-length", b"64")],
+        }
+    )
+    await send({"type": "http.response.body", "body": b'{"id":', "more_body": True})

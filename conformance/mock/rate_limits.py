@@ -1,0 +1,79 @@
+"""Rate limits of POST /generations, per API key: a sliding 60-second window (RPM) and a concurrent-jobs cap.
+
+Off unless configured. Only requests that create a generation count. A 201 carries ``X-RateLimit-Limit``,
+``-Remaining`` and ``-Reset`` (the Unix second at which the oldest request in the window leaves it); the RPM 429
+carries them too plus ``Retry-After`` (seconds until that moment, at least 1); the concurrency 429 carries only
+``Retry-After: 60``. Not thread-safe by itself: the app calls it under its state lock.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+
+from conformance.mock.errors import ApiError
+
+WINDOW_SECONDS = 60.0
+CONCURRENCY_RETRY_AFTER = 60
+RATE_LIMIT_EXCEEDED = "Rate limit exceeded"
+TOO_MANY_CONCURRENT_JOBS = "Too many concurrent jobs"
+
+HeaderList = list[tuple[str, str]]
+
+
+def too_many_concurrent_jobs() -> ApiError:
+    return ApiError(429, TOO_MANY_CONCURRENT_JOBS, [("Retry-After", str(CONCURRENCY_RETRY_AFTER))])
+
+
+class RateLimiter:
+    def __init__(self, rpm: int | None, max_concurrent: int | None) -> None:
+        self.rpm = rpm
+        self.max_concurrent = max_concurrent
+        self._requests: dict[str, deque[float]] = {}  # key -> creation times inside the window
+        self._jobs: dict[str, deque[float]] = {}  # key -> finish times of jobs that may still be running
+
+    def admit(self, key: str, now: float) -> None:
+        """Raise the 429 a new generation for ``key`` would earn now."""
+        if self.rpm is not None:
+            window = self._window(key, now)
+            if len(window) >= self.rpm:
+                leaves_at = window[0] + WINDOW_SECONDS
+                headers = [("Retry-After", str(max(1, math.ceil(leaves_at - now)))), *self._headers(0, leaves_at)]
+                raise ApiError(429, RATE_LIMIT_EXCEEDED, headers)
+        if self.max_concurrent is not None and self.active_jobs(key, now) >= self.max_concurrent:
+            raise too_many_concurrent_jobs()
+
+    def record(self, key: str, now: float, finishes_at: float) -> HeaderList:
+        """Count a created generation; the ``X-RateLimit-*`` headers for its 201 (none when the RPM limit is off)."""
+        if self.max_concurrent is not None:
+            self._jobs.setdefault(key, deque()).append(finishes_at)
+        if self.rpm is None:
+            return []
+        window = self._window(key, now)
+        window.append(now)
+        return self._headers(self.rpm - len(window), window[0] + WINDOW_SECONDS)
+
+    def active_jobs(self, key: str, now: float) -> int:
+        jobs = self._jobs.get(key)
+        if not jobs:
+            return 0
+        while jobs and jobs[0] <= now:  # finish times arrive in order: every job lasts equally long
+            jobs.popleft()
+        return len(jobs)
+
+    def clear(self) -> None:
+        self._requests.clear()
+        self._jobs.clear()
+
+    def _window(self, key: str, now: float) -> deque[float]:
+        window = self._requests.setdefault(key, deque())
+        while window and window[0] <= now - WINDOW_SECONDS:
+            window.popleft()
+        return window
+
+    def _headers(self, remaining: int, resets_at: float) -> HeaderList:
+        return [
+            ("X-RateLimit-Limit", str(self.rpm)),
+            ("X-RateLimit-Remaining", str(max(0, remaining))),
+            ("X-RateLimit-Reset", str(math.ceil(resets_at))),
+        ]

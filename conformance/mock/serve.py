@@ -1,0 +1,129 @@
+"""Serving the mock with uvicorn: in a background thread (tests, scripts) or in the foreground (the CLI)."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import socket
+import threading
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import uvicorn
+
+from conformance.mock.app import MockApp, create_app
+from conformance.mock.auth import KEY_PREFIX
+from conformance.mock.config import MockConfig
+from conformance.mock.state import MockControl
+
+STARTUP_TIMEOUT_SECONDS = 30.0
+
+
+def new_api_key() -> str:
+    """A fresh valid API key: a new, empty set of generations and rate-limit counters."""
+    return f"{KEY_PREFIX}{uuid.uuid4().hex}"
+
+
+@dataclass(frozen=True)
+class RunningMock:
+    """A mock listening on a socket. ``base_url`` is what a client takes (``http://127.0.0.1:<port>/v1``)."""
+
+    app: MockApp
+    host: str
+    port: int
+    api_key: str
+
+    @property
+    def root_url(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
+
+    @property
+    def base_url(self) -> str:
+        return f"{self.root_url}/v1"
+
+    @property
+    def control(self) -> MockControl:
+        return self.app.control
+
+    def with_new_key(self) -> RunningMock:
+        return dataclasses.replace(self, api_key=new_api_key())
+
+
+class _DropFilter(logging.Filter):
+    """Hide uvicorn's complaint about the responses `X-Mock-Drop` cuts short on purpose."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "returned without completing response" not in record.getMessage()
+
+
+class _Server(uvicorn.Server):
+    def __init__(self, config: uvicorn.Config, on_ready: Callable[[], None] | None = None) -> None:
+        super().__init__(config)
+        self._on_ready = on_ready
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets)
+        if self.started and self._on_ready is not None:
+            self._on_ready()
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """A listening socket (port 0 picks a free one), bound before uvicorn starts so the port is known."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError:
+        sock.close()
+        raise
+    sock.listen(2048)
+    sock.set_inheritable(True)
+    return sock
+
+
+def uvicorn_config(app: MockApp, log_level: str = "warning", access_log: bool = False) -> uvicorn.Config:
+    logging.getLogger("uvicorn.error").addFilter(_DropFilter())
+    # http/loop "auto": httptools and uvloop when installed, h11 and asyncio otherwise.
+    return uvicorn.Config(app, log_level=log_level, access_log=access_log, lifespan="on", timeout_graceful_shutdown=5)
+
+
+@contextmanager
+def serve_in_thread(config: MockConfig | None = None, host: str = "127.0.0.1", port: int = 0) -> Iterator[RunningMock]:
+    """Run the mock in a daemon thread for the duration of the ``with`` block."""
+    app = create_app(config)
+    sock = bind(host, port)
+    ready = threading.Event()
+    server = _Server(uvicorn_config(app), on_ready=ready.set)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name="luma-mock", daemon=True)
+    thread.start()
+    try:
+        if not ready.wait(STARTUP_TIMEOUT_SECONDS):
+            raise RuntimeError(f"the mock did not start within {STARTUP_TIMEOUT_SECONDS:g} s")
+        yield RunningMock(app=app, host=host, port=sock.getsockname()[1], api_key=new_api_key())
+    finally:
+        server.should_exit = True
+        thread.join(STARTUP_TIMEOUT_SECONDS)
+        sock.close()
+
+
+def serve_forever(
+    app: MockApp,
+    *,
+    host: str,
+    port: int,
+    on_ready: Callable[[RunningMock], None],
+    log_level: str = "info",
+    access_log: bool = True,
+) -> None:
+    """Serve in the foreground until SIGINT/SIGTERM (uvicorn handles both with a graceful shutdown)."""
+    sock = bind(host, port)
+    running = RunningMock(app=app, host=host, port=sock.getsockname()[1], api_key=new_api_key())
+    server = _Server(uvicorn_config(app, log_level, access_log), on_ready=lambda: on_ready(running))
+    try:
+        server.run(sockets=[sock])
+    finally:
+        sock.close()

@@ -1,0 +1,49 @@
+"""Presigned output URLs: HMAC-SHA256 over the file path and its expiry, valid one hour on the mock clock.
+
+A URL looks like ``http://127.0.0.1:4010/_mock/files/<id>/output.png?X-Amz-Expires=3600&expires=<unix>&signature=<hex>``
+(``X-Amz-Expires`` mirrors the real S3 URLs; only ``expires`` and ``signature`` are checked). An expired URL, or one
+whose path, expiry or signature was changed, gets 403.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import math
+import re
+import urllib.parse
+
+from conformance.mock.errors import ApiError
+
+URL_LIFETIME_SECONDS = 3600
+FILES_PREFIX = "/_mock/files/"
+FILE_PATH = re.compile(r"/_mock/files/([0-9a-f-]{36})/output\.(png|jpeg)")
+_EXPIRES = re.compile(r"[0-9]{1,12}")
+EXPIRED = "Request has expired"
+BAD_SIGNATURE = "The request signature we calculated does not match the signature you provided"
+
+
+class UrlSigner:
+    def __init__(self, secret: bytes) -> None:
+        self._secret = secret
+
+    def _signature(self, path: str, expires: int) -> str:
+        return hmac.new(self._secret, f"{path}\n{expires}".encode(), hashlib.sha256).hexdigest()
+
+    def sign(self, origin: str, generation_id: str, extension: str, now: float) -> str:
+        path = f"{FILES_PREFIX}{generation_id}/output.{extension}"
+        expires = math.floor(now) + URL_LIFETIME_SECONDS
+        query = f"X-Amz-Expires={URL_LIFETIME_SECONDS}&expires={expires}&signature={self._signature(path, expires)}"
+        return f"{origin}{path}?{query}"
+
+    def verify(self, path: str, query: str, now: float) -> None:
+        """403 unless ``path?query`` is a URL this signer minted and it has not expired."""
+        params = urllib.parse.parse_qs(query, keep_blank_values=True)
+        expires_values, signatures = params.get("expires", []), params.get("signature", [])
+        if len(expires_values) != 1 or len(signatures) != 1 or not _EXPIRES.fullmatch(expires_values[0]):
+            raise ApiError(403, BAD_SIGNATURE)
+        expires = int(expires_values[0])
+        if not hmac.compare_digest(self._signature(path, expires).encode(), signatures[0].encode("utf-8", "replace")):
+            raise ApiError(403, BAD_SIGNATURE)
+        if now > expires:
+            raise ApiError(403, EXPIRED)

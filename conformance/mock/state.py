@@ -1,0 +1,106 @@
+"""Everything one mock app holds, and `MockControl`, the handle tests use to steer it."""
+
+from __future__ import annotations
+
+import secrets
+import threading
+from dataclasses import dataclass
+
+from conformance.mock import lifecycle, rules
+from conformance.mock.clock import MockClock
+from conformance.mock.config import MockConfig
+from conformance.mock.contract import Contract, ContractError, load_contract
+from conformance.mock.faults import FaultQueue
+from conformance.mock.rate_limits import RateLimiter
+from conformance.mock.signing import UrlSigner
+from conformance.mock.store import GenerationStore
+
+
+@dataclass
+class MockState:
+    config: MockConfig
+    contract: Contract
+    clock: MockClock
+    timing: lifecycle.Timing
+    store: GenerationStore
+    limiter: RateLimiter
+    faults: FaultQueue
+    signer: UrlSigner
+    # One lock for the store and the limiter: handlers run on the server's event loop while tests steer the mock
+    # from their own thread; every critical section is short and never awaits.
+    lock: threading.Lock
+
+    @classmethod
+    def build(cls, config: MockConfig) -> MockState:
+        """Load and compile the spec; `ContractError` (the mock must not start) when it is unusable."""
+        contract = load_contract(config.spec_path)
+        try:
+            rules.check_defaults(contract)
+            lifecycle.check_failure_reasons(contract)
+        except ValueError as exc:
+            raise ContractError(f"{config.spec_path}: {exc}") from None
+        return cls(
+            config=config,
+            contract=contract,
+            clock=MockClock(config.time_scale),
+            timing=lifecycle.Timing(config.queued_seconds, config.processing_seconds),
+            store=GenerationStore(config.max_generations),
+            limiter=RateLimiter(config.effective_rpm, config.effective_max_concurrent),
+            faults=FaultQueue(),
+            signer=UrlSigner(config.signing_secret or secrets.token_bytes(32)),
+            lock=threading.Lock(),
+        )
+
+
+class MockControl:
+    """Steers a running mock from the test that owns it (also reachable over HTTP under /_mock/)."""
+
+    def __init__(self, state: MockState) -> None:
+        self._state = state
+
+    @property
+    def config(self) -> MockConfig:
+        return self._state.config
+
+    def now(self) -> float:
+        """The mock clock, Unix seconds."""
+        return self._state.clock.now()
+
+    def advance(self, seconds: float) -> None:
+        """Move the mock clock forward by ``seconds`` (generations progress, URLs and windows expire)."""
+        self._state.clock.advance(seconds)
+
+    def add_fault(  # noqa: PLR0917 - the fixed public interface takes these positionally too
+        self,
+        method: str | None = None,
+        path_contains: str | None = None,
+        status: int | None = None,
+        retry_after: float | None = None,
+        delay_ms: int = 0,
+        drop: bool = False,
+        times: int = 1,
+    ) -> None:
+        """Apply a fault to the next ``times`` requests matching ``method`` and ``path_contains``."""
+        self._state.faults.add(
+            method=method,
+            path_contains=path_contains,
+            status=status,
+            retry_after=retry_after,
+            delay_ms=delay_ms,
+            drop=drop,
+            times=times,
+        )
+
+    def clear_faults(self) -> None:
+        self._state.faults.clear()
+
+    def reset(self) -> None:
+        """Forget every generation, rate-limit counter and queued fault (the clock keeps running)."""
+        with self._state.lock:
+            self._state.store.clear()
+            self._state.limiter.clear()
+        self._state.faults.clear()
+
+    def generation_count(self) -> int:
+        with self._state.lock:
+            return len(self._state.store)

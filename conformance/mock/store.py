@@ -1,0 +1,59 @@
+"""The generations the mock holds, bounded: past ``max_generations`` the oldest finished ones are evicted.
+
+Not thread-safe by itself: the app calls it under its state lock.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(slots=True, frozen=True)
+class GenerationRecord:
+    id: str  # lower-case uuid4
+    owner: str  # the API key that created it: the only one that can see it
+    created_at: float  # mock clock, Unix seconds
+    finishes_at: float  # mock clock: when it reaches its terminal state
+    model: str
+    type: str
+    output_format: str  # png | jpeg (the model's pick, png, when the request left it open)
+    width: int
+    height: int
+    failure_code: str | None
+
+
+class StoreFullError(Exception):
+    """Every stored generation is still running: nothing can be evicted to make room."""
+
+
+class GenerationStore:
+    def __init__(self, max_generations: int) -> None:
+        self._max = max_generations
+        # Insertion order is creation order, and every job lasts equally long, so the first entries finish first.
+        self._records: dict[str, GenerationRecord] = {}
+
+    def __len__(self) -> int:
+        return len(self._records)
+
+    def get(self, generation_id: str, owner: str) -> GenerationRecord | None:
+        """The generation, if it exists and belongs to ``owner`` (a foreign one is as unknown as a missing one)."""
+        record = self._records.get(generation_id)
+        return record if record is not None and record.owner == owner else None
+
+    def get_any(self, generation_id: str) -> GenerationRecord | None:
+        return self._records.get(generation_id)
+
+    def make_room(self, now: float) -> None:
+        """Evict the oldest finished generation when full; `StoreFullError` when all are still running."""
+        if len(self._records) < self._max:
+            return
+        oldest_id, oldest = next(iter(self._records.items()))
+        if oldest.finishes_at > now:
+            raise StoreFullError
+        del self._records[oldest_id]
+
+    def add(self, record: GenerationRecord) -> None:
+        self._records[record.id] = record
+
+    def clear(self) -> None:
+        self._records.clear()

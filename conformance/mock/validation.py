@@ -1,0 +1,78 @@
+"""Request checks against the compiled spec: JSON syntax, the body schema, the generation_id parameter.
+
+A schema violation answers 400. Most details are jsonschema's message prefixed with the field's path
+(``web_search: 'yes' is not of type 'boolean'``); the fields whose errors the API words in its own way get
+its exact strings (prompt length, unknown model, bad aspect_ratio, type for the model, too many references).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import Any
+
+import jsonschema
+from jsonschema.exceptions import best_match
+
+from conformance.mock import rules
+from conformance.mock.contract import Contract
+from conformance.mock.errors import INVALID_JSON, bad_request
+
+PROMPT_LENGTH = "Prompt must be between 1 and 6000 characters"
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def parse_json(body: bytes) -> Any:
+    """The parsed body, or 400 for anything that is not strict JSON (NaN and Infinity included)."""
+    try:
+        return json.loads(body, parse_constant=_refuse_constant)
+    except (ValueError, RecursionError):  # JSONDecodeError, UnicodeDecodeError and int-size errors are ValueErrors
+        raise bad_request(INVALID_JSON) from None
+
+
+def check_body(contract: Contract, body: Any) -> None:
+    """400 with the API's wording when the body breaks the request schema."""
+    validator = contract.request_validator
+    if validator.is_valid(body):
+        return
+    error = best_match(validator.iter_errors(body))
+    if error is not None:
+        raise bad_request(_detail(contract, body, error))
+
+
+def is_generation_id(contract: Contract, value: str) -> bool:
+    """True when the path parameter matches its schema (a UUID); anything else is answered like an unknown id."""
+    return bool(contract.generation_id_validator.is_valid(value))
+
+
+def _detail(contract: Contract, body: Any, error: jsonschema.ValidationError) -> str:
+    path = list(error.absolute_path)
+    field = path[0] if path else None
+    value = body.get(field) if isinstance(body, dict) and isinstance(field, str) else None
+    if field == "prompt" and error.validator in {"minLength", "maxLength"}:
+        return PROMPT_LENGTH
+    if field == "model" and len(path) == 1:
+        return f"Unknown model: {_show(value)}"
+    if field == "aspect_ratio" and len(path) == 1:
+        valid = ", ".join(sorted(contract.aspect_ratios, key=rules.ratio_sort_key))
+        return f"Invalid aspect_ratio '{_show(value)}'. Valid: {valid}"
+    if field == "type" and len(path) == 1:
+        model = body.get("model", rules.DEFAULT_MODEL) if isinstance(body, dict) else rules.DEFAULT_MODEL
+        return f"Type '{_show(value)}' is not supported for model '{_show(model)}'"
+    if field == "image_ref" and len(path) == 1 and error.validator == "maxItems":
+        return rules.too_many_refs_detail(contract, body.get("type", rules.DEFAULT_TYPE))
+    return f"{_format_path(path)}: {error.message}" if path else error.message
+
+
+def _show(value: Any) -> str:
+    return value if isinstance(value, str) else json.dumps(value)
+
+
+def _format_path(path: Iterable[str | int]) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
+    return text
