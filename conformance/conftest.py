@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from conformance.broken import MOCK_VARIANTS, activate_client_variant, active_variant
 from conformance.mock import MockConfig, create_app
 from conformance.mock.pytest_plugin import DEFAULT_TIME_SCALE
 from conformance.mock.serve import RunningMock, new_api_key
@@ -11,6 +12,11 @@ from conformance.options import Options
 from conformance.report import STATS
 from conformance.schemathesis_setup import PaidPostBudget
 from conformance.targets import IN_PROCESS_BASE_URL, ServerErrorShield, Target
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # CONFORMANCE_BROKEN_VARIANT=<client variant> patches the generated client for this run (see broken/).
+    activate_client_variant()
 
 
 @pytest.fixture(scope="session")
@@ -43,14 +49,18 @@ def target(request: pytest.FixtureRequest, options: Options) -> Target:
     if name == "asgi":
         # In-process, with the cross-field and media rules off: every schema-valid body must then be accepted.
         app = create_app(MockConfig(time_scale=DEFAULT_TIME_SCALE, schema_only=True))
+        variant = active_variant()
+        served = MOCK_VARIANTS[variant](app) if variant in MOCK_VARIANTS else app
         return Target(
             "asgi",
             new_api_key(),
             IN_PROCESS_BASE_URL,
-            app=ServerErrorShield(app),
+            app=ServerErrorShield(served),
             control=app.control,
             strict_positive_acceptance=True,
         )
+    if active_variant() in MOCK_VARIANTS:
+        pytest.skip("broken mock variants are served in-process only")
     # Over a socket, the mock as `make mock` serves it (all rules on), on the session's server (reset per test).
     running: RunningMock = request.getfixturevalue("luma_mock")
     return Target("socket", running.api_key, running.base_url, control=running.control)

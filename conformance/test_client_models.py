@@ -51,7 +51,7 @@ def round_trip(name: str, payload: Any) -> Any:
         return member.value
     parsed = cls.from_dict(payload)
     encoded = parsed.to_dict()
-    assert cls.from_dict(encoded) == parsed, "to_dict output does not parse back to the same value"
+    assert cls.from_dict(encoded) == parsed, f"{name} changed in the round trip: to_dict parses back differently"
     return encoded
 
 

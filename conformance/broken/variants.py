@@ -1,0 +1,199 @@
+"""The broken variants: ASGI middlewares around the real mock, and patches of the generated client."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from conformance.targets import ASGIApp, Message, Receive, Scope, Send
+from luma_agents_client import models
+from luma_uni.spec import enum_values
+
+ENV_VAR = "CONFORMANCE_BROKEN_VARIANT"
+
+_ITEM = re.compile(r"(?:/v1)?/generations/[^/]+")
+_COLLECTION = re.compile(r"(?:/v1)?/generations")
+
+JsonEdit = Callable[[Any], Any]
+
+
+def _is(scope: Scope, method: str, pattern: re.Pattern[str]) -> bool:
+    return scope["type"] == "http" and scope["method"] == method and pattern.fullmatch(scope["path"]) is not None
+
+
+class RewriteJsonResponse:
+    """Rewrite the JSON body of the responses ``applies(scope, status)`` selects."""
+
+    def __init__(self, app: ASGIApp, applies: Callable[[Scope, int], bool], edit: JsonEdit) -> None:
+        self.app, self.applies, self.edit = app, applies, edit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        start: Message | None = None
+        chunks: list[bytes] = []
+
+        async def buffering_send(message: Message) -> None:
+            nonlocal start
+            if message["type"] == "http.response.start":
+                start = message
+                if not self.applies(scope, message["status"]):
+                    await send(message)
+                return
+            if start is None or not self.applies(scope, start["status"]):
+                await send(message)
+                return
+            chunks.append(message.get("body", b""))
+            if message.get("more_body", False):
+                return
+            body = json.dumps(self.edit(json.loads(b"".join(chunks)))).encode()
+            headers = [(k, v) for k, v in start["headers"] if k.lower() != b"content-length"]
+            await send({**start, "headers": [*headers, (b"content-length", str(len(body)).encode())]})
+            await send({"type": "http.response.body", "body": body})
+
+        await self.app(scope, receive, buffering_send)
+
+
+class ReplaceRequest:
+    """Replace the headers and body of the requests ``applies(scope)`` selects before the app sees them."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        applies: Callable[[Scope], bool],
+        headers: Callable[[list[tuple[bytes, bytes]]], list[tuple[bytes, bytes]]],
+        body: bytes | None = None,
+    ) -> None:
+        self.app, self.applies, self.headers, self.body = app, applies, headers, body
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if not self.applies(scope):
+            await self.app(scope, receive, send)
+            return
+        scope = {**scope, "headers": self.headers(list(scope.get("headers", [])))}
+        if self.body is None:
+            await self.app(scope, receive, send)
+            return
+        while (await receive()).get("more_body", False):
+            pass  # drain the original body
+        replacement = self.body
+        sent = False
+
+        async def replaced_receive() -> Message:
+            nonlocal sent
+            if sent:
+                return {"type": "http.disconnect"}
+            sent = True
+            return {"type": "http.request", "body": replacement, "more_body": False}
+
+        await self.app(scope, replaced_receive, send)
+
+
+def _without(headers: list[tuple[bytes, bytes]], name: bytes) -> list[tuple[bytes, bytes]]:
+    return [(k, v) for k, v in headers if k.lower() != name]
+
+
+# --- Mock variants --------------------------------------------------------------------------------------------
+
+FOREIGN_STATE = "cancelled"
+
+
+def foreign_enum_value(app: ASGIApp) -> ASGIApp:
+    """GET answers a ``state`` the spec's GenerationState does not list (only the stateful phase reaches it)."""
+    assert FOREIGN_STATE not in enum_values("GenerationState")
+    return RewriteJsonResponse(
+        app,
+        lambda scope, status: status == 200 and _is(scope, "GET", _ITEM),
+        lambda body: body | {"state": FOREIGN_STATE},
+    )
+
+
+def accepts_invalid_body(app: ASGIApp) -> ASGIApp:
+    """Every POST body is swapped for a valid one, so malformed and schema-violating bodies get 201."""
+    return ReplaceRequest(
+        app,
+        lambda scope: _is(scope, "POST", _COLLECTION),
+        lambda headers: [*_without(headers, b"content-type"), (b"content-type", b"application/json")],
+        body=json.dumps({"prompt": "accepted whatever was sent"}).encode(),
+    )
+
+
+IGNORED_AUTH_KEY = b"Bearer luma-api-variant-ignoring-auth"
+
+
+def ignores_auth(app: ASGIApp) -> ASGIApp:
+    """Requests without a well-formed key are served as if they carried a valid one."""
+
+    def authorise(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+        given = dict(headers).get(b"authorization", b"")
+        if given.startswith(b"Bearer luma-api-"):
+            return headers
+        return [*_without(headers, b"authorization"), (b"authorization", IGNORED_AUTH_KEY)]
+
+    return ReplaceRequest(app, lambda scope: scope["type"] == "http", authorise)
+
+
+def loses_created_generation(app: ASGIApp) -> ASGIApp:
+    """POST answers 201 with an id the server never stored, so the created generation cannot be found."""
+    return RewriteJsonResponse(
+        app,
+        lambda scope, status: status == 201 and _is(scope, "POST", _COLLECTION),
+        lambda body: body | {"id": str(uuid.uuid4())},
+    )
+
+
+def rewords_errors(app: ASGIApp) -> ASGIApp:
+    """Every 4xx keeps its status but words its detail differently from the documented strings."""
+    return RewriteJsonResponse(
+        app,
+        lambda scope, status: 400 <= status < 500 and scope["path"].startswith(("/v1/", "/generations")),
+        lambda body: body | {"detail": f"Error: {body.get('detail', '')}"},
+    )
+
+
+MOCK_VARIANTS: dict[str, Callable[[ASGIApp], ASGIApp]] = {
+    "foreign-enum-value": foreign_enum_value,
+    "accepts-invalid-body": accepts_invalid_body,
+    "ignores-auth": ignores_auth,
+    "loses-created-generation": loses_created_generation,
+    "rewords-errors": rewords_errors,
+}
+
+
+# --- Client variants ------------------------------------------------------------------------------------------
+
+
+def drops_nulls() -> None:
+    """The generated Generation.to_dict leaves out null fields (an `exclude_none` slip)."""
+    original = models.Generation.to_dict
+
+    def to_dict(self: models.Generation) -> dict[str, Any]:
+        return {key: value for key, value in original(self).items() if value is not None}
+
+    models.Generation.to_dict = to_dict  # type: ignore[method-assign]
+
+
+CLIENT_VARIANTS: dict[str, Callable[[], None]] = {"client-drops-nulls": drops_nulls}
+
+
+def active_variant() -> str | None:
+    """The variant named by CONFORMANCE_BROKEN_VARIANT (None when unset); an unknown name is an error."""
+    name = os.environ.get(ENV_VAR, "").strip() or None
+    if name is not None and name not in MOCK_VARIANTS and name not in CLIENT_VARIANTS:
+        known = ", ".join(sorted([*MOCK_VARIANTS, *CLIENT_VARIANTS]))
+        raise ValueError(f"{ENV_VAR}={name!r} is not a variant; known: {known}")
+    return name
+
+
+def activate_client_variant() -> str | None:
+    """Apply the client variant named by CONFORMANCE_BROKEN_VARIANT, if any (for the whole process)."""
+    name = active_variant()
+    if name in CLIENT_VARIANTS:
+        CLIENT_VARIANTS[name]()
+        return name
+    return None

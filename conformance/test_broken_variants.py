@@ -1,0 +1,143 @@
+"""Part 5: the suite can fail. Each deliberately broken variant (conformance/broken/) runs through the part of the
+suite that must catch it, in a separate pytest process, and that run must fail for the expected reason.
+
+A generated client made stale by a spec change is caught by part 1's sync check, run on a copy of the repository
+inputs whose spec gained a value.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from schemathesis.core.failures import AcceptedNegativeData
+from schemathesis.openapi.checks import IgnoredAuth, JsonSchemaError
+
+from conformance.broken import ENV_VAR
+from conformance.options import Options
+from conformance.report import STATS
+
+ROOT = Path(__file__).resolve().parent.parent
+SUITE = Path(__file__).resolve().parent
+PART = "5 broken variants are caught"
+# Enough to reach every variant's fault; more only adds shrinking time.
+MAX_VARIANT_EXAMPLES = 20
+
+
+@dataclass(frozen=True)
+class Variant:
+    name: str
+    tests: tuple[str, ...]  # the part of the suite that must catch it (pytest arguments)
+    expected: str  # text the failure report must contain: why it was caught
+    why: str
+
+
+VARIANTS = [
+    Variant(
+        "foreign-enum-value",
+        ("test_mock_contract.py", "-k", "asgi and stateful"),
+        f"{JsonSchemaError.code} Response violates schema",
+        "GET answers a state outside GenerationState; only the stateful phase reaches a GET's 200",
+    ),
+    Variant(
+        "accepts-invalid-body",
+        ("test_mock_contract.py", "-k", "asgi and negative and conforms"),
+        f"{AcceptedNegativeData.code} Schema-violating request accepted",
+        "schema-violating bodies get 201",
+    ),
+    Variant(
+        "ignores-auth",
+        ("test_mock_contract.py", "-k", "asgi and positive and conforms"),
+        f"{IgnoredAuth.code} API accepts requests without authentication",
+        "requests without a key are served",
+    ),
+    Variant(
+        "loses-created-generation",
+        ("test_mock_contract.py", "-k", "asgi and stateful"),
+        "Custom check failed: `created_generation_is_found`",
+        "POST answers an id that GET cannot find",
+    ),
+    Variant(
+        "client-drops-nulls",
+        ("test_client_models.py", "-k", "round_trip_spec_payloads"),
+        "Generation changed in the round trip",
+        "the generated Generation.to_dict leaves out null fields",
+    ),
+]
+
+
+def _failure_texts(junit: Path) -> list[str]:
+    texts: list[str] = []
+    for case in ET.parse(junit).getroot().iter("testcase"):
+        for tag in ("failure", "error"):
+            for element in case.iter(tag):
+                texts.append(f"{case.get('name')}: {element.get('message', '')}\n{element.text or ''}")
+    return texts
+
+
+@pytest.mark.parametrize("variant", VARIANTS, ids=[v.name for v in VARIANTS])
+def test_broken_variant_is_caught(variant: Variant, options: Options, tmp_path: Path) -> None:
+    junit = tmp_path / "junit.xml"
+    examples = str(min(options.examples, MAX_VARIANT_EXAMPLES))
+    env = {k: v for k, v in os.environ.items() if k not in ("BASE_URL", "CONFORMANCE_SEED")}
+    env |= {ENV_VAR: variant.name, "CONFORMANCE_EXAMPLES": examples, "CONFORMANCE_STATEFUL_EXAMPLES": examples}
+    test_file, *selection = variant.tests
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            str(SUITE / test_file),
+            *selection,
+            "-x",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            f"--junitxml={junit}",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    STATS.case(PART)
+    texts = _failure_texts(junit) if junit.exists() else []
+    caught = result.returncode == 1 and any(variant.expected in text for text in texts)
+    STATS.check("broken_variant_caught", caught)
+    assert caught, (
+        f"variant {variant.name!r} ({variant.why}) was not caught as expected ({variant.expected!r}); "
+        f"exit {result.returncode}\n{result.stdout[-3000:]}\n{result.stderr[-2000:]}"
+    )
+
+
+def test_stale_generated_client_is_caught(tmp_path: Path) -> None:
+    """A spec change the generated client has not seen (a new failure code) fails part 1's sync check."""
+    for name in ("generator-config.yaml", "scripts/generate.py"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / name, tmp_path / name)
+    for name in ("templates", "generated"):
+        shutil.copytree(ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__"))
+    spec = (ROOT / "openapi.yaml").read_text(encoding="utf-8")
+    anchor = "        - rate_limited\n"
+    assert spec.count(anchor) == 1, "the FailureCode enum moved; update this test's edit"
+    (tmp_path / "openapi.yaml").write_text(spec.replace(anchor, anchor + "        - quota_exceeded\n"))
+
+    result = subprocess.run(
+        [sys.executable, str(tmp_path / "scripts" / "generate.py"), "--check"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    STATS.case(PART)
+    caught = result.returncode == 1 and "quota_exceeded" in result.stdout
+    STATS.check("broken_variant_caught", caught)
+    assert caught, f"the stale client was not caught: exit {result.returncode}\n{result.stdout[-3000:]}{result.stderr}"
