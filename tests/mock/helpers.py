@@ -1,0 +1,63 @@
+"""Shared helpers of the mock's tests: sample images, request shortcuts, the spec's documented examples."""
+
+from __future__ import annotations
+
+import base64
+import io
+from typing import Any
+
+import httpx
+from PIL import Image
+
+from conformance.mock.serve import RunningMock
+from luma_uni.spec import load_spec
+
+GENERATION_KEYS = {"id", "type", "state", "model", "created_at", "output", "failure_reason", "failure_code"}
+
+
+def image_bytes(fmt: str = "PNG", size: tuple[int, int] = (8, 6)) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (10, 200, 30)).save(buffer, format=fmt)
+    return buffer.getvalue()
+
+
+def image_data(fmt: str = "PNG", size: tuple[int, int] = (8, 6)) -> str:
+    return base64.b64encode(image_bytes(fmt, size)).decode()
+
+
+def data_ref(fmt: str = "PNG", size: tuple[int, int] = (8, 6)) -> dict[str, str]:
+    return {"data": image_data(fmt, size), "media_type": f"image/{fmt.lower()}"}
+
+
+def client(mock: RunningMock, key: str | None = None) -> httpx.Client:
+    """A plain httpx client on the mock's base URL, authenticated with the test's (or the given) key."""
+    return httpx.Client(
+        base_url=mock.base_url, headers={"Authorization": f"Bearer {key or mock.api_key}"}, timeout=30.0
+    )
+
+
+def create(api: httpx.Client, **body: Any) -> dict[str, Any]:
+    """POST a generation that must be accepted; the 201 body."""
+    body.setdefault("prompt", "a lighthouse at dusk")
+    response = api.post("/generations", json=body)
+    assert response.status_code == 201, response.text
+    result: dict[str, Any] = response.json()
+    return result
+
+
+def detail(response: httpx.Response) -> str:
+    body = response.json()
+    assert set(body) == {"detail"}, body
+    value: str = body["detail"]
+    return value
+
+
+def documented_details() -> set[str]:
+    """Every ``detail`` of an error example in openapi.yaml."""
+    details: set[str] = set()
+    for response in load_spec()["components"]["responses"].values():
+        for example in response.get("content", {}).get("application/json", {}).get("examples", {}).values():
+            value = example.get("value", {})
+            if isinstance(value, dict) and isinstance(value.get("detail"), str):
+                details.add(value["detail"])
+    return details

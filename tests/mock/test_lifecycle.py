@@ -1,0 +1,163 @@
+"""The Generation lifecycle on the mock clock, failure on demand, visibility per key, and 404s."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from typing import Any
+
+import httpx
+import jsonschema
+import pytest
+
+from conformance.mock import MockConfig
+from conformance.mock.lifecycle import FAILURE_REASONS
+from conformance.mock.serve import RunningMock
+from luma_uni.spec import enum_values, load_spec
+from tests.mock.helpers import GENERATION_KEYS, client, create, detail
+
+# The spec's Generation schema, with its $refs resolvable, as the oracle for every body the mock sends.
+_SPEC = load_spec()
+GENERATION_VALIDATOR = jsonschema.Draft202012Validator(
+    {"$ref": "#/components/schemas/Generation", "components": _SPEC["components"]},
+    format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER,
+)
+
+
+def _check_generation(body: dict[str, Any]) -> None:
+    assert set(body) == GENERATION_KEYS  # all 8 keys, nulls and [] included
+    GENERATION_VALIDATOR.validate(body)
+
+
+def _get(api: httpx.Client, generation_id: str) -> dict[str, Any]:
+    response = api.get(f"/generations/{generation_id}")
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    _check_generation(body)
+    return body
+
+
+def test_post_answers_queued_with_defaults_and_all_keys(api: httpx.Client) -> None:
+    response = api.post("/generations", json={"prompt": "a cat"})
+    assert response.status_code == 201
+    body = response.json()
+    _check_generation(body)
+    assert uuid.UUID(body["id"]).version == 4
+    assert body["state"] == "queued"
+    assert (body["model"], body["type"], body["output"]) == ("uni-1", "image", [])
+    assert body["failure_code"] is None and body["failure_reason"] is None
+    created = datetime.datetime.fromisoformat(body["created_at"].replace("Z", "+00:00"))
+    assert created.tzinfo == datetime.UTC and body["created_at"].endswith("Z")
+
+
+def test_queued_then_processing_then_completed_on_the_clock(luma_mock: RunningMock, api: httpx.Client) -> None:
+    # Default durations: 2 s queued, 28 s processing (mock seconds). The session mock runs 100x fast, so each step
+    # moves the clock well past the boundary instead of relying on real time.
+    generation_id = create(api)["id"]
+    luma_mock.control.advance(5)
+    assert _get(api, generation_id)["state"] == "processing"
+    luma_mock.control.advance(30)
+    done = _get(api, generation_id)
+    assert done["state"] == "completed"
+    assert len(done["output"]) == 1 and done["output"][0]["type"] == "image"
+    assert done["failure_code"] is None
+
+
+def test_a_generation_created_with_zero_durations_is_still_answered_queued(luma_mock_factory: Any) -> None:
+    mock: RunningMock = luma_mock_factory(MockConfig(queued_seconds=0, processing_seconds=0))
+    with client(mock) as api:
+        created = create(api)
+        assert created["state"] == "queued"
+        assert _get(api, created["id"])["state"] == "completed"
+
+
+def test_state_moves_with_real_time_at_the_time_scale(luma_mock_factory: Any) -> None:
+    mock: RunningMock = luma_mock_factory(MockConfig(time_scale=1.0, queued_seconds=3600, processing_seconds=0))
+    with client(mock) as api:
+        generation_id = create(api)["id"]
+        assert _get(api, generation_id)["state"] == "queued"
+        mock.control.advance(3600)
+        assert _get(api, generation_id)["state"] == "completed"
+
+
+@pytest.mark.parametrize("code", enum_values("FailureCode"))
+def test_failure_on_demand_by_header_for_every_code(luma_mock: RunningMock, api: httpx.Client, code: str) -> None:
+    response = api.post("/generations", json={"prompt": "x"}, headers={"X-Mock-Failure": code})
+    assert response.status_code == 201
+    assert response.json()["state"] == "queued"
+    luma_mock.control.advance(5)
+    assert _get(api, response.json()["id"])["failure_code"] is None  # still processing
+    luma_mock.control.advance(60)
+    failed = _get(api, response.json()["id"])
+    assert failed["state"] == "failed"
+    assert failed["failure_code"] == code
+    assert failed["failure_reason"] == FAILURE_REASONS[code]
+    assert failed["output"] == []
+
+
+@pytest.mark.parametrize("code", enum_values("FailureCode"))
+def test_failure_on_demand_by_prompt_marker(luma_mock: RunningMock, api: httpx.Client, code: str) -> None:
+    generation_id = create(api, prompt=f"a cat [mock:failure={code}] on a mat")["id"]
+    luma_mock.control.advance(60)
+    assert _get(api, generation_id)["failure_code"] == code
+
+
+def test_documented_failure_reasons_are_used_verbatim() -> None:
+    assert FAILURE_REASONS["content_moderated"] == "Generation output was flagged by our content moderation system."
+    assert FAILURE_REASONS["budget_exhausted"] == "Insufficient credits to complete this generation."
+    assert FAILURE_REASONS["generation_failed"] == "Generation failed"
+    assert FAILURE_REASONS["output_not_found"] == "Output artifacts not found"
+
+
+def test_an_unknown_failure_code_is_refused(api: httpx.Client) -> None:
+    response = api.post("/generations", json={"prompt": "x"}, headers={"X-Mock-Failure": "meltdown"})
+    assert response.status_code == 400
+    assert detail(response).startswith(
+        "Unknown mock failure code 'meltdown'. Valid: budget_exhausted, content_moderated, "
+    )
+    response = api.post("/generations", json={"prompt": "x [mock:failure=meltdown]"})
+    assert response.status_code == 400
+
+
+def test_generations_are_visible_only_to_the_key_that_created_them(luma_mock: RunningMock, api: httpx.Client) -> None:
+    generation_id = create(api)["id"]
+    with client(luma_mock, key="luma-api-someone-else") as other:
+        response = other.get(f"/generations/{generation_id}")
+        assert response.status_code == 404
+        assert detail(response) == "Generation not found"
+    assert _get(api, generation_id)["id"] == generation_id
+
+
+@pytest.mark.parametrize(
+    "generation_id",
+    [
+        str(uuid.uuid4()),
+        "not-a-uuid",
+        "d290f1ee6c5440b190e6d701748f0851",
+        "{d290f1ee-6c54-4b01-90e6-d701748f0851}",
+        "urn:uuid:d290f1ee-6c54-4b01-90e6-d701748f0851",
+        "%00",
+        "1" * 500,
+    ],
+)
+def test_unknown_or_malformed_ids_get_404_generation_not_found(api: httpx.Client, generation_id: str) -> None:
+    response = api.get(f"/generations/{generation_id}")
+    assert response.status_code == 404
+    assert detail(response) == "Generation not found"
+
+
+def test_an_id_in_upper_case_finds_the_same_generation(api: httpx.Client) -> None:
+    generation_id = create(api)["id"]
+    assert _get(api, generation_id.upper())["id"] == generation_id
+
+
+def test_reset_forgets_generations(luma_mock: RunningMock, api: httpx.Client) -> None:
+    generation_id = create(api)["id"]
+    luma_mock.control.reset()
+    assert api.get(f"/generations/{generation_id}").status_code == 404
+
+
+def test_model_and_type_are_echoed(api: httpx.Client) -> None:
+    body = create(api, model="uni-1-max", type="image_edit", source={"url": "https://img.example/a.png"})
+    assert (body["model"], body["type"]) == ("uni-1-max", "image_edit")
+    assert _get(api, body["id"])["model"] == "uni-1-max"

@@ -1,0 +1,125 @@
+"""The mock's wording and enums agree with openapi.yaml, and its two validators (jsonschema, jsonschema_rs) agree."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conformance.mock import auth, errors, faults, lifecycle, rate_limits, rules, validation
+from conformance.mock.config import REPO_SPEC_PATH
+from conformance.mock.contract import load_contract
+from luma_uni.spec import enum_values
+from tests.mock.helpers import data_ref, documented_details
+
+CONTRACT = load_contract(REPO_SPEC_PATH)
+
+
+def test_every_fixed_detail_the_mock_sends_is_an_example_in_the_spec() -> None:
+    fixed = [
+        auth.MISSING_OR_INVALID,
+        auth.INSUFFICIENT_CREDITS,
+        *(text for _, text in auth.SPECIAL_KEYS.values()),
+        errors.GENERATION_NOT_FOUND,
+        errors.UNSUPPORTED_MEDIA_TYPE,
+        errors.INVALID_JSON,
+        errors.INTERNAL_ERROR,
+        validation.PROMPT_LENGTH,
+        rules.SOURCE_NOT_ALLOWED,
+        rules.SOURCE_REQUIRED,
+        rules.manga_detail(CONTRACT),
+        rules.too_many_refs_detail(CONTRACT, "image"),
+        rules.too_many_refs_detail(CONTRACT, "image_edit"),
+        rate_limits.RATE_LIMIT_EXCEEDED,
+        rate_limits.TOO_MANY_CONCURRENT_JOBS,
+        faults.FAULT_DETAILS[502],
+        faults.FAULT_DETAILS[503],
+    ]
+    missing = [text for text in fixed if text not in documented_details()]
+    assert not missing
+
+
+def test_the_failure_reasons_cover_exactly_the_spec_failure_codes() -> None:
+    assert set(lifecycle.FAILURE_REASONS) == set(enum_values("FailureCode"))
+
+
+def test_the_contract_reads_enums_from_the_spec() -> None:
+    assert list(CONTRACT.models) == enum_values("Model")
+    assert list(CONTRACT.aspect_ratios) == enum_values("AspectRatio")
+    assert rules.portrait_ratios(CONTRACT) == ["1:2", "1:3", "2:3", "9:16"]
+
+
+def test_the_fast_validator_is_in_use() -> None:
+    assert CONTRACT.request_schema.fast_is_valid is not None
+    assert CONTRACT.generation_id_schema.fast_is_valid is not None
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=12),
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3),
+    max_leaves=12,
+)
+enum_or_noise = st.one_of(
+    st.sampled_from([*enum_values("Model"), *enum_values("AspectRatio"), *enum_values("Style"), "image", "image_edit"]),
+    json_values,
+)
+refs = st.one_of(
+    json_values,
+    st.fixed_dictionaries(
+        {},
+        optional={
+            "url": st.one_of(st.none(), st.text(max_size=10)),
+            "data": st.one_of(st.none(), st.just(data_ref()["data"])),
+            "media_type": st.one_of(st.none(), st.text(max_size=10)),
+            "extra": json_values,
+        },
+    ),
+)
+bodies = st.one_of(
+    json_values,
+    st.fixed_dictionaries(
+        {},
+        optional={
+            "prompt": st.one_of(st.text(max_size=8), st.just(""), st.just("x" * 6001), json_values),
+            "model": enum_or_noise,
+            "type": enum_or_noise,
+            "aspect_ratio": enum_or_noise,
+            "style": enum_or_noise,
+            "output_format": st.one_of(st.sampled_from(["png", "jpeg", None]), json_values),
+            "web_search": json_values,
+            "image_ref": st.one_of(st.lists(refs, max_size=11), json_values),
+            "source": refs,
+            "user_id": st.one_of(st.text(max_size=4), st.just("u" * 257), json_values),
+            "unknown": json_values,
+        },
+    ),
+)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(body=bodies)
+def test_jsonschema_rs_and_jsonschema_agree_on_request_bodies(body: Any) -> None:
+    schema = CONTRACT.request_schema
+    assert schema.accepts_fast(body) == (schema.first_error(body) is None)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "d290f1ee-6c54-4b01-90e6-d701748f0851",
+        "D290F1EE-6C54-4B01-90E6-D701748F0851",
+        "d290f1ee6c5440b190e6d701748f0851",
+        "{d290f1ee-6c54-4b01-90e6-d701748f0851}",
+        "urn:uuid:d290f1ee-6c54-4b01-90e6-d701748f0851",
+        "d290f1ee-6c54-4b01-90e6-d701748f085",
+        "d290f1ee-6c54-4b01-90e6-d701748f08511",
+        "g290f1ee-6c54-4b01-90e6-d701748f0851",
+        "",
+        "generation_id",
+    ],
+)
+def test_jsonschema_rs_and_jsonschema_agree_on_ids(value: str) -> None:
+    schema = CONTRACT.generation_id_schema
+    assert schema.accepts_fast(value) == (schema.first_error(value) is None)

@@ -1,0 +1,138 @@
+"""Presigned outputs: a fresh URL per GET, a real image shaped by the request, 403 when expired or tampered."""
+
+from __future__ import annotations
+
+import io
+import urllib.parse
+from typing import Any
+
+import httpx
+import pytest
+from PIL import Image
+
+from conformance.mock.serve import RunningMock
+from luma_uni.spec import enum_values
+from tests.mock.helpers import create, data_ref, detail
+
+
+def _completed_url(mock: RunningMock, api: httpx.Client, **body: Any) -> str:
+    generation_id = create(api, **body)["id"]
+    mock.control.advance(60)
+    generation = api.get(f"/generations/{generation_id}").json()
+    assert generation["state"] == "completed"
+    url: str = generation["output"][0]["url"]
+    return url
+
+
+def _open(raw: httpx.Client, url: str) -> Image.Image:
+    response = raw.get(url)
+    assert response.status_code == 200, response.text
+    image = Image.open(io.BytesIO(response.content))
+    image.load()  # decodes fully: a truncated or fake file fails here
+    assert response.headers["content-type"] == f"image/{image.format.lower() if image.format else '?'}"
+    return image
+
+
+@pytest.mark.parametrize("ratio", enum_values("AspectRatio"))
+def test_the_output_is_a_real_png_shaped_by_the_aspect_ratio(
+    luma_mock: RunningMock, api: httpx.Client, raw: httpx.Client, ratio: str
+) -> None:
+    image = _open(raw, _completed_url(luma_mock, api, aspect_ratio=ratio, output_format="png"))
+    assert image.format == "PNG"
+    width, height = (int(term) for term in ratio.split(":"))
+    assert abs(image.width / image.height - width / height) < 0.02
+    assert max(image.size) <= 512  # small
+
+
+def test_jpeg_when_asked_and_png_when_left_to_the_model(
+    luma_mock: RunningMock, api: httpx.Client, raw: httpx.Client
+) -> None:
+    assert _open(raw, _completed_url(luma_mock, api, output_format="jpeg")).format == "JPEG"
+    picked = _open(raw, _completed_url(luma_mock, api))
+    assert picked.format == "PNG" and picked.width == picked.height
+
+
+def test_an_edit_keeps_the_shape_of_its_source(luma_mock: RunningMock, api: httpx.Client, raw: httpx.Client) -> None:
+    url = _completed_url(luma_mock, api, type="image_edit", source=data_ref("PNG", (300, 100)), aspect_ratio="1:3")
+    image = _open(raw, url)
+    assert abs(image.width / image.height - 3) < 0.05
+
+
+def test_every_get_mints_a_fresh_url_valid_for_an_hour(
+    luma_mock: RunningMock, api: httpx.Client, raw: httpx.Client
+) -> None:
+    generation_id = create(api)["id"]
+    luma_mock.control.advance(60)
+    first = api.get(f"/generations/{generation_id}").json()["output"][0]["url"]
+    luma_mock.control.advance(1800)
+    second = api.get(f"/generations/{generation_id}").json()["output"][0]["url"]
+    assert first != second
+    query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(second).query))
+    assert query["X-Amz-Expires"] == "3600"
+    assert int(query["expires"]) - luma_mock.control.now() == pytest.approx(3600, abs=2)
+    assert raw.get(first).status_code == 200
+    luma_mock.control.advance(1801)  # first is now past its hour, second is not
+    response = raw.get(first)
+    assert response.status_code == 403
+    assert detail(response) == "Request has expired"
+    assert raw.get(second).status_code == 200
+    # Re-polling after expiry works and mints a new, working URL.
+    third = api.get(f"/generations/{generation_id}").json()["output"][0]["url"]
+    assert raw.get(third).status_code == 200
+
+
+def test_the_url_points_at_the_host_the_client_used(luma_mock: RunningMock, api: httpx.Client) -> None:
+    url = _completed_url(luma_mock, api)
+    assert url.startswith(f"{luma_mock.root_url}/_mock/files/")
+
+
+def _tamper(url: str, what: str) -> str:
+    parts = urllib.parse.urlsplit(url)
+    query = dict(urllib.parse.parse_qsl(parts.query))
+    path = parts.path
+    if what == "signature":
+        query["signature"] = ("0" if query["signature"][0] != "0" else "1") + query["signature"][1:]
+    elif what == "expires":
+        query["expires"] = str(int(query["expires"]) + 86_400)
+    elif what == "missing signature":
+        del query["signature"]
+    elif what == "garbage expires":
+        query["expires"] = "soon"
+    elif what == "format":
+        path = path.replace("output.png", "output.jpeg")
+    return urllib.parse.urlunsplit(parts._replace(path=path, query=urllib.parse.urlencode(query)))
+
+
+@pytest.mark.parametrize("what", ["signature", "expires", "missing signature", "garbage expires", "format"])
+def test_a_tampered_url_gets_403(luma_mock: RunningMock, api: httpx.Client, raw: httpx.Client, what: str) -> None:
+    url = _completed_url(luma_mock, api)
+    response = raw.get(_tamper(url, what))
+    assert response.status_code == 403
+    assert detail(response) == "The request signature we calculated does not match the signature you provided"
+
+
+def test_another_generations_id_in_a_signed_url_gets_403(
+    luma_mock: RunningMock, api: httpx.Client, raw: httpx.Client
+) -> None:
+    first, second = _completed_url(luma_mock, api), _completed_url(luma_mock, api)
+    first_id = urllib.parse.urlsplit(first).path.split("/")[3]
+    second_id = urllib.parse.urlsplit(second).path.split("/")[3]
+    assert raw.get(first.replace(first_id, second_id)).status_code == 403
+
+
+def test_failed_and_unfinished_generations_have_no_outputs(luma_mock: RunningMock, api: httpx.Client) -> None:
+    pending = create(api)["id"]
+    assert api.get(f"/generations/{pending}").json()["output"] == []
+    failed = api.post("/generations", json={"prompt": "x"}, headers={"X-Mock-Failure": "generation_failed"}).json()[
+        "id"
+    ]
+    luma_mock.control.advance(60)
+    assert api.get(f"/generations/{failed}").json()["output"] == []
+
+
+def test_a_signed_url_of_a_forgotten_generation_gets_404(
+    luma_mock: RunningMock, api: httpx.Client, raw: httpx.Client
+) -> None:
+    url = _completed_url(luma_mock, api)
+    luma_mock.control.reset()
+    assert raw.get(url).status_code == 404

@@ -1,0 +1,141 @@
+"""Start-up: configuration (code and environment), refusing a spec it cannot compile, the CLI and clean shutdown."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+import pytest
+import yaml
+
+from conformance.mock import ConfigError, ContractError, MockConfig, create_app
+from conformance.mock.config import REPO_SPEC_PATH
+
+REPO = REPO_SPEC_PATH.parent
+
+
+def test_from_env_reads_every_kind_of_setting() -> None:
+    config = MockConfig.from_env(
+        {
+            "LUMA_MOCK_TIME_SCALE": "100",
+            "LUMA_MOCK_RATE_LIMITS": "true",
+            "LUMA_MOCK_RPM": "5",
+            "LUMA_MOCK_MAX_CONCURRENT": "off",
+            "LUMA_MOCK_SCHEMA_ONLY": "1",
+            "LUMA_MOCK_MAX_GENERATIONS": "50",
+            "LUMA_MOCK_SIGNING_SECRET": "s" * 32,
+            "LUMA_MOCK_QUEUED_SECONDS": "",
+        }
+    )
+    assert (config.time_scale, config.rate_limits, config.schema_only, config.max_generations) == (100, True, True, 50)
+    assert (config.effective_rpm, config.effective_max_concurrent) == (5, 10)
+    assert config.queued_seconds == 2.0
+    assert config.signing_secret == b"s" * 32
+
+
+@pytest.mark.parametrize(
+    "environ",
+    [
+        {"LUMA_MOCK_TIME_SCALE": "fast"},
+        {"LUMA_MOCK_TIME_SCALE": "0"},
+        {"LUMA_MOCK_TIME_SCALE": "nan"},
+        {"LUMA_MOCK_RATE_LIMITS": "maybe"},
+        {"LUMA_MOCK_RPM": "0"},
+        {"LUMA_MOCK_PROCESSING_SECONDS": "-1"},
+        {"LUMA_MOCK_MAX_BODY_BYTES": "10"},
+        {"LUMA_MOCK_SIGNING_SECRET": "short"},
+    ],
+)
+def test_unusable_settings_are_refused_with_a_clear_error(environ: dict[str, str]) -> None:
+    with pytest.raises(ConfigError):
+        MockConfig.from_env(environ)
+
+
+def _spec_with(tmp_path: Path, change: str) -> Path:
+    spec = yaml.safe_load(REPO_SPEC_PATH.read_text(encoding="utf-8"))
+    schemas = spec["components"]["schemas"]
+    if change == "missing request schema":
+        del spec["paths"]["/generations"]["post"]["requestBody"]
+    elif change == "dangling $ref":
+        schemas["CreateGenerationRequest"]["properties"]["model"] = {"$ref": "#/components/schemas/Nope"}
+    elif change == "invalid schema":
+        schemas["CreateGenerationRequest"]["properties"]["prompt"]["minLength"] = "one"
+    elif change == "recursive $ref":
+        schemas["ImageRef"]["properties"]["url"] = {"$ref": "#/components/schemas/ImageRef"}
+    elif change == "failure code without a reason":
+        schemas["FailureCode"]["enum"].append("cosmic_rays")
+    elif change == "no path parameter":
+        spec["paths"]["/generations/{generation_id}"]["get"]["parameters"] = []
+    path = tmp_path / "openapi.yaml"
+    path.write_text(yaml.safe_dump(spec), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ("missing request schema", "missing paths./generations.post.requestBody"),
+        ("dangling $ref", "unresolvable $ref '#/components/schemas/Nope'"),
+        ("invalid schema", "invalid schema"),
+        ("recursive $ref", "recursive $ref"),
+        ("failure code without a reason", "cosmic_rays"),
+        ("no path parameter", "generation_id"),
+    ],
+)
+def test_a_spec_that_cannot_be_compiled_stops_the_start(tmp_path: Path, change: str, message: str) -> None:
+    with pytest.raises(ContractError, match=message.replace("$", r"\$")):
+        create_app(MockConfig(spec_path=_spec_with(tmp_path, change)))
+
+
+def test_a_missing_or_broken_spec_file_stops_the_start(tmp_path: Path) -> None:
+    with pytest.raises(ContractError, match="cannot read"):
+        create_app(MockConfig(spec_path=tmp_path / "absent.yaml"))
+    (tmp_path / "bad.yaml").write_text("paths: [unclosed", encoding="utf-8")
+    with pytest.raises(ContractError, match="not valid YAML"):
+        create_app(MockConfig(spec_path=tmp_path / "bad.yaml"))
+
+
+def _start_cli(*args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "conformance.mock", "--port", "0", "--log-level", "warning", *args],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "LUMA_MOCK_TIME_SCALE": "50"},
+    )
+
+
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT])
+def test_the_cli_prints_its_base_url_serves_and_stops_cleanly(stop: signal.Signals) -> None:
+    process = _start_cli("--rate-limits")
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        assert line.startswith("Luma mock ready: base URL http://127.0.0.1:"), line
+        base_url = line.split()[5]
+        assert httpx.get(base_url.removesuffix("/v1") + "/_mock/health").status_code == 200
+        created = httpx.post(
+            f"{base_url}/generations", json={"prompt": "x"}, headers={"Authorization": "Bearer luma-api-cli"}
+        )
+        assert created.status_code == 201
+        assert created.headers["x-ratelimit-limit"] == "30"  # --rate-limits took effect
+        process.send_signal(stop)
+        _, stderr = process.communicate(timeout=20)
+        assert process.returncode == 0
+        assert "Traceback" not in stderr
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+
+
+def test_the_cli_refuses_a_bad_spec_with_a_message(tmp_path: Path) -> None:
+    process = _start_cli("--spec", str(tmp_path / "absent.yaml"))
+    _, stderr = process.communicate(timeout=30)
+    assert process.returncode == 2
+    assert "luma mock: cannot start:" in stderr and "Traceback" not in stderr
