@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from importlib import resources
 from typing import Any, cast
 
@@ -27,3 +28,16 @@ def schema(name: str) -> JSON:
 def enum_values(name: str) -> list[str]:
     """The values of a named enum component, in the spec's order."""
     return list(schema(name)["enum"])
+
+
+def max_image_bytes() -> int:
+    """The size limit of one input image in decoded bytes (50 MB = 52,428,800).
+
+    The contract states it in prose only, in the description of the 413 response ("(52,428,800 bytes, decoded)");
+    it is read from there so that the number has one home.
+    """
+    description = str(load_spec()["components"]["responses"]["PayloadTooLarge"]["description"])
+    match = re.search(r"\(([\d,]+) bytes", description)
+    if match is None:
+        raise LookupError("openapi.yaml: components.responses.PayloadTooLarge no longer states '(N bytes'")
+    return int(match.group(1).replace(",", ""))

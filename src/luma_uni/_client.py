@@ -1,0 +1,163 @@
+"""The clients: :class:`Luma` and :class:`AsyncLuma`, configured like the official ``luma-agents`` SDK."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from types import TracebackType
+from typing import Self
+
+import httpx
+
+from luma_agents_client import Client as ApiClient
+
+from ._config import DEFAULT_MAX_RETRIES, ClientConfig, mask_key, resolve_config
+from ._generations import AsyncGenerations, Generations
+from ._retries import RetryPolicy
+
+
+class Luma:
+    """A client for the Luma Agents API's uni-1 image generations.
+
+    ``api_key`` defaults to ``LUMA_AGENTS_API_KEY``, ``base_url`` to ``LUMA_BASE_URL`` or the production URL,
+    extra headers come from ``LUMA_CUSTOM_HEADERS`` ("Name: value" lines) and ``default_headers``. The timeout is
+    60 s with 5 s to connect unless given (a number sets the total; connecting still gets at most 5 s).
+    ``max_retries`` bounds automatic retries (see docs/client.md for which requests are retried).
+
+    ``http_client`` is an ``httpx.Client`` to send through (its base URL and headers are set for this API; its
+    timeout is kept unless ``timeout`` is given); it is not closed by :meth:`close`. ``sleep`` and ``clock``
+    (a monotonic clock in seconds) replace ``time.sleep`` and ``time.monotonic`` for retries and waiting, e.g. in
+    tests or simulations.
+    """
+
+    def __init__(
+        self,
+        *,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        default_headers: Mapping[str, str] | None = None,
+        http_client: httpx.Client | None = None,
+        sleep: Callable[[float], None] | None = None,
+        clock: Callable[[], float] | None = None,
+    ) -> None:
+        config = resolve_config(
+            api_key=api_key,
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            default_headers=default_headers,
+        )
+        self._config = config
+        self._owns_http = http_client is None
+        http = http_client if http_client is not None else httpx.Client()
+        _adopt(http, config, set_timeout=http_client is None or timeout is not None)
+        api = ApiClient(base_url=config.base_url).set_httpx_client(http)
+        self.generations = Generations(
+            api, RetryPolicy(max_retries=config.max_retries), sleep or time.sleep, clock or time.monotonic
+        )
+        self._http = http
+
+    @property
+    def base_url(self) -> str:
+        return self._config.base_url
+
+    @property
+    def max_retries(self) -> int:
+        return self._config.max_retries
+
+    def close(self) -> None:
+        """Close the connection pool (not an ``http_client`` passed in: its owner closes it)."""
+        if self._owns_http:
+            self._http.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return _repr(self, self._config)
+
+
+class AsyncLuma:
+    """The asyncio (and trio, through anyio) form of :class:`Luma`; ``http_client`` is an ``httpx.AsyncClient``
+    and ``sleep`` an async function."""
+
+    def __init__(
+        self,
+        *,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        default_headers: Mapping[str, str] | None = None,
+        http_client: httpx.AsyncClient | None = None,
+        sleep: Callable[[float], Awaitable[None]] | None = None,
+        clock: Callable[[], float] | None = None,
+    ) -> None:
+        config = resolve_config(
+            api_key=api_key,
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            default_headers=default_headers,
+        )
+        self._config = config
+        self._owns_http = http_client is None
+        http = http_client if http_client is not None else httpx.AsyncClient()
+        _adopt(http, config, set_timeout=http_client is None or timeout is not None)
+        api = ApiClient(base_url=config.base_url).set_async_httpx_client(http)
+        self.generations = AsyncGenerations(
+            api, RetryPolicy(max_retries=config.max_retries), sleep or _anyio_sleep, clock or time.monotonic
+        )
+        self._http = http
+
+    @property
+    def base_url(self) -> str:
+        return self._config.base_url
+
+    @property
+    def max_retries(self) -> int:
+        return self._config.max_retries
+
+    async def close(self) -> None:
+        """Close the connection pool (not an ``http_client`` passed in: its owner closes it)."""
+        if self._owns_http:
+            await self._http.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.close()
+
+    def __repr__(self) -> str:
+        return _repr(self, self._config)
+
+
+def _adopt(http: httpx.Client | httpx.AsyncClient, config: ClientConfig, *, set_timeout: bool) -> None:
+    """Point an httpx client at the API: base URL, default headers (the key among them), timeout."""
+    http.base_url = httpx.URL(config.base_url)
+    http.headers.update(config.request_headers())
+    if set_timeout:
+        http.timeout = config.timeout
+
+
+async def _anyio_sleep(seconds: float) -> None:
+    import anyio  # only async users pay for it
+
+    await anyio.sleep(seconds)
+
+
+def _repr(client: Luma | AsyncLuma, config: ClientConfig) -> str:
+    return (
+        f"{type(client).__name__}(base_url={config.base_url!r}, api_key={mask_key(config.api_key)!r},"
+        f" max_retries={config.max_retries})"
+    )

@@ -1,0 +1,144 @@
+"""Saving a generation's outputs to files: the name, the extension (from the response's content type) and an
+atomic write, so a file either appears whole or not at all.
+
+Presigned output URLs expire after an hour (S3 then answers 403); the resources GET the generation again for fresh
+URLs and retry once. The download request carries none of the client's default headers: the URL is a credential
+of its own, and the API key must not travel to the storage host.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import mimetypes
+import os
+import secrets
+from collections.abc import Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+import httpx
+
+from luma_agents_client.models import Generation, GenerationOutput
+
+from ._responses import connection_error, status_error
+from .errors import MalformedResponseError
+
+CHUNK_SIZE = 1 << 16
+_ERROR_BODY_LIMIT = 64 * 1024
+
+
+def outputs_of(generation: Generation) -> list[GenerationOutput]:
+    """The outputs of a completed generation (empty while it runs or after a failure)."""
+    return list(generation.output) if isinstance(generation.output, list) else []
+
+
+def file_stem(generation: Generation, index: int) -> str:
+    """``<id>`` for the usual single output, ``<id>-<n>`` when a generation has several."""
+    return str(generation.id) if len(outputs_of(generation)) <= 1 else f"{generation.id}-{index + 1}"
+
+
+def extension_for(content_type: str | None, url: str) -> str:
+    """The file extension for an output: from the content type; an image is required."""
+    media_type = (content_type or "").split(";", 1)[0].strip().lower()
+    if not media_type.startswith("image/"):
+        raise MalformedResponseError(
+            200, f"output {_strip_query(url)} has content type {content_type!r}, not an image", body=None
+        )
+    return mimetypes.guess_extension(media_type) or "." + media_type.removeprefix("image/").split("+", 1)[0]
+
+
+def download_request(url: str, timeout: httpx.Timeout) -> httpx.Request:
+    """A bare GET for a presigned URL (no default headers, so no API key), with the client's timeouts."""
+    return httpx.Request("GET", url, extensions={"timeout": timeout.as_dict()})
+
+
+def raise_for_download_status(response: httpx.Response, body: bytes) -> None:
+    """Raise the status's error (403 = expired or tampered URL) for a non-2xx download response."""
+    if not response.is_success:
+        raise status_error(response.status_code, body[:_ERROR_BODY_LIMIT], response.headers)
+
+
+class PartialFile:
+    """A temporary file beside the destination: renamed into place whole by :meth:`commit`, else removed."""
+
+    def __init__(self, directory: Path, stem: str) -> None:
+        self.path = directory / f".{stem}.{secrets.token_hex(4)}.part"
+        # os.open with 0o666 honours the umask, so the result gets the permissions of any new file (mkstemp: 0600).
+        fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+        self._handle: BinaryIO = os.fdopen(fd, "wb")
+        self.size = 0
+
+    def write(self, chunk: bytes) -> None:
+        self.size += self._handle.write(chunk)
+
+    def commit(self, final: Path) -> Path:
+        self._handle.flush()
+        os.fsync(self._handle.fileno())
+        self._handle.close()
+        os.replace(self.path, final)
+        return final
+
+    def discard(self) -> None:
+        """Close and remove the temporary file; nothing left to do after a commit."""
+        self._handle.close()
+        self.path.unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def partial_file(directory: Path, stem: str) -> Iterator[PartialFile]:
+    """A :class:`PartialFile` that is removed however the block ends (an error, Ctrl-C) unless committed."""
+    partial = PartialFile(directory, stem)
+    try:
+        yield partial
+    finally:
+        partial.discard()
+
+
+def save_output(http: httpx.Client, url: str, directory: Path, stem: str, timeout: httpx.Timeout) -> Path:
+    """GET one output URL into ``directory/<stem><ext>``; raise the status's error (403: expired) or a
+    connection error."""
+    try:
+        response = http.send(download_request(url, timeout), stream=True, follow_redirects=True)
+        try:
+            if not response.is_success:
+                raise_for_download_status(response, response.read())
+            with partial_file(directory, stem) as partial:
+                for chunk in response.iter_bytes(CHUNK_SIZE):
+                    partial.write(chunk)
+                return _commit(partial, response, url, directory, stem)
+        finally:
+            response.close()
+    except httpx.RequestError as exc:
+        raise connection_error(exc, "GET", url) from exc
+
+
+async def async_save_output(
+    http: httpx.AsyncClient, url: str, directory: Path, stem: str, timeout: httpx.Timeout
+) -> Path:
+    """The asyncio form of :func:`save_output` (file writes are small local appends, done inline)."""
+    try:
+        response = await http.send(download_request(url, timeout), stream=True, follow_redirects=True)
+        try:
+            if not response.is_success:
+                raise_for_download_status(response, await response.aread())
+            with partial_file(directory, stem) as partial:
+                async for chunk in response.aiter_bytes(CHUNK_SIZE):
+                    partial.write(chunk)
+                return _commit(partial, response, url, directory, stem)
+        finally:
+            await response.aclose()
+    except httpx.RequestError as exc:
+        raise connection_error(exc, "GET", url) from exc
+
+
+def _commit(partial: PartialFile, response: httpx.Response, url: str, directory: Path, stem: str) -> Path:
+    """Name the complete body after its content type (checked only now: a cut-off body is a connection error,
+    which is retried, not a wrong answer)."""
+    extension = extension_for(response.headers.get("content-type"), url)
+    if partial.size == 0:
+        raise MalformedResponseError(response.status_code, f"output {_strip_query(url)} is empty")
+    return partial.commit(directory / f"{stem}{extension}")
+
+
+def _strip_query(url: str) -> str:
+    return url.split("?", 1)[0]

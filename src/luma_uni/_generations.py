@@ -1,0 +1,404 @@
+"""``client.generations``: create, get, wait, create_and_wait and download, in a sync and an asyncio form.
+
+Each call goes through the generated ``*_detailed`` function, so the wire format is exactly the contract's; this
+layer adds validation before sending, the retry policy of ``_retries``, typed errors, polling and downloads.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Awaitable, Callable, Sequence
+from pathlib import Path
+
+import httpx
+
+from luma_agents_client import Client as ApiClient
+from luma_agents_client.api.generations import create_generation, get_generation
+from luma_agents_client.errors import MalformedResponse
+from luma_agents_client.models import (
+    AspectRatio,
+    CreateGenerationRequest,
+    Error,
+    Generation,
+    GenerationType,
+    Model,
+    OutputFormat,
+    Style,
+)
+from luma_agents_client.types import Response
+
+from ._downloads import async_save_output, file_stem, outputs_of, save_output
+from ._inputs import ImageInput, build_request, reads_files
+from ._polling import DEFAULT_WAIT_TIMEOUT, ProgressCallback, finished, poll_delay
+from ._responses import connection_error, generation_from, malformed_error
+from ._retries import AsyncRetrier, Retrier, RetryPolicy
+from .errors import InputError, PermissionDeniedError, WaitTimeoutError
+
+logger = logging.getLogger("luma_uni")
+
+GenerationRef = str | uuid.UUID | Generation
+"""A generation, or its id."""
+
+
+class Generations:
+    """Image generations and edits (``client.generations``)."""
+
+    def __init__(
+        self,
+        api: ApiClient,
+        policy: RetryPolicy,
+        sleep: Callable[[float], None],
+        clock: Callable[[], float],
+    ) -> None:
+        self._api = api
+        self._sleep = sleep
+        self._clock = clock
+        self._retry_get = Retrier("GET", policy, sleep)
+        self._retry_post = Retrier("POST", policy, sleep)
+
+    def create(
+        self,
+        *,
+        prompt: str,
+        type: GenerationType | str | None = None,
+        model: Model | str | None = None,
+        aspect_ratio: AspectRatio | str | None = None,
+        style: Style | str | None = None,
+        output_format: OutputFormat | str | None = None,
+        web_search: bool | None = None,
+        image_ref: Sequence[ImageInput] | None = None,
+        source: ImageInput | None = None,
+        user_id: str | None = None,
+    ) -> Generation:
+        """Queue a generation (``type="image"``, the default) or an edit of ``source`` (``type="image_edit"``).
+
+        Returns at once with state ``queued``. An argument left as None is left out (the server decides). Raises
+        :class:`~luma_uni.errors.InputError` before sending for anything the API would refuse. Retried only when
+        the API surely created nothing (see docs/client.md): a retried POST could otherwise bill twice.
+        """
+        body = build_request(
+            prompt=prompt,
+            type=type,
+            model=model,
+            aspect_ratio=aspect_ratio,
+            style=style,
+            output_format=output_format,
+            web_search=web_search,
+            image_ref=image_ref,
+            source=source,
+            user_id=user_id,
+        )
+        return self._create(body)
+
+    def _create(self, body: CreateGenerationRequest) -> Generation:
+        def call() -> Response[Error | Generation]:
+            return create_generation.sync_detailed(client=self._api, body=body)
+
+        return self._retry_post(_checked, call, "POST", "/generations")
+
+    def get(self, generation_id: GenerationRef) -> Generation:
+        """The generation's current state (every call mints fresh one-hour output URLs)."""
+        gid = _generation_id(generation_id)
+
+        def call() -> Response[Error | Generation]:
+            return get_generation.sync_detailed(gid, client=self._api)
+
+        return self._retry_get(_checked, call, "GET", f"/generations/{gid}")
+
+    def wait(
+        self,
+        generation_id: GenerationRef,
+        *,
+        timeout: float = DEFAULT_WAIT_TIMEOUT,
+        on_progress: ProgressCallback | None = None,
+    ) -> Generation:
+        """Poll until the generation completes and return it.
+
+        Raises :class:`~luma_uni.errors.GenerationFailedError` if it fails and
+        :class:`~luma_uni.errors.WaitTimeoutError` after ``timeout`` seconds. ``on_progress`` gets every polled state.
+        """
+        deadline = self._clock() + _positive(timeout)
+        return self._wait(self.get(generation_id), deadline, timeout, on_progress, polls_done=1)
+
+    def create_and_wait(
+        self,
+        *,
+        prompt: str,
+        type: GenerationType | str | None = None,
+        model: Model | str | None = None,
+        aspect_ratio: AspectRatio | str | None = None,
+        style: Style | str | None = None,
+        output_format: OutputFormat | str | None = None,
+        web_search: bool | None = None,
+        image_ref: Sequence[ImageInput] | None = None,
+        source: ImageInput | None = None,
+        user_id: str | None = None,
+        timeout: float = DEFAULT_WAIT_TIMEOUT,
+        on_progress: ProgressCallback | None = None,
+    ) -> Generation:
+        """:meth:`create`, then :meth:`wait` (the deadline counts from the start of the create)."""
+        deadline = self._clock() + _positive(timeout)
+        generation = self.create(
+            prompt=prompt,
+            type=type,
+            model=model,
+            aspect_ratio=aspect_ratio,
+            style=style,
+            output_format=output_format,
+            web_search=web_search,
+            image_ref=image_ref,
+            source=source,
+            user_id=user_id,
+        )
+        return self._wait(generation, deadline, timeout, on_progress, polls_done=0)
+
+    def _wait(
+        self,
+        generation: Generation,
+        deadline: float,
+        timeout: float,
+        on_progress: ProgressCallback | None,
+        polls_done: int,
+    ) -> Generation:
+        while True:
+            if on_progress is not None:
+                on_progress(generation)
+            done = finished(generation)
+            if done is not None:
+                return done
+            remaining = deadline - self._clock()
+            if remaining <= 0:
+                raise WaitTimeoutError(str(generation.id), generation.state, timeout)
+            self._sleep(min(poll_delay(polls_done), remaining))
+            generation = self.get(generation.id)
+            polls_done += 1
+
+    def download(self, generation: GenerationRef, directory: str | Path) -> list[Path]:
+        """Save every output of a completed generation into ``directory`` (created if missing); return the paths.
+
+        Files are named ``<id>.<ext>`` with the extension of the served content type, and appear whole or not at
+        all. An expired presigned URL (403) is refreshed once by getting the generation again.
+        """
+        current = generation if isinstance(generation, Generation) else self.get(generation)
+        done = _ready_for_download(current)
+        target = Path(directory)
+        target.mkdir(parents=True, exist_ok=True)
+        return [self._download_output(done, index, target) for index in range(len(outputs_of(done)))]
+
+    def _download_output(self, generation: Generation, index: int, directory: Path) -> Path:
+        stem = file_stem(generation, index)
+        http = self._api.get_httpx_client()
+        try:
+            return self._retry_get(save_output, http, outputs_of(generation)[index].url, directory, stem, http.timeout)
+        except PermissionDeniedError:
+            fresh = outputs_of(self.get(generation.id))
+            if index >= len(fresh):
+                raise
+            logger.info("Output URL of %s was refused (expired?); retrying with a fresh one", generation.id)
+            return self._retry_get(save_output, http, fresh[index].url, directory, stem, http.timeout)
+
+
+class AsyncGenerations:
+    """The asyncio form of :class:`Generations` (``AsyncLuma().generations``)."""
+
+    def __init__(
+        self,
+        api: ApiClient,
+        policy: RetryPolicy,
+        sleep: Callable[[float], Awaitable[None]],
+        clock: Callable[[], float],
+    ) -> None:
+        self._api = api
+        self._sleep = sleep
+        self._clock = clock
+        self._retry_get = AsyncRetrier("GET", policy, sleep)
+        self._retry_post = AsyncRetrier("POST", policy, sleep)
+
+    async def create(
+        self,
+        *,
+        prompt: str,
+        type: GenerationType | str | None = None,
+        model: Model | str | None = None,
+        aspect_ratio: AspectRatio | str | None = None,
+        style: Style | str | None = None,
+        output_format: OutputFormat | str | None = None,
+        web_search: bool | None = None,
+        image_ref: Sequence[ImageInput] | None = None,
+        source: ImageInput | None = None,
+        user_id: str | None = None,
+    ) -> Generation:
+        """See :meth:`Generations.create`. Local image files are read in a worker thread."""
+
+        def build() -> CreateGenerationRequest:
+            return build_request(
+                prompt=prompt,
+                type=type,
+                model=model,
+                aspect_ratio=aspect_ratio,
+                style=style,
+                output_format=output_format,
+                web_search=web_search,
+                image_ref=image_ref,
+                source=source,
+                user_id=user_id,
+            )
+
+        if reads_files(source, image_ref):
+            import anyio.to_thread
+
+            body = await anyio.to_thread.run_sync(build)
+        else:
+            body = build()
+
+        async def call() -> Response[Error | Generation]:
+            return await create_generation.asyncio_detailed(client=self._api, body=body)
+
+        return await self._retry_post(_async_checked, call, "POST", "/generations")
+
+    async def get(self, generation_id: GenerationRef) -> Generation:
+        """See :meth:`Generations.get`."""
+        gid = _generation_id(generation_id)
+
+        async def call() -> Response[Error | Generation]:
+            return await get_generation.asyncio_detailed(gid, client=self._api)
+
+        return await self._retry_get(_async_checked, call, "GET", f"/generations/{gid}")
+
+    async def wait(
+        self,
+        generation_id: GenerationRef,
+        *,
+        timeout: float = DEFAULT_WAIT_TIMEOUT,
+        on_progress: ProgressCallback | None = None,
+    ) -> Generation:
+        """See :meth:`Generations.wait`."""
+        deadline = self._clock() + _positive(timeout)
+        return await self._wait(await self.get(generation_id), deadline, timeout, on_progress, polls_done=1)
+
+    async def create_and_wait(
+        self,
+        *,
+        prompt: str,
+        type: GenerationType | str | None = None,
+        model: Model | str | None = None,
+        aspect_ratio: AspectRatio | str | None = None,
+        style: Style | str | None = None,
+        output_format: OutputFormat | str | None = None,
+        web_search: bool | None = None,
+        image_ref: Sequence[ImageInput] | None = None,
+        source: ImageInput | None = None,
+        user_id: str | None = None,
+        timeout: float = DEFAULT_WAIT_TIMEOUT,
+        on_progress: ProgressCallback | None = None,
+    ) -> Generation:
+        """See :meth:`Generations.create_and_wait`."""
+        deadline = self._clock() + _positive(timeout)
+        generation = await self.create(
+            prompt=prompt,
+            type=type,
+            model=model,
+            aspect_ratio=aspect_ratio,
+            style=style,
+            output_format=output_format,
+            web_search=web_search,
+            image_ref=image_ref,
+            source=source,
+            user_id=user_id,
+        )
+        return await self._wait(generation, deadline, timeout, on_progress, polls_done=0)
+
+    async def _wait(
+        self,
+        generation: Generation,
+        deadline: float,
+        timeout: float,
+        on_progress: ProgressCallback | None,
+        polls_done: int,
+    ) -> Generation:
+        while True:
+            if on_progress is not None:
+                on_progress(generation)
+            done = finished(generation)
+            if done is not None:
+                return done
+            remaining = deadline - self._clock()
+            if remaining <= 0:
+                raise WaitTimeoutError(str(generation.id), generation.state, timeout)
+            await self._sleep(min(poll_delay(polls_done), remaining))
+            generation = await self.get(generation.id)
+            polls_done += 1
+
+    async def download(self, generation: GenerationRef, directory: str | Path) -> list[Path]:
+        """See :meth:`Generations.download`."""
+        current = generation if isinstance(generation, Generation) else await self.get(generation)
+        done = _ready_for_download(current)
+        target = Path(directory)
+        target.mkdir(parents=True, exist_ok=True)
+        return [await self._download_output(done, index, target) for index in range(len(outputs_of(done)))]
+
+    async def _download_output(self, generation: Generation, index: int, directory: Path) -> Path:
+        stem = file_stem(generation, index)
+        http = self._api.get_async_httpx_client()
+        url = outputs_of(generation)[index].url
+        try:
+            return await self._retry_get(async_save_output, http, url, directory, stem, http.timeout)
+        except PermissionDeniedError:
+            fresh = outputs_of(await self.get(generation.id))
+            if index >= len(fresh):
+                raise
+            logger.info("Output URL of %s was refused (expired?); retrying with a fresh one", generation.id)
+            return await self._retry_get(async_save_output, http, fresh[index].url, directory, stem, http.timeout)
+
+
+def _checked(call: Callable[[], Response[Error | Generation]], method: str, path: str) -> Generation:
+    """One attempt: the generated call, with its outcome mapped onto luma_uni.errors."""
+    try:
+        response = call()
+    except httpx.RequestError as exc:
+        raise connection_error(exc, method, path) from exc
+    except MalformedResponse as exc:
+        raise malformed_error(exc) from exc
+    return generation_from(response)
+
+
+async def _async_checked(
+    call: Callable[[], Awaitable[Response[Error | Generation]]], method: str, path: str
+) -> Generation:
+    """The asyncio form of :func:`_checked`."""
+    try:
+        response = await call()
+    except httpx.RequestError as exc:
+        raise connection_error(exc, method, path) from exc
+    except MalformedResponse as exc:
+        raise malformed_error(exc) from exc
+    return generation_from(response)
+
+
+def _generation_id(value: GenerationRef) -> uuid.UUID:
+    if isinstance(value, Generation):
+        return value.id
+    if isinstance(value, uuid.UUID):
+        return value
+    if not isinstance(value, str) or not value.strip():
+        raise InputError("generation_id must be a non-empty string")
+    try:
+        return uuid.UUID(value.strip())
+    except ValueError:
+        raise InputError(
+            f"generation_id {value!r} is not a UUID (ids look like d290f1ee-6c54-4b01-90e6-d701748f0851)"
+        ) from None
+
+
+def _positive(timeout: float) -> float:
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or not timeout > 0:
+        raise InputError(f"timeout must be a positive number of seconds, not {timeout!r}")
+    return float(timeout)
+
+
+def _ready_for_download(generation: Generation) -> Generation:
+    done = finished(generation)
+    if done is None:
+        raise InputError(f"Generation {generation.id} is still {generation.state}; wait for it before downloading")
+    return done

@@ -1,0 +1,170 @@
+"""The CLI: results, --json documents and exit codes (0 ok, 2 usage, 3 API error, 4 failed, 5 wait timeout)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conformance.mock.serve import RunningMock
+from luma_uni.cli import main
+from tests.client.helpers import image_bytes
+
+
+@pytest.fixture
+def env(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
+    monkeypatch.delenv("LUMA_BASE_URL", raising=False)
+    monkeypatch.delenv("LUMA_CUSTOM_HEADERS", raising=False)
+    monkeypatch.delenv("LUMA_LOG", raising=False)
+    return monkeypatch
+
+
+def run_json(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, dict[str, Any]]:
+    code = main(["--json", *argv])
+    captured = capsys.readouterr()
+    assert captured.err == ""  # --json: one document on stdout, nothing else
+    return code, json.loads(captured.out)
+
+
+def test_generate_waits_downloads_and_prints_the_path(
+    luma_mock: RunningMock, env: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    env.setenv("LUMA_AGENTS_API_KEY", luma_mock.api_key)
+    code = main(
+        ["generate", "a lighthouse", "--aspect-ratio", "9:16", "--out", str(tmp_path), "--base-url", luma_mock.base_url]
+    )
+    captured = capsys.readouterr()
+    assert code == 0
+    [saved] = list(tmp_path.iterdir())
+    assert saved.suffix == ".png"
+    assert str(saved) in captured.out
+    assert "completed" in captured.err  # plain progress lines when stderr is not a terminal
+
+
+def test_generate_json(
+    luma_mock: RunningMock, env: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    env.setenv("LUMA_AGENTS_API_KEY", luma_mock.api_key)
+    env.setenv("LUMA_BASE_URL", luma_mock.base_url)
+    code, document = run_json(capsys, "generate", "a lighthouse", "--output-format", "jpeg", "--out", str(tmp_path))
+    assert code == 0
+    assert document["generation"]["state"] == "completed"
+    [path] = document["files"]
+    assert path.endswith(".jpg")
+    assert Path(path).read_bytes().startswith(b"\xff\xd8\xff")
+
+
+def test_edit_a_local_file_json_with_options_after_the_command(
+    luma_mock: RunningMock, env: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    source = tmp_path / "photo.png"
+    source.write_bytes(image_bytes("PNG"))
+    code = main(
+        [
+            "edit",
+            str(source),
+            "make it winter",
+            "--json",
+            "--out",
+            str(tmp_path / "out"),
+            "--api-key",
+            luma_mock.api_key,
+            "--base-url",
+            luma_mock.base_url,
+        ]
+    )
+    document = json.loads(capsys.readouterr().out)
+    assert code == 0
+    assert document["generation"]["type"] == "image_edit"
+    assert len(document["files"]) == 1
+
+
+def test_no_wait_get_wait_and_download(
+    frozen_mock: RunningMock, env: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    env.setenv("LUMA_AGENTS_API_KEY", frozen_mock.api_key)
+    env.setenv("LUMA_BASE_URL", frozen_mock.base_url)
+    code, created = run_json(capsys, "generate", "a lighthouse", "--no-wait")
+    assert (code, created["generation"]["state"], created["files"]) == (0, "queued", [])
+    generation_id = created["generation"]["id"]
+    frozen_mock.control.advance(60)
+    assert run_json(capsys, "get", generation_id)[1]["generation"]["state"] == "completed"
+    assert run_json(capsys, "wait", generation_id)[1]["generation"]["state"] == "completed"
+    code, downloaded = run_json(capsys, "download", generation_id, "--out", str(tmp_path))
+    assert code == 0
+    assert downloaded["files"] == [str(tmp_path / f"{generation_id}.png")]
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["generate"],  # missing prompt
+        ["generate", "x", "--aspect-ratio", "4:3"],  # not a choice
+        ["generate", ""],  # refused before sending
+        ["edit", "/no/such/file.png", "x"],
+        ["get", "not-a-uuid"],
+        ["frobnicate"],
+    ],
+)
+def test_usage_errors_exit_2(
+    frozen_mock: RunningMock, env: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], argv: list[str]
+) -> None:
+    env.setenv("LUMA_AGENTS_API_KEY", frozen_mock.api_key)
+    assert main([*argv, "--base-url", frozen_mock.base_url] if len(argv) > 1 else argv) == 2
+    assert capsys.readouterr().err
+
+
+def test_missing_key_exits_2_naming_the_variable(env: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    env.delenv("LUMA_AGENTS_API_KEY", raising=False)
+    assert main(["get", "d290f1ee-6c54-4b01-90e6-d701748f0851"]) == 2
+    assert "LUMA_AGENTS_API_KEY" in capsys.readouterr().err
+
+
+def test_api_errors_exit_3_with_a_json_error_document(
+    frozen_mock: RunningMock, env: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    env.setenv("LUMA_BASE_URL", frozen_mock.base_url)
+    env.setenv("LUMA_AGENTS_API_KEY", frozen_mock.api_key)
+    code, document = run_json(capsys, "get", "d290f1ee-6c54-4b01-90e6-d701748f0851")
+    assert code == 3
+    assert document["error"]["type"] == "NotFoundError"
+    assert (document["error"]["status_code"], document["error"]["detail"]) == (404, "Generation not found")
+    env.setenv("LUMA_AGENTS_API_KEY", "luma-api-revoked-0123456789")
+    code, document = run_json(capsys, "generate", "x")
+    assert (code, document["error"]["status_code"]) == (3, 401)
+
+
+def test_failed_generation_exits_4(
+    luma_mock: RunningMock, env: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    env.setenv("LUMA_AGENTS_API_KEY", luma_mock.api_key)
+    env.setenv("LUMA_BASE_URL", luma_mock.base_url)
+    code, document = run_json(capsys, "generate", "x [mock:failure=content_moderated]", "--out", str(tmp_path))
+    assert code == 4
+    error = document["error"]
+    assert (error["type"], error["failure_code"], error["retryable"]) == (
+        "GenerationFailedError",
+        "content_moderated",
+        False,
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_wait_timeout_exits_5(
+    frozen_mock: RunningMock, env: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    env.setenv("LUMA_AGENTS_API_KEY", frozen_mock.api_key)
+    env.setenv("LUMA_BASE_URL", frozen_mock.base_url)
+    code, document = run_json(capsys, "generate", "x", "--timeout", "0.2")  # the frozen mock never finishes it
+    assert code == 5
+    assert document["error"]["type"] == "WaitTimeoutError"
+    assert document["error"]["last_state"] == "queued"
+
+
+def test_help_and_version_exit_0(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--help"]) == 0
+    assert "generate" in capsys.readouterr().out
+    assert main(["--version"]) == 0
+    assert "luma-uni" in capsys.readouterr().out
