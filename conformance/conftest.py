@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import ExitStack
+
 import pytest
 
+from conformance.asgi import ServerErrorShield, serve_app
 from conformance.broken import MOCK_VARIANTS, activate_client_variant, active_variant
-from conformance.mock import MockConfig, create_app
-from conformance.mock.pytest_plugin import DEFAULT_TIME_SCALE
 from conformance.mock.serve import RunningMock, new_api_key
 from conformance.options import Options
 from conformance.report import STATS
 from conformance.schemathesis_setup import PaidPostBudget
-from conformance.targets import IN_PROCESS_BASE_URL, ServerErrorShield, Target
+from conformance.targets import IN_PROCESS_BASE_URL, Target, mock_app
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -30,40 +32,60 @@ def paid_posts(options: Options) -> PaidPostBudget:
     return PaidPostBudget(options.max_paid_posts if options.live else None)
 
 
-def target_names(options: Options) -> list[str]:
-    return ["live"] if options.live else ["asgi", "socket"]
+def target_names(options: Options, *, over_http: bool) -> list[str]:
+    if options.live:
+        return ["live"]
+    return ["socket"] if over_http else ["asgi", "socket"]
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    # Tests that take `target` run once per server: the mock in-process and on a socket, or the live server.
-    if "target" in metafunc.fixturenames:
-        metafunc.parametrize("target", target_names(Options.from_env()), indirect=True)
+    # `target`: the mock in-process and on a socket, or the live server. `http_target`: over a socket only.
+    options = Options.from_env()
+    for name, over_http in (("target", False), ("http_target", True)):
+        if name in metafunc.fixturenames:
+            metafunc.parametrize(name, target_names(options, over_http=over_http), indirect=True)
 
 
-@pytest.fixture
-def target(request: pytest.FixtureRequest, options: Options) -> Target:
+def build_target(request: pytest.FixtureRequest, options: Options) -> Target:
     name: str = request.param
     if name == "live":
         assert options.base_url is not None and options.api_key is not None
         return Target("live", options.api_key, options.base_url)
     if name == "asgi":
         # In-process, with the cross-field and media rules off: every schema-valid body must then be accepted.
-        app = create_app(MockConfig(time_scale=DEFAULT_TIME_SCALE, schema_only=True))
-        variant = active_variant()
-        served = MOCK_VARIANTS[variant](app) if variant in MOCK_VARIANTS else app
+        control, app = mock_app(schema_only=True)
         return Target(
             "asgi",
             new_api_key(),
             IN_PROCESS_BASE_URL,
-            app=ServerErrorShield(served),
-            control=app.control,
+            app=ServerErrorShield(app),
+            control=control,
             strict_positive_acceptance=True,
         )
     if active_variant() in MOCK_VARIANTS:
-        pytest.skip("broken mock variants are served in-process only")
+        # A broken variant wraps its own mock, served for this test only.
+        control, app = mock_app()
+        root = request.getfixturevalue("_exit_stack").enter_context(serve_app(app))
+        return Target("socket", new_api_key(), f"{root}/v1", control=control)
     # Over a socket, the mock as `make mock` serves it (all rules on), on the session's server (reset per test).
     running: RunningMock = request.getfixturevalue("luma_mock")
     return Target("socket", running.api_key, running.base_url, control=running.control)
+
+
+@pytest.fixture
+def _exit_stack() -> Iterator[ExitStack]:
+    with ExitStack() as stack:
+        yield stack
+
+
+@pytest.fixture
+def target(request: pytest.FixtureRequest, options: Options) -> Target:
+    return build_target(request, options)
+
+
+@pytest.fixture
+def http_target(request: pytest.FixtureRequest, options: Options) -> Target:
+    return build_target(request, options)
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

@@ -70,15 +70,23 @@ class PaidPostBudget:
         self.cap = cap
         self.stats = stats
 
-    def allows(self, case: Case[Any]) -> bool:
-        if self.cap is None or case.method.upper() != "POST" or self.stats.paid_posts < self.cap:
+    def allows_post(self) -> bool:
+        """Whether one more POST may be sent (counting the refusal for the summary when not)."""
+        if self.cap is None or self.stats.paid_posts < self.cap:
             return True
         self.stats.posts_not_sent += 1
         return False
 
-    def record(self, case: Case[Any], response: Response) -> None:
-        if self.cap is not None and case.method.upper() == "POST" and 200 <= response.status_code < 300:
+    def record_post(self, status_code: int) -> None:
+        if self.cap is not None and 200 <= status_code < 300:
             self.stats.paid_posts += 1
+
+    def allows(self, case: Case[Any]) -> bool:
+        return case.method.upper() != "POST" or self.allows_post()
+
+    def record(self, case: Case[Any], response: Response) -> None:
+        if case.method.upper() == "POST":
+            self.record_post(response.status_code)
 
 
 UNLIMITED = PaidPostBudget(None)

@@ -2,52 +2,16 @@
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
 from typing import Any
 
-from conformance.mock import MockControl
-
-Scope = MutableMapping[str, Any]
-Message = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
-ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
-
-logger = logging.getLogger("conformance")
+from conformance.asgi import ASGIApp
+from conformance.broken import MOCK_VARIANTS, active_variant
+from conformance.mock import MockConfig, MockControl, create_app
+from conformance.mock.pytest_plugin import DEFAULT_TIME_SCALE
 
 # The base URL for in-process calls: never resolved, only parsed (the transport hands requests to the app).
 IN_PROCESS_BASE_URL = "http://mock.in-process/v1"
-
-
-class ServerErrorShield:
-    """Answer an exception from the app with a bare 500, as uvicorn does over a socket.
-
-    In-process transports re-raise app exceptions into the test instead, which would turn a server bug into a
-    traceback in the suite rather than a response that the checks judge (not_a_server_error, status codes).
-    """
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        started = False
-
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
-
-        try:
-            await self.app(scope, receive, tracking_send)
-        except Exception:
-            if scope["type"] != "http" or started:
-                raise
-            logger.exception("the app raised; answering 500 as a server would")
-            await send({"type": "http.response.start", "status": 500, "headers": [(b"content-type", b"text/plain")]})
-            await send({"type": "http.response.body", "body": b"Internal Server Error"})
 
 
 @dataclass(frozen=True)
@@ -65,3 +29,10 @@ class Target:
     @property
     def is_mock(self) -> bool:
         return self.control is not None
+
+
+def mock_app(**config: Any) -> tuple[MockControl, ASGIApp]:
+    """A mock (time scale 100 unless given) inside the active broken variant's middleware, if there is one."""
+    app = create_app(MockConfig(**{"time_scale": DEFAULT_TIME_SCALE, **config}))
+    variant = active_variant()
+    return app.control, MOCK_VARIANTS[variant](app) if variant in MOCK_VARIANTS else app

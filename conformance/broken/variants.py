@@ -9,7 +9,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from conformance.targets import ASGIApp, Message, Receive, Scope, Send
+from conformance.asgi import ASGIApp, Message, Receive, Scope, Send
 from luma_agents_client import models
 from luma_uni.spec import enum_values
 

@@ -1,0 +1,396 @@
+"""How to provoke each documented 4xx of openapi.yaml, over raw HTTP (to check the server) and through the client.
+
+The expected status and `detail` are never written here: they are read from the spec's response examples
+(``documented_errors()``); this module only knows which request provokes which example.
+"""
+
+from __future__ import annotations
+
+import base64
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from luma_agents_client.models import ImageRef
+from luma_uni import Luma
+from luma_uni.spec import load_spec
+
+MAX_IMAGE_BYTES = 52_428_800  # 50 MB per decoded image: the documented limit the 413 examples are about
+PROMPT = "A lighthouse on a cliff at dusk, oil painting"
+URL = "https://example.com/photo.jpg"
+UNFETCHABLE_URL = "https://127.0.0.1/photo.png"  # loopback: refused by the real ingestion proxy and by the mock
+
+
+@dataclass(frozen=True)
+class DocumentedError:
+    """One example of a documented 4xx response: ``component`` and ``name`` locate it in openapi.yaml."""
+
+    component: str
+    name: str
+    status: int
+    detail: str
+
+    @property
+    def key(self) -> str:
+        return f"{self.component}.{self.name}"
+
+
+def documented_errors() -> dict[str, DocumentedError]:
+    """Every 4xx example of the spec's shared responses, with the status the operations give that response."""
+    spec = load_spec()
+    statuses: dict[str, int] = {}
+    for item in spec["paths"].values():
+        for operation in item.values():
+            for status, response in operation["responses"].items():
+                ref = response.get("$ref", "")
+                if status.isdigit() and status.startswith("4") and ref:
+                    statuses[ref.rsplit("/", 1)[1]] = int(status)
+    found: dict[str, DocumentedError] = {}
+    for component, status in statuses.items():
+        examples = spec["components"]["responses"][component]["content"]["application/json"]["examples"]
+        for name, example in examples.items():
+            error = DocumentedError(component, name, status, example["value"]["detail"])
+            found[error.key] = error
+    return found
+
+
+@dataclass
+class Context:
+    """What a trigger may use: a raw HTTP client and a Luma client (both with the trigger's key), a directory
+    with a small PNG (``image.png``), and the valid key of the run."""
+
+    raw: httpx.Client
+    luma: Luma
+    files: Path
+    valid_key: str
+    make_client: Callable[[str], Luma]
+
+    @property
+    def png(self) -> Path:
+        return self.files / "image.png"
+
+    @property
+    def png_base64(self) -> str:
+        return base64.b64encode(self.png.read_bytes()).decode()
+
+    def oversized_file(self) -> Path:
+        """A sparse file one byte over the 50 MB limit (no disk is written)."""
+        path = self.files / "oversized.png"
+        with path.open("wb") as file:
+            file.write(self.png.read_bytes()[:16])
+            file.truncate(MAX_IMAGE_BYTES + 1)
+        return path
+
+
+def _post(body: Any) -> Callable[[Context], httpx.Response]:
+    return lambda ctx: ctx.raw.post("/generations", json=body)
+
+
+def _oversized_base64() -> str:
+    return "A" * (4 * -(-(MAX_IMAGE_BYTES + 1) // 3) + 4)
+
+
+def _twice(body: Any) -> Callable[[Context], httpx.Response]:
+    def send(ctx: Context) -> httpx.Response:
+        ctx.raw.post("/generations", json=body)
+        return ctx.raw.post("/generations", json=body)
+
+    return send
+
+
+def _create_twice(ctx: Context) -> object:
+    ctx.luma.generations.create(prompt=PROMPT)
+    return ctx.luma.generations.create(prompt=PROMPT)
+
+
+def _someone_elses_generation(ctx: Context) -> str:
+    with ctx.make_client(f"luma-api-{uuid.uuid4().hex}") as other:
+        return str(other.generations.create(prompt=PROMPT).id)
+
+
+def _special_key(word: str) -> Callable[[str], str]:
+    return lambda _: f"luma-api-{word}-{uuid.uuid4().hex}"
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """One way to provoke the documented error ``example`` (a key of :func:`documented_errors`)."""
+
+    example: str
+    label: str
+    raw: Callable[[Context], httpx.Response]
+    # Through the client; None when the client cannot send such a request at all (the reason is in `no_client`).
+    call: Callable[[Context], object] | None
+    no_client: str = ""
+    key: Callable[[str], str] = field(default=lambda valid: valid)
+    mock_only: str = ""  # why it cannot run against a live server (empty: it can)
+    mock_config: dict[str, Any] = field(default_factory=dict)  # a dedicated mock with these MockConfig fields
+    headers: dict[str, str] = field(default_factory=dict)  # extra request headers (raw and client)
+    # False when the client refuses before sending with its own words (the reason is in `client_wording`).
+    client_detail: bool = True
+    client_wording: str = ""
+    # A reported disagreement the wire test is expected to show (it is marked xfail(strict=True) with this reason).
+    known_issue: str = ""
+
+    @property
+    def id(self) -> str:
+        return f"{self.example}[{self.label}]" if self.label else self.example
+
+
+NOT_SENDABLE = "the client always sends a well-formed JSON body"
+
+TRIGGERS: list[Trigger] = [
+    Trigger("BadRequest.prompt_length", "", _post({"prompt": ""}), lambda ctx: ctx.luma.generations.create(prompt="")),
+    Trigger(
+        "BadRequest.unknown_model",
+        "",
+        _post({"prompt": PROMPT, "model": "uni-2"}),
+        lambda ctx: ctx.luma.generations.create(prompt=PROMPT, model="uni-2"),
+    ),
+    Trigger(
+        "BadRequest.invalid_aspect_ratio",
+        "",
+        _post({"prompt": PROMPT, "aspect_ratio": "4:3"}),
+        lambda ctx: ctx.luma.generations.create(prompt=PROMPT, aspect_ratio="4:3"),
+    ),
+    Trigger(
+        "BadRequest.source_not_allowed",
+        "",
+        _post({"prompt": PROMPT, "source": {"url": URL}}),
+        lambda ctx: ctx.luma.generations.create(prompt=PROMPT, source=URL),
+    ),
+    Trigger(
+        "BadRequest.source_required",
+        "",
+        _post({"prompt": PROMPT, "type": "image_edit"}),
+        lambda ctx: ctx.luma.generations.create(prompt=PROMPT, type="image_edit"),
+    ),
+    Trigger(
+        "BadRequest.url_and_data",
+        "",
+        lambda ctx: ctx.raw.post(
+            "/generations",
+            json={
+                "prompt": PROMPT,
+                "type": "image_edit",
+                "source": {"url": URL, "data": ctx.png_base64, "media_type": "image/png"},
+            },
+        ),
+        lambda ctx: ctx.luma.generations.create(
+            prompt=PROMPT, type="image_edit", source=ImageRef(url=URL, data=ctx.png_base64, media_type="image/png")
+        ),
+    ),
+    Trigger(
+        "BadRequest.neither_url_nor_data",
+        "",
+        _post({"prompt": PROMPT, "image_ref": [{}]}),
+        lambda ctx: ctx.luma.generations.create(prompt=PROMPT, image_ref=[ImageRef()]),
+    ),
+    Trigger(
+        "BadRequest.media_type_required",
+        "",
+        lambda ctx: ctx.raw.post(
+            "/generations", json={"prompt": PROMPT, "image_ref": [{"url": URL}, {"data": ctx.png_base64}]}
+        ),
+        lambda ctx: ctx.luma.generations.create(prompt=PROMPT, image_ref=[URL, ImageRef(data=ctx.png_base64)]),
+    ),
+    Trigger(
+        "BadRequest.too_many_edit_refs",
+        "",
+        _post({"prompt": PROMPT, "type": "image_edit", "source": {"url": URL}, "image_ref": [{"url": URL}] * 9}),
+        lambda ctx: ctx.luma.generations.create(prompt=PROMPT, type="image_edit", source=URL, image_ref=[URL] * 9),
+    ),
+    Trigger(
+        "BadRequest.too_many_refs",
+        "",
+        _post({"prompt": PROMPT, "image_ref": [{"url": URL}] * 10}),
+        lambda ctx: ctx.luma.generations.create(prompt=PROMPT, image_ref=[URL] * 10),
+    ),
+    Trigger(
+        "BadRequest.manga_landscape",
+        "",
+        _post({"prompt": PROMPT, "style": "manga", "aspect_ratio": "16:9"}),
+        lambda ctx: ctx.luma.generations.create(prompt=PROMPT, style="manga", aspect_ratio="16:9"),
+    ),
+    Trigger(
+        "BadRequest.malformed_json",
+        "",
+        lambda ctx: ctx.raw.post("/generations", content=b'{"prompt": ', headers={"content-type": "application/json"}),
+        None,
+        no_client=NOT_SENDABLE,
+    ),
+    Trigger(
+        "BadRequest.schema",
+        "",
+        _post({"prompt": PROMPT, "web_search": "True"}),
+        lambda ctx: ctx.luma.generations.create(prompt=PROMPT, web_search="True"),  # type: ignore[arg-type]
+        client_detail=False,
+        client_wording="the client names the type it got instead of quoting the value",
+        known_issue=(
+            "openapi.yaml's BadRequest.schema example says \"web_search: True is not of type 'boolean'\", which no "
+            "request produces (True is a boolean); for {'web_search': 'True'} the mock answers "
+            "\"web_search: 'True' is not of type 'boolean'\""
+        ),
+    ),
+    Trigger(
+        "Unauthorized.missing",
+        "",
+        _post({"prompt": PROMPT}),
+        lambda ctx: ctx.luma.generations.create(prompt=PROMPT),
+        key=lambda _: "sk-not-a-luma-key",
+    ),
+    Trigger(
+        "Unauthorized.invalid",
+        "",
+        lambda ctx: ctx.raw.get(f"/generations/{uuid.uuid4()}"),
+        lambda ctx: ctx.luma.generations.get(str(uuid.uuid4())),
+        key=_special_key("invalid"),
+    ),
+    *(
+        Trigger(
+            f"Unauthorized.{word}",
+            "",
+            _post({"prompt": PROMPT}),
+            lambda ctx: ctx.luma.generations.create(prompt=PROMPT),
+            key=_special_key(word),
+            mock_only="needs a revoked or expired key",
+        )
+        for word in ("revoked", "expired")
+    ),
+    Trigger(
+        "PaymentRequired.insufficient_credits",
+        "",
+        _post({"prompt": PROMPT}),
+        lambda ctx: ctx.luma.generations.create(prompt=PROMPT),
+        key=_special_key("broke"),
+        mock_only="needs an account without credits",
+    ),
+    *(
+        Trigger(
+            f"Forbidden.{word}",
+            "",
+            _post({"prompt": PROMPT}),
+            lambda ctx: ctx.luma.generations.create(prompt=PROMPT),
+            key=_special_key(word),
+            mock_only="needs a suspended or deactivated client",
+        )
+        for word in ("suspended", "deactivated")
+    ),
+    Trigger(
+        "NotFound.not_found",
+        "unknown id",
+        lambda ctx: ctx.raw.get(f"/generations/{uuid.uuid4()}"),
+        lambda ctx: ctx.luma.generations.get(str(uuid.uuid4())),
+    ),
+    Trigger(
+        "NotFound.not_found",
+        "not a uuid",
+        lambda ctx: ctx.raw.get("/generations/not-a-uuid"),
+        lambda ctx: ctx.luma.generations.get("not-a-uuid"),
+        client_detail=False,
+        client_wording="the client checks the id's shape before sending and says what is wrong with it",
+    ),
+    Trigger(
+        "NotFound.not_found",
+        "another key's generation",
+        lambda ctx: ctx.raw.get(f"/generations/{_someone_elses_generation(ctx)}"),
+        lambda ctx: ctx.luma.generations.get(_someone_elses_generation(ctx)),
+        mock_only="creates a (billed) generation under a second key",
+    ),
+    Trigger(
+        "PayloadTooLarge.source_too_large",
+        "",
+        lambda ctx: ctx.raw.post(
+            "/generations",
+            json={
+                "prompt": PROMPT,
+                "type": "image_edit",
+                "source": {"data": _oversized_base64(), "media_type": "image/png"},
+            },
+        ),
+        lambda ctx: ctx.luma.generations.create(prompt=PROMPT, type="image_edit", source=ctx.oversized_file()),
+        mock_only="uploads 70 MB",
+    ),
+    Trigger(
+        "PayloadTooLarge.ref_too_large",
+        "",
+        lambda ctx: ctx.raw.post(
+            "/generations",
+            json={
+                "prompt": PROMPT,
+                "image_ref": [{"url": URL}, {"url": URL}, {"data": _oversized_base64(), "media_type": "image/png"}],
+            },
+        ),
+        lambda ctx: ctx.luma.generations.create(prompt=PROMPT, image_ref=[URL, URL, ctx.oversized_file()]),
+        mock_only="uploads 70 MB",
+    ),
+    Trigger(
+        "UnsupportedMediaType.not_json",
+        "",
+        lambda ctx: ctx.raw.post("/generations", content=PROMPT.encode(), headers={"content-type": "text/plain"}),
+        None,
+        no_client=NOT_SENDABLE,
+    ),
+    Trigger(
+        "UnprocessableEntity.invalid_base64",
+        "",
+        _post(
+            {"prompt": PROMPT, "type": "image_edit", "source": {"data": "!!not base64!!", "media_type": "image/png"}}
+        ),
+        lambda ctx: ctx.luma.generations.create(
+            prompt=PROMPT, type="image_edit", source=ImageRef(data="!!not base64!!", media_type="image/png")
+        ),
+    ),
+    Trigger(
+        "UnprocessableEntity.fetch_failed",
+        "",
+        _post({"prompt": PROMPT, "image_ref": [{"url": UNFETCHABLE_URL}]}),
+        lambda ctx: ctx.luma.generations.create(prompt=PROMPT, image_ref=[UNFETCHABLE_URL]),
+    ),
+    Trigger(
+        "UnprocessableEntity.not_an_image",
+        "",
+        _post(
+            {
+                "prompt": PROMPT,
+                "type": "image_edit",
+                "source": {"data": base64.b64encode(b"<html>not an image</html>").decode(), "media_type": "image/png"},
+            }
+        ),
+        lambda ctx: ctx.luma.generations.create(
+            prompt=PROMPT,
+            type="image_edit",
+            source=ImageRef(data=base64.b64encode(b"<html>not an image</html>").decode(), media_type="image/png"),
+        ),
+        client_detail=False,
+        client_wording="the client sniffs the bytes itself and names the formats it accepts",
+    ),
+    Trigger(
+        "TooManyRequests.rate_limit",
+        "",
+        _twice({"prompt": PROMPT}),
+        _create_twice,
+        mock_only="needs a per-minute limit of 1",
+        mock_config={"rpm": 1},
+    ),
+    Trigger(
+        "TooManyRequests.concurrency",
+        "",
+        _twice({"prompt": PROMPT}),
+        _create_twice,
+        mock_only="needs a concurrent-jobs limit of 1",
+        mock_config={"max_concurrent": 1},
+    ),
+    Trigger(
+        "TooManyRequestsAbuse.rate_limit",
+        "",
+        lambda ctx: ctx.raw.get(f"/generations/{uuid.uuid4()}"),
+        lambda ctx: ctx.luma.generations.get(str(uuid.uuid4())),
+        mock_only="the abuse ceiling is reached only by the mock's fault header",
+        headers={"X-Mock-Status": "429"},
+    ),
+]

@@ -1,0 +1,231 @@
+"""Part 4: the client against a running server, end to end over HTTP.
+
+create → poll → completed → download decodes as an image; each failure code arrives as a typed
+GenerationFailedError; each documented 4xx example of openapi.yaml arrives with its documented status and detail,
+both on the wire (raw HTTP: the server's side) and through the client (the documented error type, or a typed
+InputError when the client refuses to send it at all).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+
+import httpx
+import pytest
+from PIL import Image
+
+from conformance.asgi import serve_app
+from conformance.error_cases import PROMPT, TRIGGERS, Context, DocumentedError, Trigger, documented_errors
+from conformance.mock.pytest_plugin import DEFAULT_TIME_SCALE
+from conformance.report import STATS
+from conformance.schemathesis_setup import PaidPostBudget
+from conformance.targets import Target, mock_app
+from luma_agents_client.models import FailureCode, GenerationState
+from luma_uni import GenerationFailedError, InputError, Luma, errors
+from luma_uni.spec import enum_values, schema
+
+PART = "4 client vs mock, over HTTP"
+DOCUMENTED = documented_errors()
+STATE_ORDER = enum_values("GenerationState")  # queued → processing → completed | failed
+PIL_FORMATS = {"png": "PNG", "jpeg": "JPEG"}
+
+
+@contextmanager
+def luma_for(
+    target: Target,
+    *,
+    api_key: str | None = None,
+    base_url: str | None = None,
+    max_retries: int = 2,
+    headers: dict[str, str] | None = None,
+    sent: list[httpx.Request] | None = None,
+) -> Iterator[Luma]:
+    """A client for ``target``. Against the mock, its clock and sleep run at the mock's time scale, so a 30 s
+    generation is waited for in 0.3 s exactly as the client would wait for it in real time."""
+    scale = DEFAULT_TIME_SCALE if target.is_mock else 1.0
+    hooks = {"request": [sent.append]} if sent is not None else {}
+    with httpx.Client(event_hooks=hooks, timeout=httpx.Timeout(60.0, connect=5.0)) as http:
+        yield Luma(
+            api_key=api_key or target.api_key,
+            base_url=base_url or target.base_url,
+            max_retries=max_retries,
+            default_headers=headers,
+            http_client=http,
+            sleep=lambda seconds: time.sleep(seconds / scale),
+            clock=lambda: time.monotonic() * scale,
+        )
+
+
+def spend_one_post(paid_posts: PaidPostBudget) -> None:
+    if not paid_posts.allows_post():
+        pytest.skip(f"live mode: the cap of {paid_posts.cap} paid POSTs is reached")
+    paid_posts.record_post(201)
+
+
+@pytest.fixture
+def image_file(tmp_path: Path) -> Path:
+    path = tmp_path / "inputs" / "image.png"
+    path.parent.mkdir()
+    Image.new("RGB", (96, 64), (200, 80, 40)).save(path, "PNG")
+    return path
+
+
+def assert_decodes(path: Path, expected_format: str | None) -> tuple[int, int]:
+    with Image.open(path) as image:
+        image.verify()  # structure and checksums
+    with Image.open(path) as image:
+        image.load()  # every pixel decodes
+        if expected_format is not None:
+            assert image.format == expected_format, f"{path.name} is {image.format}, not {expected_format}"
+        assert image.width > 0 and image.height > 0
+        return image.size
+
+
+def assert_lifecycle(states: list[GenerationState], last: str) -> None:
+    assert states and states[0] == "queued", f"POST must answer queued, got {states[:1]}"
+    order = [STATE_ORDER.index(s) for s in states]
+    assert order == sorted(order), f"states went backwards: {states}"
+    assert states[-1] == last
+
+
+@pytest.mark.parametrize("output_format", enum_values("OutputFormat"))
+def test_create_poll_complete_download(
+    http_target: Target, output_format: str, tmp_path: Path, paid_posts: PaidPostBudget
+) -> None:
+    spend_one_post(paid_posts)
+    states: list[GenerationState] = []
+    with luma_for(http_target) as luma:
+        generation = luma.generations.create_and_wait(
+            prompt=PROMPT, output_format=output_format, on_progress=lambda g: states.append(g.state)
+        )
+        paths = luma.generations.download(generation, tmp_path / "out")
+    STATS.case(PART)
+    assert_lifecycle(states, "completed")
+    assert generation.output and len(paths) == len(generation.output)
+    for path in paths:
+        assert_decodes(path, PIL_FORMATS[output_format])
+    STATS.check("client_end_to_end", True)
+
+
+def test_edit_a_local_image(http_target: Target, image_file: Path, tmp_path: Path, paid_posts: PaidPostBudget) -> None:
+    spend_one_post(paid_posts)
+    states: list[GenerationState] = []
+    with luma_for(http_target) as luma:
+        generation = luma.generations.create_and_wait(
+            prompt="Make it winter", type="image_edit", source=image_file, on_progress=lambda g: states.append(g.state)
+        )
+        (path,) = luma.generations.download(generation.id, tmp_path / "out")
+    STATS.case(PART)
+    assert generation.type_ == "image_edit"
+    assert_lifecycle(states, "completed")
+    assert_decodes(path, None)
+    STATS.check("client_end_to_end", True)
+
+
+def retryable_failure_codes() -> set[str]:
+    """The codes the spec's FailureCode description calls worth retrying unchanged."""
+    description = schema("FailureCode")["description"]
+    match = re.search(r"Worth retrying unchanged:(.*?)Not without", description, re.DOTALL)
+    assert match, "FailureCode's description no longer says which codes are worth retrying"
+    return set(re.findall(r"`([a-z_]+)`", match.group(1)))
+
+
+@pytest.mark.parametrize("code", enum_values("FailureCode"))
+def test_each_failure_code_arrives_typed(http_target: Target, code: str) -> None:
+    if not http_target.is_mock:
+        pytest.skip("a live server cannot be asked to fail")
+    with (
+        luma_for(http_target, headers={"X-Mock-Failure": code}) as luma,
+        pytest.raises(GenerationFailedError) as caught,
+    ):
+        luma.generations.create_and_wait(prompt=PROMPT)
+    STATS.case(PART)
+    error = caught.value
+    assert isinstance(error.failure_code, FailureCode) and error.failure_code.is_known
+    assert error.failure_code == code
+    assert error.generation.state is GenerationState.FAILED
+    assert isinstance(error.failure_reason, str) and error.failure_reason
+    assert error.retryable == (code in retryable_failure_codes())
+    STATS.check("failure_code_typed", True)
+
+
+# --- Documented errors ------------------------------------------------------------------------------------------
+
+
+def test_every_documented_4xx_example_has_a_trigger() -> None:
+    assert sorted(DOCUMENTED) == sorted({t.example for t in TRIGGERS})
+
+
+def _trigger_params() -> list[object]:
+    return [
+        pytest.param(t, id=t.id, marks=[pytest.mark.xfail(strict=True, reason=t.known_issue)] if t.known_issue else [])
+        for t in TRIGGERS
+    ]
+
+
+@contextmanager
+def trigger_context(target: Target, trigger: Trigger, files: Path, sent: list[httpx.Request]) -> Iterator[Context]:
+    """Clients for one trigger: its key and headers, on a dedicated mock when it needs a special config."""
+    if trigger.mock_only and not target.is_mock:
+        pytest.skip(f"mock only: {trigger.mock_only}")
+    with ExitStack() as stack:
+        base_url = target.base_url
+        if trigger.mock_config:
+            _, app = mock_app(**trigger.mock_config)
+            base_url = f"{stack.enter_context(serve_app(app))}/v1"
+        key = trigger.key(target.api_key)
+        raw = stack.enter_context(
+            httpx.Client(base_url=base_url, headers={"Authorization": f"Bearer {key}", **trigger.headers}, timeout=60.0)
+        )
+
+        def make_client(api_key: str) -> Luma:
+            return stack.enter_context(luma_for(target, api_key=api_key, base_url=base_url))
+
+        luma = stack.enter_context(
+            luma_for(target, api_key=key, base_url=base_url, max_retries=0, headers=trigger.headers, sent=sent)
+        )
+        yield Context(raw=raw, luma=luma, files=files, valid_key=target.api_key, make_client=make_client)
+
+
+@pytest.mark.parametrize("trigger", _trigger_params())
+def test_documented_error_on_the_wire(http_target: Target, trigger: Trigger, image_file: Path) -> None:
+    """The server answers the documented status and detail (the raw response, before any client)."""
+    documented: DocumentedError = DOCUMENTED[trigger.example]
+    with trigger_context(http_target, trigger, image_file.parent, []) as ctx:
+        response = trigger.raw(ctx)
+    STATS.case(PART)
+    ok = response.status_code == documented.status and response.json() == {"detail": documented.detail}
+    if not trigger.known_issue:
+        STATS.check("documented_error_on_the_wire", ok)
+    assert (response.status_code, response.json()) == (documented.status, {"detail": documented.detail})
+
+
+@pytest.mark.parametrize("trigger", [t for t in TRIGGERS if t.call is not None], ids=lambda t: t.id)
+def test_documented_error_through_the_client(http_target: Target, trigger: Trigger, image_file: Path) -> None:
+    """Through the client: the documented error type with the documented status and detail, or an InputError
+    (refused before sending, nothing sent) that says the same."""
+    documented = DOCUMENTED[trigger.example]
+    sent: list[httpx.Request] = []
+    assert trigger.call is not None
+    with trigger_context(http_target, trigger, image_file.parent, sent) as ctx:
+        before = len(sent)
+        with pytest.raises((errors.APIStatusError, InputError)) as caught:
+            trigger.call(ctx)
+    STATS.case(PART)
+    error = caught.value
+    if isinstance(error, InputError):
+        assert len(sent) == before, f"the client raised InputError but sent {len(sent) - before} request(s)"
+        if trigger.client_detail:
+            assert documented.detail in str(error), f"refused locally as {error!s}, not as {documented.detail!r}"
+    else:
+        assert type(error) is errors.status_error_class(documented.status), (
+            f"{type(error).__name__} for {documented.status}"
+        )
+        assert (error.status_code, error.detail) == (documented.status, documented.detail)
+        if documented.status == 429:
+            assert isinstance(error, errors.RateLimitError) and error.retry_after is not None and error.retry_after > 0
+    STATS.check("documented_error_through_the_client", True)
