@@ -11,9 +11,9 @@ import logging
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 import httpx
+from attrs import frozen
 
 from ._version import __version__
 from .errors import ConfigurationError
@@ -36,7 +36,7 @@ _HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")  # RFC 9110 token
 logger = logging.getLogger("luma_uni")
 
 
-@dataclass(frozen=True, repr=False)
+@frozen(repr=False)  # attrs, not dataclasses: the generated models load it anyway
 class ClientConfig:
     """Resolved settings. ``headers`` are the default headers without ``Authorization``."""
 

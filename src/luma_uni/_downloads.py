@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import mimetypes
 import os
-import secrets
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -62,7 +61,7 @@ class PartialFile:
     """A temporary file beside the destination: renamed into place whole by :meth:`commit`, else removed."""
 
     def __init__(self, directory: Path, stem: str) -> None:
-        self.path = directory / f".{stem}.{secrets.token_hex(4)}.part"
+        self.path = directory / f".{stem}.{os.urandom(4).hex()}.part"
         # os.open with 0o666 honours the umask, so the result gets the permissions of any new file (mkstemp: 0600).
         fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
         self._handle: BinaryIO = os.fdopen(fd, "wb")

@@ -15,10 +15,11 @@ import binascii
 import functools
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import TypeVar
+
+from attrs import frozen
 
 from luma_agents_client.models import (
     AspectRatio,
@@ -31,7 +32,6 @@ from luma_agents_client.models import (
 )
 from luma_agents_client.types import UNSET
 
-from . import spec
 from .errors import InputError
 
 ImageInput = str | os.PathLike[str] | ImageRef | Mapping[str, object]
@@ -51,7 +51,7 @@ ACCEPTED_MEDIA_TYPES = frozenset(media_type for _, _, media_type in _MAGIC)
 _FORMAT_NAMES = "JPEG, PNG, WebP or GIF"
 
 
-@dataclass(frozen=True)
+@frozen
 class Limits:
     """The request limits of openapi.yaml."""
 
@@ -65,7 +65,9 @@ class Limits:
 
 @functools.cache
 def limits() -> Limits:
-    """Read once from the spec (the first create pays the YAML parse)."""
+    """Read once from the spec (the first create pays the YAML parse; importing the package does not)."""
+    from . import spec
+
     properties = spec.schema("CreateGenerationRequest")["properties"]
     max_refs = int(properties["image_ref"]["maxItems"])
     return Limits(

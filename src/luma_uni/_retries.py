@@ -28,8 +28,9 @@ import email.utils
 import logging
 import math
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, ParamSpec, TypeVar
+
+from attrs import frozen
 
 from .errors import APIConnectionError, APIStatusError, LumaError
 
@@ -46,7 +47,7 @@ SAFE_POST_STATUSES = frozenset({408, 429})
 NOTHING_CREATED_5XX = frozenset({502, 503})  # only with the API's own JSON error body
 
 
-@dataclass(frozen=True)
+@frozen
 class RetryPolicy:
     """The numbers of the policy above."""
 
