@@ -33,7 +33,12 @@ def start_mock() -> tuple[subprocess.Popen[str], str]:
     lines: queue.Queue[str] = queue.Queue()
     assert process.stdout is not None
     stdout = process.stdout
-    threading.Thread(target=lambda: [lines.put(line) for line in stdout], daemon=True).start()
+
+    def pump() -> None:  # a thread, so the wait for the ready line can time out
+        for line in stdout:
+            lines.put(line)
+
+    threading.Thread(target=pump, daemon=True).start()
     while True:
         try:
             line = lines.get(timeout=READY_TIMEOUT)
