@@ -226,15 +226,10 @@ TRIGGERS: list[Trigger] = [
     Trigger(
         "BadRequest.schema",
         "",
-        _post({"prompt": PROMPT, "web_search": "True"}),
-        lambda ctx: ctx.luma.generations.create(prompt=PROMPT, web_search="True"),  # type: ignore[arg-type]
+        _post({"prompt": PROMPT, "web_search": "yes"}),
+        lambda ctx: ctx.luma.generations.create(prompt=PROMPT, web_search="yes"),  # type: ignore[arg-type]
         client_detail=False,
         client_wording="the client names the type it got instead of quoting the value",
-        known_issue=(
-            "openapi.yaml's BadRequest.schema example says \"web_search: True is not of type 'boolean'\", which no "
-            "request produces (True is a boolean); for {'web_search': 'True'} the mock answers "
-            "\"web_search: 'True' is not of type 'boolean'\""
-        ),
     ),
     Trigger(
         "Unauthorized.missing",
