@@ -78,9 +78,9 @@ def _common_options(parser: argparse.ArgumentParser, *, top_level: bool) -> None
 
 
 def _create_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--model", choices=[m.value for m in Model])
+    parser.add_argument("--model", choices=[m.value for m in Model], help="default: the server's")
     parser.add_argument("--aspect-ratio", choices=[r.value for r in AspectRatio], help="default: the model picks")
-    parser.add_argument("--style", choices=[s.value for s in Style])
+    parser.add_argument("--style", choices=[s.value for s in Style], help="default: the server's")
     parser.add_argument("--output-format", choices=[f.value for f in OutputFormat], help="default: the model picks")
     parser.add_argument("--web-search", action="store_true", default=None, help="let the agent search the web first")
     parser.add_argument(

@@ -5,10 +5,11 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+import httpx
 import pytest
 
 from conformance.mock.serve import RunningMock
-from luma_uni import APIConnectionError, GenerationFailedError, RateLimitError, WaitTimeoutError
+from luma_uni import APIConnectionError, AsyncLuma, GenerationFailedError, RateLimitError, WaitTimeoutError
 from tests.client.helpers import FakeTime, RequestLog, async_client, image_bytes
 
 
@@ -90,3 +91,18 @@ def test_deadline(frozen_mock: RunningMock, fake_time: FakeTime) -> None:
     with pytest.raises(WaitTimeoutError) as caught:
         asyncio.run(scenario())
     assert caught.value.last_state in ("queued", "processing")
+
+
+def test_default_sleep_and_clock_work(frozen_mock: RunningMock) -> None:
+    log = RequestLog()
+
+    async def scenario() -> str:
+        async with (
+            httpx.AsyncClient(event_hooks={"request": [log.arecord]}) as http,
+            AsyncLuma(api_key=frozen_mock.api_key, base_url=frozen_mock.base_url, http_client=http) as client,
+        ):
+            frozen_mock.control.add_fault(method="POST", path_contains="/generations", status=429, retry_after=0)
+            return str((await client.generations.create(prompt="x")).state)
+
+    assert asyncio.run(scenario()) == "queued"
+    assert log.count("POST") == 2
