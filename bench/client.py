@@ -140,7 +140,7 @@ def _compile_bytecode() -> None:
     import luma_uni
 
     for package in (luma_uni, luma_agents_client):
-        compileall.compile_dir(Path(package.__file__).parent, quiet=1)
+        compileall.compile_dir(Path(str(package.__file__)).parent, quiet=1)
 
 
 def import_seconds() -> dict[str, dict[str, float]]:
