@@ -26,7 +26,6 @@ from . import errors
 from ._client import AsyncLuma, Luma
 from ._generations import AsyncGenerations, Generations
 from ._polling import poll_delay
-from ._retries import RetryPolicy
 from ._version import __version__
 from .errors import (
     APIConnectionError,
@@ -84,7 +83,6 @@ __all__ = [
     "PaymentRequiredError",
     "PermissionDeniedError",
     "RateLimitError",
-    "RetryPolicy",
     "Style",
     "UnprocessableEntityError",
     "UnsupportedMediaTypeError",

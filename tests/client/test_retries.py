@@ -16,9 +16,8 @@ from luma_uni import (
     InternalServerError,
     Luma,
     RateLimitError,
-    RetryPolicy,
 )
-from luma_uni._retries import parse_retry_after, should_retry
+from luma_uni._retries import RetryPolicy, parse_retry_after, should_retry
 from luma_uni.errors import APIStatusError, status_error_class
 from tests.client.helpers import FakeTime, RequestLog
 
