@@ -141,7 +141,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         note = f"; generation {generation_id} continues server-side" if generation_id else ""
         output.error(None, f"interrupted{note}")
         return EXIT_INTERRUPTED
-    except (ConfigurationError, InputError) as exc:
+    except ConfigurationError as exc:
+        output.error(exc, str(exc).replace("pass api_key=...", "pass --api-key"))
+        return EXIT_USAGE
+    except InputError as exc:
         output.error(exc, str(exc))
         return EXIT_USAGE
     except GenerationFailedError as exc:

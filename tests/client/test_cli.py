@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 from typing import Any
@@ -9,6 +10,8 @@ from typing import Any
 import pytest
 
 from conformance.mock.serve import RunningMock
+from luma_agents_client.models import Generation
+from luma_uni._progress import LiveProgress, NoProgress, PlainProgress, progress_for
 from luma_uni.cli import main
 from tests.client.helpers import image_bytes
 
@@ -168,3 +171,51 @@ def test_help_and_version_exit_0(capsys: pytest.CaptureFixture[str]) -> None:
     assert "generate" in capsys.readouterr().out
     assert main(["--version"]) == 0
     assert "luma-uni" in capsys.readouterr().out
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_display_fits_the_output() -> None:
+    generation = Generation.from_dict(
+        {
+            "id": "d290f1ee-6c54-4b01-90e6-d701748f0851",
+            "type": "image",
+            "state": "processing",
+            "model": "uni-1",
+            "created_at": "2026-04-08T12:00:00Z",
+        }
+    )
+    assert isinstance(progress_for(json_output=True, stream=_Terminal()), NoProgress)
+    plain = io.StringIO()
+    display = progress_for(json_output=False, stream=plain)
+    assert isinstance(display, PlainProgress)
+    display.update(generation)
+    display.update(generation)  # same state: no second line
+    assert plain.getvalue().count("processing") == 1
+    terminal = _Terminal()
+    live = progress_for(json_output=False, stream=terminal)
+    assert isinstance(live, LiveProgress)
+    live.update(generation)
+    live.close()
+    assert "processing" in terminal.getvalue()
+
+
+def test_ctrl_c_exits_130_and_names_the_generation(
+    frozen_mock: RunningMock, env: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    class InterruptedOnFirstPoll(NoProgress):
+        updates = 0
+
+        def update(self, generation: Generation) -> None:
+            self.updates += 1
+            if self.updates == 2:  # the first update is the created generation, the second the first poll
+                raise KeyboardInterrupt
+
+    env.setenv("LUMA_AGENTS_API_KEY", frozen_mock.api_key)
+    env.setattr("luma_uni.cli.progress_for", lambda json_output: InterruptedOnFirstPoll())
+    code = main(["generate", "x", "--base-url", frozen_mock.base_url])
+    assert code == 130
+    assert "continues server-side" in capsys.readouterr().err

@@ -109,7 +109,7 @@ def test_max_retries_must_be_a_non_negative_integer(value: object) -> None:
         config({"LUMA_AGENTS_API_KEY": KEY}, max_retries=value)
 
 
-def test_luma_log_turns_on_logging_and_refuses_unknown_levels() -> None:
+def test_luma_log_refuses_unknown_levels() -> None:
     with pytest.raises(ConfigurationError, match="LUMA_LOG"):
         config({"LUMA_AGENTS_API_KEY": KEY, "LUMA_LOG": "chatty"})
 
