@@ -14,14 +14,16 @@ from luma_agents_client import Client as ApiClient
 from ._config import DEFAULT_MAX_RETRIES, ClientConfig, mask_key, resolve_config
 from ._generations import AsyncGenerations, Generations
 from ._retries import RetryPolicy
+from .errors import ConfigurationError
 
 
 class Luma:
     """A client for the Luma Agents API's uni-1 image generations.
 
-    ``api_key`` defaults to ``LUMA_AGENTS_API_KEY``, ``base_url`` to ``LUMA_BASE_URL`` or the production URL,
-    extra headers come from ``LUMA_CUSTOM_HEADERS`` ("Name: value" lines) and ``default_headers``. The timeout is
-    60 s with 5 s to connect unless given (a number sets the total; connecting still gets at most 5 s).
+    ``api_key`` (or ``auth_token``, the official SDK's name for it) defaults to ``LUMA_AGENTS_API_KEY``,
+    ``base_url`` to ``LUMA_BASE_URL`` or the production URL, extra headers come from ``LUMA_CUSTOM_HEADERS``
+    ("Name: value" lines) and ``default_headers``. The timeout is 60 s with 5 s to connect unless given (a number
+    sets the total; connecting still gets at most 5 s).
     ``max_retries`` bounds automatic retries (see docs/client.md for which requests are retried).
 
     ``http_client`` is an ``httpx.Client`` to send through (its base URL and headers are set for this API; its
@@ -34,6 +36,7 @@ class Luma:
         self,
         *,
         api_key: str | None = None,
+        auth_token: str | None = None,
         base_url: str | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int = DEFAULT_MAX_RETRIES,
@@ -43,7 +46,7 @@ class Luma:
         clock: Callable[[], float] | None = None,
     ) -> None:
         config = resolve_config(
-            api_key=api_key,
+            api_key=_one_key(api_key, auth_token),
             base_url=base_url,
             timeout=timeout,
             max_retries=max_retries,
@@ -92,6 +95,7 @@ class AsyncLuma:
         self,
         *,
         api_key: str | None = None,
+        auth_token: str | None = None,
         base_url: str | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int = DEFAULT_MAX_RETRIES,
@@ -101,7 +105,7 @@ class AsyncLuma:
         clock: Callable[[], float] | None = None,
     ) -> None:
         config = resolve_config(
-            api_key=api_key,
+            api_key=_one_key(api_key, auth_token),
             base_url=base_url,
             timeout=timeout,
             max_retries=max_retries,
@@ -140,6 +144,12 @@ class AsyncLuma:
 
     def __repr__(self) -> str:
         return _repr(self, self._config)
+
+
+def _one_key(api_key: str | None, auth_token: str | None) -> str | None:
+    if api_key is not None and auth_token is not None and api_key != auth_token:
+        raise ConfigurationError("api_key and auth_token are the same setting; pass one of them")
+    return api_key if api_key is not None else auth_token
 
 
 def _adopt(http: httpx.Client | httpx.AsyncClient, config: ClientConfig, *, set_timeout: bool) -> None:

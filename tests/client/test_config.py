@@ -126,3 +126,9 @@ def test_a_passed_http_client_keeps_its_timeout_and_is_not_closed() -> None:
     assert http.timeout.read == 7.0
     assert not http.is_closed
     http.close()
+
+
+def test_auth_token_is_accepted_as_in_the_official_sdk() -> None:
+    assert "…cdef" in repr(Luma(auth_token=KEY))
+    with pytest.raises(ConfigurationError, match="same setting"):
+        Luma(api_key=KEY, auth_token="luma-api-other")
