@@ -150,14 +150,14 @@ def test_dropped_get_is_retried(client: Luma, frozen_mock: RunningMock, request_
 
 def test_post_is_not_retried_after_a_read_timeout(frozen_mock: RunningMock, fake_time: FakeTime) -> None:
     log = RequestLog()
-    frozen_mock.control.add_fault(method="POST", path_contains="/generations", delay_ms=1500)
+    frozen_mock.control.add_fault(method="POST", path_contains="/generations", delay_ms=3000)
     with (
         httpx.Client(event_hooks={"request": [log.record]}) as http,
         Luma(
             api_key=frozen_mock.api_key,
             base_url=frozen_mock.base_url,
             http_client=http,
-            timeout=httpx.Timeout(0.3),
+            timeout=httpx.Timeout(5.0, read=0.5),  # only the read times out, however busy the machine
             sleep=fake_time.sleep,
         ) as client,
         pytest.raises(APITimeoutError) as caught,
