@@ -4,6 +4,7 @@ CONFORMANCE_EXAMPLES         fuzzed examples per operation and generation mode (
 CONFORMANCE_STATEFUL_EXAMPLES stateful scenarios per run (default: CONFORMANCE_EXAMPLES)
 CONFORMANCE_PARSER_EXAMPLES  examples per component schema in the wide-format parser run (default: CONFORMANCE_EXAMPLES)
 CONFORMANCE_SEED             a Hypothesis seed, to replay a run
+CONFORMANCE_NO_SHRINK=1      report failures unshrunk (faster; the broken-variant runs use it)
 BASE_URL                     live mode: run parts 2 and 4 against this server (e.g. https://agents.lumalabs.ai/v1)
 LUMA_AGENTS_API_KEY          live mode: the API key sent to BASE_URL
 CONFORMANCE_MAX_PAID_POSTS   live mode: most POSTs that may create (and bill) a generation (default 5)
@@ -41,6 +42,7 @@ class Options:
     stateful_examples: int
     parser_examples: int
     seed: int | None
+    shrink: bool
     base_url: str | None
     api_key: str | None
     max_paid_posts: int
@@ -66,6 +68,7 @@ class Options:
             stateful_examples=_int("CONFORMANCE_STATEFUL_EXAMPLES", examples, minimum=1),
             parser_examples=_int("CONFORMANCE_PARSER_EXAMPLES", examples, minimum=1),
             seed=_int("CONFORMANCE_SEED", 0, minimum=0) if seed_raw else None,
+            shrink=os.environ.get("CONFORMANCE_NO_SHRINK", "").strip() not in ("1", "true", "yes"),
             base_url=base_url,
             api_key=api_key,
             max_paid_posts=_int("CONFORMANCE_MAX_PAID_POSTS", DEFAULT_MAX_PAID_POSTS, minimum=0),

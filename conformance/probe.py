@@ -80,9 +80,9 @@ def probe_spec(spec: JSON | None = None, *, format_renames: Mapping[str, str] | 
     return probe
 
 
-def probe_config(max_examples: int, *, seed: int | None = None) -> SchemathesisConfig:
+def probe_config(max_examples: int, *, seed: int | None = None, shrink: bool = True) -> SchemathesisConfig:
     """Positive data only: the probe feeds the client what a conforming server may send."""
-    data: JSON = {"generation": {"mode": "positive", "max-examples": max_examples}}
+    data: JSON = {"generation": {"mode": "positive", "max-examples": max_examples, "no-shrink": not shrink}}
     if seed is not None:
         data["seed"] = seed
     # An explicit config: auto-discovery would read the repository's schemathesis.toml (meant for the mock run).
@@ -90,10 +90,14 @@ def probe_config(max_examples: int, *, seed: int | None = None) -> SchemathesisC
 
 
 def load_probe(
-    max_examples: int, *, seed: int | None = None, format_renames: Mapping[str, str] | None = None
+    max_examples: int,
+    *,
+    seed: int | None = None,
+    shrink: bool = True,
+    format_renames: Mapping[str, str] | None = None,
 ) -> BaseSchema:
     return schemathesis.openapi.from_dict(
-        probe_spec(format_renames=format_renames), config=probe_config(max_examples, seed=seed)
+        probe_spec(format_renames=format_renames), config=probe_config(max_examples, seed=seed, shrink=shrink)
     )
 
 

@@ -31,6 +31,7 @@ def suite_config(
     examples: int,
     mode: Mode,
     seed: int | None = None,
+    shrink: bool = True,
     base_url: str | None = None,
     strict_positive_acceptance: bool = False,
 ) -> SchemathesisConfig:
@@ -44,7 +45,7 @@ def suite_config(
     data.pop("reports", None)  # the suite writes its own reports
     # The key goes in as data, not as `${LUMA_AGENTS_API_KEY}`; `$${` is how the config escapes a literal `${`.
     data["auth"]["openapi"]["bearerAuth"]["bearer"] = api_key.replace("${", "$${")
-    data["generation"] = {**data.get("generation", {}), "mode": mode, "max-examples": examples}
+    data["generation"] = {**data.get("generation", {}), "mode": mode, "max-examples": examples, "no-shrink": not shrink}
     if strict_positive_acceptance:
         data.get("checks", {}).pop("positive_data_acceptance", None)
     if seed is not None:

@@ -36,9 +36,9 @@ from luma_uni.spec import load_spec
 PART = "3 client vs spec (probe)"
 OPTIONS = Options.from_env()
 RESOLVER = Resolver()
-PROBE = load_probe(OPTIONS.examples, seed=OPTIONS.seed)
+PROBE = load_probe(OPTIONS.examples, seed=OPTIONS.seed, shrink=OPTIONS.shrink)
 register_wide_formats()
-WIDE_PROBE = load_probe(OPTIONS.parser_examples, seed=OPTIONS.seed, format_renames=WIDE_FORMATS)
+WIDE_PROBE = load_probe(OPTIONS.parser_examples, seed=OPTIONS.seed, shrink=OPTIONS.shrink, format_renames=WIDE_FORMATS)
 SEEN: defaultdict[str, set[Feature]] = defaultdict(set)
 
 
