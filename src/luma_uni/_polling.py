@@ -19,8 +19,6 @@ POLL_BACKOFF = 1.5
 MAX_POLL_INTERVAL = 2.0
 DEFAULT_WAIT_TIMEOUT = 180.0
 
-TERMINAL_STATES = frozenset({GenerationState.COMPLETED, GenerationState.FAILED})
-
 ProgressCallback = Callable[[Generation], None]
 
 
