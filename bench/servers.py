@@ -61,6 +61,17 @@ class Server:
                     total_kib += int(line.split()[1])
         return total_kib / 1024
 
+    def cpu_seconds(self) -> float:
+        """User + system CPU time used so far by the server and every process it started."""
+        ticks = 0
+        for pid in _process_tree(self.process.pid):
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
+        return ticks / os.sysconf("SC_CLK_TCK")
+
     def stop(self) -> None:
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)

@@ -18,6 +18,8 @@ CONCURRENCY_RETRY_AFTER = 60
 RATE_LIMIT_EXCEEDED = "Rate limit exceeded"
 TOO_MANY_CONCURRENT_JOBS = "Too many concurrent jobs"
 
+SWEEP_EVERY = 10_000  # creations between sweeps of idle keys
+
 HeaderList = list[tuple[str, str]]
 
 
@@ -31,6 +33,7 @@ class RateLimiter:
         self.max_concurrent = max_concurrent
         self._requests: dict[str, deque[float]] = {}  # key -> creation times inside the window
         self._jobs: dict[str, deque[float]] = {}  # key -> finish times of jobs that may still be running
+        self._since_sweep = 0
 
     def admit(self, key: str, now: float) -> None:
         """Raise the 429 a new generation for ``key`` would earn now."""
@@ -45,6 +48,9 @@ class RateLimiter:
 
     def record(self, key: str, now: float, finishes_at: float) -> HeaderList:
         """Count a created generation; the ``X-RateLimit-*`` headers for its 201 (none when the RPM limit is off)."""
+        self._since_sweep += 1
+        if self._since_sweep >= SWEEP_EVERY:
+            self._sweep(now)
         if self.max_concurrent is not None:
             self._jobs.setdefault(key, deque()).append(finishes_at)
         if self.rpm is None:
@@ -61,9 +67,23 @@ class RateLimiter:
             jobs.popleft()
         return len(jobs)
 
+    def tracked_keys(self) -> int:
+        """How many keys the limiter holds state for (bounded by the periodic sweep)."""
+        return len(set(self._requests) | set(self._jobs))
+
     def clear(self) -> None:
         self._requests.clear()
         self._jobs.clear()
+
+    def _sweep(self, now: float) -> None:
+        """Forget keys with nothing left in their window and no running job, so many one-off keys cannot pile up."""
+        self._since_sweep = 0
+        for key in list(self._requests):
+            if not self._window(key, now):
+                del self._requests[key]
+        for key in list(self._jobs):
+            if not self.active_jobs(key, now):
+                del self._jobs[key]
 
     def _window(self, key: str, now: float) -> deque[float]:
         window = self._requests.setdefault(key, deque())

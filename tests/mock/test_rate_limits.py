@@ -9,6 +9,7 @@ import httpx
 import pytest
 
 from conformance.mock import MockConfig
+from conformance.mock.rate_limits import SWEEP_EVERY, RateLimiter
 from conformance.mock.serve import RunningMock
 from tests.mock.helpers import client, create, detail
 
@@ -98,3 +99,13 @@ def test_one_switch_turns_on_the_documented_defaults(luma_mock_factory: Any, lim
         refused = api.post("/generations", json={"prompt": "x"})
         assert refused.status_code == 429
         assert detail(refused) == ("Rate limit exceeded" if limit == "rpm" else "Too many concurrent jobs")
+
+
+def test_idle_keys_are_forgotten_so_one_off_keys_cannot_pile_up() -> None:
+    limiter = RateLimiter(rpm=5, max_concurrent=5)
+    for index in range(SWEEP_EVERY):
+        limiter.record(f"luma-api-{index}", now=0.0, finishes_at=30.0)
+    assert limiter.tracked_keys() == SWEEP_EVERY
+    for _ in range(SWEEP_EVERY):  # an hour later every other window and job is over; a sweep comes within this loop
+        limiter.record("luma-api-late", now=3600.0, finishes_at=3630.0)
+    assert limiter.tracked_keys() == 1
