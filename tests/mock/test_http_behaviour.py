@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import re
+import threading
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import httpx
@@ -164,3 +166,24 @@ def test_websocket_and_lifespan_scopes_do_not_hang() -> None:
 
     asyncio.run(drive())
     assert [m["type"] for m in sent] == ["lifespan.startup.complete", "lifespan.shutdown.complete", "websocket.close"]
+
+
+def test_concurrent_requests_keep_the_state_consistent(luma_mock_factory: Any) -> None:
+    """32 clients at once against a cap of 5 running jobs: exactly 5 are created, and every one is found."""
+    mock: RunningMock = luma_mock_factory(MockConfig(max_concurrent=5, time_scale=1.0))
+    barrier = threading.Barrier(32)
+
+    def attempt(_: int) -> httpx.Response:
+        with client(mock) as api:
+            barrier.wait()
+            return api.post("/generations", json={"prompt": "x"})
+
+    with ThreadPoolExecutor(max_workers=32) as pool:
+        responses = list(pool.map(attempt, range(32)))
+    created = [r.json()["id"] for r in responses if r.status_code == 201]
+    assert len(created) == 5
+    assert sorted(r.status_code for r in responses) == [201] * 5 + [429] * 27
+    assert mock.control.generation_count() == 5
+    with client(mock) as api, ThreadPoolExecutor(max_workers=16) as pool:
+        statuses = list(pool.map(lambda gid: api.get(f"/generations/{gid}").status_code, created * 20))
+    assert statuses == [200] * 100
