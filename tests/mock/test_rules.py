@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
 
 from conformance.mock import MockConfig
+from conformance.mock.serve import RunningMock, serve_in_thread
 from tests.mock.helpers import client, create, data_ref, detail
 
 URL = {"url": "https://img.example/cat.png"}
@@ -88,9 +90,17 @@ SEMANTICALLY_REFUSED = [
 ]
 
 
+@pytest.fixture(scope="module")
+def schema_only_mock() -> Iterator[RunningMock]:
+    with serve_in_thread(MockConfig(schema_only=True)) as running:
+        yield running
+
+
 @pytest.mark.parametrize("body", SEMANTICALLY_REFUSED)
-def test_schema_only_mode_lets_schema_valid_combinations_through(luma_mock_factory: Any, body: dict[str, Any]) -> None:
-    with client(luma_mock_factory(MockConfig(schema_only=True))) as api:
+def test_schema_only_mode_lets_schema_valid_combinations_through(
+    schema_only_mock: RunningMock, body: dict[str, Any]
+) -> None:
+    with client(schema_only_mock) as api:
         created = create(api, **body)
         assert created["state"] == "queued"
         # The schema itself is still enforced.
@@ -98,7 +108,7 @@ def test_schema_only_mode_lets_schema_valid_combinations_through(luma_mock_facto
         assert api.post("/generations", json={"prompt": ""}).status_code == 400
 
 
-def test_the_sdk_style_kitchen_sink_request_passes_in_schema_only_mode(luma_mock_factory: Any) -> None:
+def test_the_sdk_style_kitchen_sink_request_passes_in_schema_only_mode(schema_only_mock: RunningMock) -> None:
     """What Stainless-generated SDK tests send to a stateless mock: every field, placeholder strings included."""
     ref = {"data": "data", "media_type": "media_type", "url": "url"}
     body = {
@@ -113,5 +123,5 @@ def test_the_sdk_style_kitchen_sink_request_passes_in_schema_only_mode(luma_mock
         "user_id": "user_id",
         "web_search": True,
     }
-    with client(luma_mock_factory(MockConfig(schema_only=True))) as api:
+    with client(schema_only_mock) as api:
         assert create(api, **body)["type"] == "image"
