@@ -68,7 +68,10 @@ class Route:
     pattern: re.Pattern[str]
     methods: dict[str, Handler]
     faults_apply: bool  # fault injection is for the API and the files, not for the control routes
-    allow: bytes = b""
+
+    @property
+    def allow(self) -> str:
+        return ", ".join(self.methods)
 
 
 class MockApp:
@@ -88,9 +91,6 @@ class MockApp:
             Route(re.compile("/_mock/faults"), {"POST": self._add_fault, "DELETE": self._clear_faults}, False),
             Route(re.compile("/_mock/reset"), {"POST": self._reset}, False),
         ]
-        self._routes = [
-            Route(r.pattern, r.methods, r.faults_apply, ", ".join(r.methods).encode()) for r in self._routes
-        ]
 
     # ASGI entry point and the shield ---------------------------------------------------------------------------
 
@@ -104,7 +104,7 @@ class MockApp:
             await send({"type": "websocket.close", "code": 1008})
 
     async def _http(self, scope: Scope, receive: Receive, send: Send) -> None:
-        request = Request.from_scope(scope, receive)
+        request = Request.from_scope(scope, receive)  # reads the scope only: cannot fail on any client input
         try:
             response = await self._dispatch(request, send)
         except ApiError as error:
@@ -139,7 +139,7 @@ class MockApp:
             raise ApiError(404, NOT_FOUND)
         handler = route.methods.get(request.method)
         if handler is None:
-            raise ApiError(405, METHOD_NOT_ALLOWED, [("Allow", route.allow.decode())])
+            raise ApiError(405, METHOD_NOT_ALLOWED, [("Allow", route.allow)])
         if route.faults_apply:
             fault = from_headers(request.headers) or self.state.faults.take(request.method, request.path)
             if fault is not None:
