@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
 import time
@@ -9,6 +10,7 @@ from collections.abc import Awaitable, Callable, Iterator, MutableMapping
 from contextlib import contextmanager
 from typing import Any
 
+import httpx
 import uvicorn
 
 from conformance.mock.serve import bind
@@ -73,3 +75,13 @@ def serve_app(app: ASGIApp, host: str = "127.0.0.1") -> Iterator[str]:
         server.should_exit = True
         thread.join(STARTUP_TIMEOUT_SECONDS)
         sock.close()
+
+
+def request_in_process(app: ASGIApp, method: str, url: str, **kwargs: Any) -> httpx.Response:
+    """One request to ``app`` in this thread, without a server (an event loop for the call only)."""
+
+    async def send() -> httpx.Response:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://in-process") as client:
+            return await client.request(method, url, **kwargs)
+
+    return asyncio.run(send())
