@@ -40,7 +40,7 @@ typecheck: $(STAMP) ## mypy --strict only
 	$(BIN)/mypy
 
 test: check-generated lint ## Everything CI runs: the stale check, lint, unit tests and the conformance suite at CI size
-	CONFORMANCE_EXAMPLES=$(CONFORMANCE_CI_EXAMPLES) $(BIN)/python -m pytest -q -p no:cacheprovider
+	BASE_URL= CONFORMANCE_EXAMPLES=$(CONFORMANCE_CI_EXAMPLES) $(BIN)/python -m pytest -q -p no:cacheprovider
 
 conformance: $(STAMP) ## The property suite proving spec, mock and client agree (BASE_URL=... LUMA_AGENTS_API_KEY=... for live mode)
 	CONFORMANCE_EXAMPLES=$(CONFORMANCE_EXAMPLES) $(BIN)/python -m conformance
