@@ -240,18 +240,11 @@ def meaning(body: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def has_empty_image_field(payload: dict[str, Any]) -> bool:
-    refs = [payload.get("source") or {}, *(payload.get("image_ref") or [])]
-    return any(ref.get(name) == "" for ref in refs for name in ("url", "data", "media_type"))
-
-
 @REQUEST_PROBE.parametrize()
 def test_client_builds_spec_valid_request_bodies(case: Case[Any]) -> None:
     """For any schema-valid request: the client sends a spec-valid body that asks for the same thing (typed and
     plain arguments alike), or refuses with InputError only what the server refuses too."""
     payload = cast(dict[str, Any], case.body)
-    if has_empty_image_field(payload):
-        return  # a known disagreement, reproduced by test_empty_image_fields_are_read_alike below
     STATS.case(PART)
     typed, plain = body_sent(create_kwargs(payload, typed=True)), body_sent(create_kwargs(payload, typed=False))
     verdict = request_in_process(
@@ -277,15 +270,6 @@ def test_client_builds_spec_valid_request_bodies(case: Case[Any]) -> None:
     STATS.check("client_request_body_spec_valid", True)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "client issue, reported: an ImageRef's empty string counts as absent for a generated ImageRef but as given "
-        "for a mapping; create(prompt='p', image_ref=[ImageRef(url='https://example.com/a.png', data='', "
-        "media_type='image/png')]) sends the url alone, while the same image as a dict is refused (not both), as the "
-        "server refuses it"
-    ),
-)
 def test_empty_image_fields_are_read_alike() -> None:
     ref = {"url": "https://example.com/a.png", "data": "", "media_type": "image/png"}
     payload = {"prompt": "p", "image_ref": [ref]}
@@ -294,15 +278,6 @@ def test_empty_image_fields_are_read_alike() -> None:
     assert type(typed) is type(plain) and str(typed) == str(plain), f"typed: {typed!r}, plain: {plain!r}"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason=(
-        "client issue, reported: text that cannot be encoded as UTF-8 (a lone surrogate, e.g. from "
-        "os.fsdecode or surrogateescape) escapes as a bare UnicodeEncodeError from inside httpx; "
-        "create(prompt='a\\udc80b') should raise InputError before sending"
-    ),
-)
 def test_unencodable_text_is_refused_typed() -> None:
     try:
         outcome = body_sent({"prompt": "a\udc80b"})

@@ -30,7 +30,7 @@ from luma_agents_client.models import (
     OutputFormat,
     Style,
 )
-from luma_agents_client.types import UNSET
+from luma_agents_client.types import UNSET, Unset
 
 from .errors import InputError
 
@@ -103,6 +103,8 @@ def build_request(
 ) -> CreateGenerationRequest:
     """The request body; raise :class:`InputError` for anything the API would refuse. None means "leave it out"."""
     lim = limits()
+    _check_utf8(prompt, "prompt")
+    _check_utf8(user_id, "user_id")
     if not isinstance(prompt, str) or not lim.prompt_min <= len(prompt) <= lim.prompt_max:
         got = f"{len(prompt)} characters" if isinstance(prompt, str) else type_name(prompt)
         raise InputError(f"Prompt must be between {lim.prompt_min} and {lim.prompt_max} characters (got {got})")
@@ -168,7 +170,9 @@ def portrait_ratios() -> frozenset[AspectRatio]:
 def image(value: ImageInput, path: str) -> ImageRef:
     """One input image as an ImageRef; ``path`` (``source``, ``image_ref[2]``) names it in error messages."""
     if isinstance(value, ImageRef):
-        return _checked_ref(value.url or None, value.data or None, value.media_type or None, path)
+        # Read exactly as the same fields in a mapping (and as the server reads them): only null/unset is absent.
+        url, data, media_type = (_none_if_unset(v) for v in (value.url, value.data, value.media_type))
+        return _checked_ref(url, data, media_type, path)
     if isinstance(value, Mapping):
         unknown = sorted(set(value) - {"url", "data", "media_type"})
         if unknown:
@@ -185,7 +189,23 @@ def image(value: ImageInput, path: str) -> ImageRef:
     raise InputError(f"{path}: expected a file path, an https URL or an ImageRef, not {type_name(value)}")
 
 
+def _none_if_unset(value: str | Unset | None) -> str | None:
+    return None if isinstance(value, Unset) else value
+
+
+def _check_utf8(value: object, name: str) -> None:
+    """Text with a lone surrogate (from os.fsdecode or surrogateescape) cannot be sent as JSON; say so here,
+    instead of letting a bare UnicodeEncodeError escape from inside httpx."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise InputError(f"{name}: the text cannot be encoded as UTF-8 (character {exc.start})") from exc
+
+
 def _checked_ref(url: object, data: object, media_type: object, path: str) -> ImageRef:
+    for field, text in (("url", url), ("data", data), ("media_type", media_type)):
+        _check_utf8(text, f"{path}.{field}")
     if url is not None and data is not None:
         raise InputError(f"{path}: provide either 'url' or 'data', not both")
     if url is None and data is None:
