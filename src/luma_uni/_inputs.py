@@ -47,7 +47,6 @@ _MAGIC: tuple[tuple[bytes, int, str], ...] = (
     (b"GIF89a", 0, "image/gif"),
     (b"WEBP", 8, "image/webp"),  # after "RIFF" and a 4-byte size
 )
-ACCEPTED_MEDIA_TYPES = frozenset(media_type for _, _, media_type in _MAGIC)
 _FORMAT_NAMES = "JPEG, PNG, WebP or GIF"
 
 
@@ -61,6 +60,7 @@ class Limits:
     max_edit_refs: int
     user_id_max: int
     max_image_bytes: int
+    media_types: frozenset[str]
 
 
 @functools.cache
@@ -77,6 +77,7 @@ def limits() -> Limits:
         max_edit_refs=max_refs - 1,  # for image_edit, the source occupies one of the slots
         user_id_max=int(properties["user_id"]["maxLength"]),
         max_image_bytes=spec.max_image_bytes(),
+        media_types=spec.accepted_media_types(),
     )
 
 
@@ -223,8 +224,9 @@ def _checked_ref(url: object, data: object, media_type: object, path: str) -> Im
 
 
 def _check_base64(data: str, media_type: str, path: str) -> None:
-    if media_type not in ACCEPTED_MEDIA_TYPES:
-        raise InputError(f"{path}: media_type {media_type!r} is not one of {', '.join(sorted(ACCEPTED_MEDIA_TYPES))}")
+    accepted = limits().media_types
+    if media_type not in accepted:
+        raise InputError(f"{path}: media_type {media_type!r} is not one of {', '.join(sorted(accepted))}")
     try:
         raw = binascii.a2b_base64(data, strict_mode=True)
     except (binascii.Error, ValueError) as exc:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import re
 from importlib import resources
 from typing import Any, cast
 
@@ -31,13 +30,10 @@ def enum_values(name: str) -> list[str]:
 
 
 def max_image_bytes() -> int:
-    """The size limit of one input image in decoded bytes (50 MB = 52,428,800).
+    """The size limit of one input image in decoded bytes (``ImageRef``'s ``x-max-decoded-bytes``: 50 MB)."""
+    return int(schema("ImageRef")["x-max-decoded-bytes"])
 
-    The contract states it in prose only, in the description of the 413 response ("(52,428,800 bytes, decoded)");
-    it is read from there so that the number has one home.
-    """
-    description = str(load_spec()["components"]["responses"]["PayloadTooLarge"]["description"])
-    match = re.search(r"\(([\d,]+) bytes", description)
-    if match is None:
-        raise LookupError("openapi.yaml: components.responses.PayloadTooLarge no longer states '(N bytes'")
-    return int(match.group(1).replace(",", ""))
+
+def accepted_media_types() -> frozenset[str]:
+    """The image formats the API takes (``ImageRef``'s ``x-accepted-media-types``)."""
+    return frozenset(schema("ImageRef")["x-accepted-media-types"])

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from conformance.mock.serve import RunningMock
-from luma_uni import AspectRatio, ImageRef, InputError, Luma, Style
+from luma_uni import AspectRatio, ImageRef, InputError, Luma, Style, _inputs
 from luma_uni._inputs import build_request, limits, portrait_ratios
 from luma_uni.spec import schema
 from tests.client.helpers import RequestLog, image_bytes
@@ -29,7 +29,9 @@ def test_limits_are_the_spec_limits() -> None:
     assert lim.max_refs == properties["image_ref"]["maxItems"] == 9
     assert lim.max_edit_refs == 8
     assert lim.user_id_max == properties["user_id"]["maxLength"]
-    assert lim.max_image_bytes == 52_428_800
+    assert lim.max_image_bytes == schema("ImageRef")["x-max-decoded-bytes"] == 52_428_800
+    # Every format the spec accepts can be sniffed from its bytes, and nothing else.
+    assert {media_type for _, _, media_type in _inputs._MAGIC} == lim.media_types
 
 
 @pytest.mark.parametrize(

@@ -21,7 +21,8 @@ T = TypeVar("T", bound="CreateGenerationRequest")
 
 @_attrs_define
 class CreateGenerationRequest:
-    """Only `prompt` is required; a field left out is decided by the server (defaults given below).
+    """Only `prompt` is required; a field left out is decided by the server. The server's defaults are given as
+    `x-server-default` rather than `default`, so that generated clients do not send values the user did not choose.
     Cross-field rules, refused with 400: `source` is required for `image_edit` and only valid there
     (`null` is accepted for `image`); `image_edit` takes at most 8 `image_ref` items (the source takes the
     ninth slot); `style: manga` needs a portrait `aspect_ratio` or none; each ImageRef gives `url` or `data`.

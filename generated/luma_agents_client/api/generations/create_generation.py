@@ -119,7 +119,9 @@ def sync_detailed(
     Args:
         x_request_id (str | Unset):
         body (CreateGenerationRequest): Only `prompt` is required; a field left out is decided by
-            the server (defaults given below).
+            the server. The server's defaults are given as
+            `x-server-default` rather than `default`, so that generated clients do not send values the
+            user did not choose.
             Cross-field rules, refused with 400: `source` is required for `image_edit` and only valid
             there
             (`null` is accepted for `image`); `image_edit` takes at most 8 `image_ref` items (the
@@ -163,7 +165,9 @@ def sync(
     Args:
         x_request_id (str | Unset):
         body (CreateGenerationRequest): Only `prompt` is required; a field left out is decided by
-            the server (defaults given below).
+            the server. The server's defaults are given as
+            `x-server-default` rather than `default`, so that generated clients do not send values the
+            user did not choose.
             Cross-field rules, refused with 400: `source` is required for `image_edit` and only valid
             there
             (`null` is accepted for `image`); `image_edit` takes at most 8 `image_ref` items (the
@@ -202,7 +206,9 @@ async def asyncio_detailed(
     Args:
         x_request_id (str | Unset):
         body (CreateGenerationRequest): Only `prompt` is required; a field left out is decided by
-            the server (defaults given below).
+            the server. The server's defaults are given as
+            `x-server-default` rather than `default`, so that generated clients do not send values the
+            user did not choose.
             Cross-field rules, refused with 400: `source` is required for `image_edit` and only valid
             there
             (`null` is accepted for `image`); `image_edit` takes at most 8 `image_ref` items (the
@@ -244,7 +250,9 @@ async def asyncio(
     Args:
         x_request_id (str | Unset):
         body (CreateGenerationRequest): Only `prompt` is required; a field left out is decided by
-            the server (defaults given below).
+            the server. The server's defaults are given as
+            `x-server-default` rather than `default`, so that generated clients do not send values the
+            user did not choose.
             Cross-field rules, refused with 400: `source` is required for `image_edit` and only valid
             there
             (`null` is accepted for `image`); `image_edit` takes at most 8 `image_ref` items (the
