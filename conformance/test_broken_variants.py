@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 from schemathesis.core.failures import AcceptedNegativeData
-from schemathesis.openapi.checks import IgnoredAuth, JsonSchemaError
+from schemathesis.openapi.checks import EnsureResourceAvailability, IgnoredAuth, JsonSchemaError
 
 from conformance.broken import ENV_VAR
 from conformance.options import Options
@@ -62,7 +62,7 @@ VARIANTS = [
     Variant(
         "loses-created-generation",
         ("test_mock_contract.py", "-k", "asgi and stateful"),
-        "Custom check failed: `created_generation_is_found`",
+        f"{EnsureResourceAvailability.code} Created resource not found",
         "POST answers an id that GET cannot find",
     ),
     Variant(

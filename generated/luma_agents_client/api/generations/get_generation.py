@@ -8,17 +8,12 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error import Error
 from ...models.generation import Generation
-from ...types import UNSET, Response, Unset, status_code_of
+from ...types import Response, status_code_of
 
 
 def _get_kwargs(
     generation_id: UUID,
-    *,
-    x_request_id: str | Unset = UNSET,
 ) -> dict[str, Any]:
-    headers: dict[str, Any] = {}
-    if not isinstance(x_request_id, Unset):
-        headers["X-Request-Id"] = x_request_id
 
     _kwargs: dict[str, Any] = {
         "method": "get",
@@ -27,7 +22,6 @@ def _get_kwargs(
         ),
     }
 
-    _kwargs["headers"] = headers
     return _kwargs
 
 
@@ -86,16 +80,17 @@ def sync_detailed(
     generation_id: UUID,
     *,
     client: AuthenticatedClient | Client,
-    x_request_id: str | Unset = UNSET,
 ) -> Response[Error | Generation]:
     """Get a generation
 
      Returns the generation's current state. Poll until `completed` or `failed`; every call mints fresh
     presigned output URLs valid for one hour. GETs do not count against the per-minute limit.
+    An `X-Request-Id` request header is echoed here as on POST; it is deliberately not declared as a
+    parameter of this operation, so that the only parameter is the one the 201's link supplies and
+    schemathesis' "created resource is available" check can judge every GET that follows a POST.
 
     Args:
         generation_id (UUID):
-        x_request_id (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -107,7 +102,6 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         generation_id=generation_id,
-        x_request_id=x_request_id,
     )
 
     response = client.get_httpx_client().request(
@@ -121,16 +115,17 @@ def sync(
     generation_id: UUID,
     *,
     client: AuthenticatedClient | Client,
-    x_request_id: str | Unset = UNSET,
 ) -> Error | Generation | None:
     """Get a generation
 
      Returns the generation's current state. Poll until `completed` or `failed`; every call mints fresh
     presigned output URLs valid for one hour. GETs do not count against the per-minute limit.
+    An `X-Request-Id` request header is echoed here as on POST; it is deliberately not declared as a
+    parameter of this operation, so that the only parameter is the one the 201's link supplies and
+    schemathesis' "created resource is available" check can judge every GET that follows a POST.
 
     Args:
         generation_id (UUID):
-        x_request_id (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -143,7 +138,6 @@ def sync(
     return sync_detailed(
         generation_id=generation_id,
         client=client,
-        x_request_id=x_request_id,
     ).parsed
 
 
@@ -151,16 +145,17 @@ async def asyncio_detailed(
     generation_id: UUID,
     *,
     client: AuthenticatedClient | Client,
-    x_request_id: str | Unset = UNSET,
 ) -> Response[Error | Generation]:
     """Get a generation
 
      Returns the generation's current state. Poll until `completed` or `failed`; every call mints fresh
     presigned output URLs valid for one hour. GETs do not count against the per-minute limit.
+    An `X-Request-Id` request header is echoed here as on POST; it is deliberately not declared as a
+    parameter of this operation, so that the only parameter is the one the 201's link supplies and
+    schemathesis' "created resource is available" check can judge every GET that follows a POST.
 
     Args:
         generation_id (UUID):
-        x_request_id (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -172,7 +167,6 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         generation_id=generation_id,
-        x_request_id=x_request_id,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -184,16 +178,17 @@ async def asyncio(
     generation_id: UUID,
     *,
     client: AuthenticatedClient | Client,
-    x_request_id: str | Unset = UNSET,
 ) -> Error | Generation | None:
     """Get a generation
 
      Returns the generation's current state. Poll until `completed` or `failed`; every call mints fresh
     presigned output URLs valid for one hour. GETs do not count against the per-minute limit.
+    An `X-Request-Id` request header is echoed here as on POST; it is deliberately not declared as a
+    parameter of this operation, so that the only parameter is the one the 201's link supplies and
+    schemathesis' "created resource is available" check can judge every GET that follows a POST.
 
     Args:
         generation_id (UUID):
-        x_request_id (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -207,6 +202,5 @@ async def asyncio(
         await asyncio_detailed(
             generation_id=generation_id,
             client=client,
-            x_request_id=x_request_id,
         )
     ).parsed
