@@ -144,7 +144,7 @@ class MockApp:
             fault = from_headers(request.headers) or self.state.faults.take(request.method, request.path)
             if fault is not None:
                 if fault.delay_ms:
-                    await asyncio.sleep(fault.delay_ms / 1000)
+                    await _sleep_at_least(fault.delay_ms / 1000)
                 if fault.drop:
                     await send_partial_and_drop(send)
                     return None
@@ -310,3 +310,11 @@ async def _lifespan(receive: Receive, send: Send) -> None:
 def create_app(config: MockConfig | None = None) -> MockApp:
     """The mock as an ASGI app (``app.control`` steers it). Raises `ContractError` if openapi.yaml is unusable."""
     return MockApp(config or MockConfig())
+
+
+async def _sleep_at_least(seconds: float) -> None:
+    """Wait ``seconds`` or a little more, never less: uvloop's timers tick in whole milliseconds and can fire up to
+    one early, and a delay fault promises its full latency."""
+    deadline = time.monotonic() + seconds
+    while (left := deadline - time.monotonic()) > 0:
+        await asyncio.sleep(left)
