@@ -22,7 +22,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--host", default=os.environ.get("LUMA_MOCK_HOST", "127.0.0.1"))
     parser.add_argument("--port", type=int, default=int(os.environ.get("LUMA_MOCK_PORT", "4010")), help="0 = any free")
     parser.add_argument("--spec", dest="spec_path", help="the OpenAPI document (default: the repository's)")
-    parser.add_argument("--time-scale", type=float, help="mock seconds per real second (100: a generation in 0.3 s)")
+    parser.add_argument(
+        "--time-scale", type=float, help="mock seconds per real second (100: a generation in 0.3 s; 0: frozen)"
+    )
     parser.add_argument("--queued-seconds", type=float, help="mock seconds a generation stays queued (2)")
     parser.add_argument("--processing-seconds", type=float, help="mock seconds a generation processes (28)")
     parser.add_argument(

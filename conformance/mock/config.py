@@ -32,7 +32,7 @@ class MockConfig:
     """How the mock behaves. Every field has a default that suits a test suite (fast enough, never throttled)."""
 
     spec_path: Path = REPO_SPEC_PATH
-    time_scale: float = 1.0  # mock seconds per real second; 100 makes a 30 s generation take 0.3 s
+    time_scale: float = 1.0  # mock seconds per real second; 100: a 30 s generation in 0.3 s; 0: moves by advance() only
     queued_seconds: float = 2.0
     processing_seconds: float = 28.0
     rate_limits: bool = False  # True turns on the documented defaults (30 per minute, 10 concurrent)
@@ -46,8 +46,8 @@ class MockConfig:
     def __post_init__(self) -> None:
         if not isinstance(self.spec_path, Path):
             object.__setattr__(self, "spec_path", Path(self.spec_path))
-        if not (math.isfinite(self.time_scale) and self.time_scale > 0):
-            raise ConfigError(f"time_scale must be > 0, got {self.time_scale!r}")
+        if not (math.isfinite(self.time_scale) and self.time_scale >= 0):
+            raise ConfigError(f"time_scale must be >= 0 (0 freezes the clock), got {self.time_scale!r}")
         for name in ("queued_seconds", "processing_seconds"):
             value = getattr(self, name)
             if not 0 <= value <= 3600:

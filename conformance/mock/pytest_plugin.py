@@ -2,6 +2,9 @@
 
 - ``luma_mock``: a `RunningMock` with a fresh API key per test. One server per session (uvicorn in a thread, on a
   free port, ``time_scale`` 100, so a 30 s generation takes 0.3 s); it is reset before each test.
+- ``luma_mock_frozen``: the same, on a second session server whose clock is frozen (``time_scale`` 0): it moves
+  only by ``control.advance()``, so a test that checks a state, a URL expiry or a rate-limit window right at the
+  clock's edge gets the same answer however slowly the machine runs it.
 - ``luma_mock_factory``: ``luma_mock_factory(MockConfig(...))`` starts a mock with that config for one test.
 """
 
@@ -16,6 +19,7 @@ from conformance.mock.config import MockConfig
 from conformance.mock.serve import RunningMock, serve_in_thread
 
 DEFAULT_TIME_SCALE = 100.0
+FROZEN_TIME_SCALE = 0.0
 
 MockFactory = Callable[[MockConfig], RunningMock]
 
@@ -32,6 +36,20 @@ def luma_mock(luma_mock_server: RunningMock) -> RunningMock:
     """The shared mock, reset (no generations, counters or faults), with a fresh valid API key."""
     luma_mock_server.control.reset()
     return luma_mock_server.with_new_key()
+
+
+@pytest.fixture(scope="session")
+def luma_mock_frozen_server() -> Iterator[RunningMock]:
+    """The session's shared frozen-clock mock server (prefer ``luma_mock_frozen``)."""
+    with serve_in_thread(MockConfig(time_scale=FROZEN_TIME_SCALE)) as running:
+        yield running
+
+
+@pytest.fixture
+def luma_mock_frozen(luma_mock_frozen_server: RunningMock) -> RunningMock:
+    """A reset mock with a fresh key whose clock moves only by ``control.advance()``."""
+    luma_mock_frozen_server.control.reset()
+    return luma_mock_frozen_server.with_new_key()
 
 
 @pytest.fixture

@@ -1,4 +1,8 @@
-"""Fixtures of the mock's tests: an httpx client on the session mock (reset per test, fresh key)."""
+"""Fixtures of the mock's tests: httpx clients on the session's frozen-clock mock (reset per test, fresh key).
+
+The mock's own tests use ``luma_mock_frozen``: its clock moves only when a test calls ``advance()``, so a check
+right inside a phase, an expiry or a rate-limit window cannot be overtaken by real time on a busy machine.
+"""
 
 from __future__ import annotations
 
@@ -12,13 +16,13 @@ from tests.mock.helpers import client
 
 
 @pytest.fixture
-def api(luma_mock: RunningMock) -> Iterator[httpx.Client]:
-    with client(luma_mock) as http:
+def api(luma_mock_frozen: RunningMock) -> Iterator[httpx.Client]:
+    with client(luma_mock_frozen) as http:
         yield http
 
 
 @pytest.fixture
-def raw(luma_mock: RunningMock) -> Iterator[httpx.Client]:
+def raw(luma_mock_frozen: RunningMock) -> Iterator[httpx.Client]:
     """An unauthenticated client on the mock's root URL (control routes, presigned files, hand-made requests)."""
-    with httpx.Client(base_url=luma_mock.root_url, timeout=30.0) as http:
+    with httpx.Client(base_url=luma_mock_frozen.root_url, timeout=30.0) as http:
         yield http

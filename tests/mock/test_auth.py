@@ -67,14 +67,14 @@ def test_auth_is_checked_before_the_body(raw: httpx.Client) -> None:
     assert response.status_code == 401
 
 
-def test_a_broke_key_gets_402_on_post_only(luma_mock: RunningMock, raw: httpx.Client) -> None:
+def test_a_broke_key_gets_402_on_post_only(luma_mock_frozen: RunningMock, raw: httpx.Client) -> None:
     headers = {"Authorization": "Bearer luma-api-broke-0001"}
     response = raw.post("/v1/generations", json=VALID_BODY, headers=headers)
     assert response.status_code == 402
     assert response.json() == {"detail": "Insufficient credits. Please add credits to continue."}
     # Polling costs nothing: GET answers as for any key (this key owns nothing, hence 404).
     assert raw.get(f"/v1/generations/{ANY_ID}", headers=headers).status_code == 404
-    assert luma_mock.control.generation_count() == 0
+    assert luma_mock_frozen.control.generation_count() == 0
 
 
 def test_a_broke_key_still_gets_validation_errors_first(raw: httpx.Client) -> None:

@@ -40,9 +40,9 @@ def test_a_429_fault_carries_retry_after(api: httpx.Client) -> None:
     assert (response.status_code, response.headers["retry-after"]) == (503, "0.5")
 
 
-def test_a_fault_status_creates_nothing(luma_mock: RunningMock, api: httpx.Client) -> None:
+def test_a_fault_status_creates_nothing(luma_mock_frozen: RunningMock, api: httpx.Client) -> None:
     api.post("/generations", json={"prompt": "x"}, headers={"X-Mock-Status": "503"})
-    assert luma_mock.control.generation_count() == 0
+    assert luma_mock_frozen.control.generation_count() == 0
 
 
 def test_x_mock_delay_adds_latency_then_answers_normally(api: httpx.Client) -> None:
@@ -52,15 +52,20 @@ def test_x_mock_delay_adds_latency_then_answers_normally(api: httpx.Client) -> N
     assert response.status_code == 201
 
 
-def test_a_delay_longer_than_the_client_timeout_times_the_client_out(luma_mock: RunningMock) -> None:
-    with httpx.Client(base_url=luma_mock.base_url, timeout=0.2) as impatient, pytest.raises(httpx.ReadTimeout):
+def test_a_delay_longer_than_the_client_timeout_times_the_client_out(luma_mock_frozen: RunningMock) -> None:
+    # Only the read is impatient: a connect slowed by a busy machine must not raise ConnectTimeout instead.
+    timeout = httpx.Timeout(30.0, read=0.2)
+    with (
+        httpx.Client(base_url=luma_mock_frozen.base_url, timeout=timeout) as impatient,
+        pytest.raises(httpx.ReadTimeout),
+    ):
         impatient.get(f"/generations/{uuid.uuid4()}", headers={"X-Mock-Delay-Ms": "2000"})
 
 
-def test_x_mock_drop_cuts_the_connection(api: httpx.Client, luma_mock: RunningMock) -> None:
+def test_x_mock_drop_cuts_the_connection(api: httpx.Client, luma_mock_frozen: RunningMock) -> None:
     with pytest.raises(httpx.RemoteProtocolError):
         api.post("/generations", json={"prompt": "x"}, headers={"X-Mock-Drop": "1"})
-    assert luma_mock.control.generation_count() == 0
+    assert luma_mock_frozen.control.generation_count() == 0
     assert create(api)["state"] == "queued"  # the server itself is fine
 
 
@@ -82,16 +87,16 @@ def test_fault_headers_that_cannot_be_honoured_get_400(api: httpx.Client, header
     assert detail(response).startswith("Invalid X-Mock-* header: ")
 
 
-def test_queued_faults_apply_to_the_next_matching_requests(luma_mock: RunningMock, api: httpx.Client) -> None:
-    luma_mock.control.add_fault(method="POST", path_contains="/generations", status=503, times=2)
+def test_queued_faults_apply_to_the_next_matching_requests(luma_mock_frozen: RunningMock, api: httpx.Client) -> None:
+    luma_mock_frozen.control.add_fault(method="POST", path_contains="/generations", status=503, times=2)
     for _ in range(2):
         assert api.post("/generations", json={"prompt": "x"}).status_code == 503
     assert api.post("/generations", json={"prompt": "x"}).status_code == 201
 
 
-def test_queued_faults_match_on_method_and_path(luma_mock: RunningMock, api: httpx.Client) -> None:
+def test_queued_faults_match_on_method_and_path(luma_mock_frozen: RunningMock, api: httpx.Client) -> None:
     generation_id = create(api)["id"]
-    luma_mock.control.add_fault(method="GET", path_contains=generation_id, status=429, retry_after=3)
+    luma_mock_frozen.control.add_fault(method="GET", path_contains=generation_id, status=429, retry_after=3)
     assert api.post("/generations", json={"prompt": "x"}).status_code == 201  # another method: untouched
     assert api.get(f"/generations/{uuid.uuid4()}").status_code == 404  # another path: untouched
     response = api.get(f"/generations/{generation_id}")
@@ -99,22 +104,22 @@ def test_queued_faults_match_on_method_and_path(luma_mock: RunningMock, api: htt
     assert api.get(f"/generations/{generation_id}").status_code == 200
 
 
-def test_a_queued_drop_and_clear_faults(luma_mock: RunningMock, api: httpx.Client) -> None:
-    luma_mock.control.add_fault(drop=True)
+def test_a_queued_drop_and_clear_faults(luma_mock_frozen: RunningMock, api: httpx.Client) -> None:
+    luma_mock_frozen.control.add_fault(drop=True)
     with pytest.raises(httpx.RemoteProtocolError):
         api.get(f"/generations/{uuid.uuid4()}")
-    luma_mock.control.add_fault(status=500, times=5)
-    luma_mock.control.clear_faults()
+    luma_mock_frozen.control.add_fault(status=500, times=5)
+    luma_mock_frozen.control.clear_faults()
     assert api.post("/generations", json={"prompt": "x"}).status_code == 201
 
 
-def test_header_faults_win_and_leave_the_queue_alone(luma_mock: RunningMock, api: httpx.Client) -> None:
-    luma_mock.control.add_fault(status=500)
+def test_header_faults_win_and_leave_the_queue_alone(luma_mock_frozen: RunningMock, api: httpx.Client) -> None:
+    luma_mock_frozen.control.add_fault(status=500)
     assert api.post("/generations", json={"prompt": "x"}, headers={"X-Mock-Status": "502"}).status_code == 502
     assert api.post("/generations", json={"prompt": "x"}).status_code == 500
 
 
-def test_faults_over_the_control_api(luma_mock: RunningMock, api: httpx.Client, raw: httpx.Client) -> None:
+def test_faults_over_the_control_api(luma_mock_frozen: RunningMock, api: httpx.Client, raw: httpx.Client) -> None:
     queued = raw.post("/_mock/faults", json={"method": "POST", "status": 502, "times": 1})
     assert queued.status_code == 201
     assert api.post("/generations", json={"prompt": "x"}).status_code == 502
@@ -142,16 +147,17 @@ def test_bad_fault_payloads_get_400(raw: httpx.Client, payload: object) -> None:
     assert detail(response)
 
 
-def test_control_routes_are_never_faulted(luma_mock: RunningMock, raw: httpx.Client) -> None:
-    luma_mock.control.add_fault(status=500, times=10)
+def test_control_routes_are_never_faulted(luma_mock_frozen: RunningMock, raw: httpx.Client) -> None:
+    luma_mock_frozen.control.add_fault(status=500, times=10)
     assert raw.get("/_mock/health", headers={"X-Mock-Status": "500"}).status_code == 200
     assert raw.post("/_mock/reset").status_code == 200
 
 
-def test_control_clock_over_http(luma_mock: RunningMock, raw: httpx.Client) -> None:
+def test_control_clock_over_http(luma_mock_frozen: RunningMock, raw: httpx.Client) -> None:
     before = raw.get("/_mock/clock").json()["now"]
     after = raw.post("/_mock/clock", json={"advance": 3600}).json()["now"]
-    assert after - before >= 3600
+    assert after - before == 3600  # frozen: only the advance moved it
+    assert luma_mock_frozen.control.now() == after
     for payload in ({"advance": -1}, {"advance": "1"}, {}, {"advance": True}):
         assert raw.post("/_mock/clock", json=payload).status_code == 400
 

@@ -41,9 +41,9 @@ def _assorted_responses(mock: RunningMock, raw: httpx.Client, api: httpx.Client)
 
 
 def test_every_response_carries_a_request_id_and_the_api_version(
-    luma_mock: RunningMock, raw: httpx.Client, api: httpx.Client
+    luma_mock_frozen: RunningMock, raw: httpx.Client, api: httpx.Client
 ) -> None:
-    for response in _assorted_responses(luma_mock, raw, api):
+    for response in _assorted_responses(luma_mock_frozen, raw, api):
         assert response.headers["x-api-version"] == "2026-04-01", response.request.url
         assert uuid.UUID(response.headers["x-request-id"])
 
@@ -92,13 +92,13 @@ def test_unknown_routes_get_404_json(raw: httpx.Client, path: str) -> None:
     assert detail(response) == "Not Found"
 
 
-def test_the_api_answers_with_and_without_the_v1_prefix(luma_mock: RunningMock, raw: httpx.Client) -> None:
+def test_the_api_answers_with_and_without_the_v1_prefix(luma_mock_frozen: RunningMock, raw: httpx.Client) -> None:
     created = raw.post("/generations", json={"prompt": "x"}, headers=KEY).json()
     assert raw.get(f"/v1/generations/{created['id']}", headers=KEY).status_code == 200
 
 
 def test_the_store_evicts_the_oldest_finished_generations(luma_mock_factory: Any) -> None:
-    mock: RunningMock = luma_mock_factory(MockConfig(max_generations=3, time_scale=1.0))
+    mock: RunningMock = luma_mock_factory(MockConfig(max_generations=3, time_scale=0))
     with client(mock) as api:
         ids = [create(api)["id"] for _ in range(3)]
         refused = api.post("/generations", json={"prompt": "x"})  # full, and nothing has finished
@@ -132,7 +132,7 @@ def test_an_internal_bug_becomes_a_documented_5xx_json_body_in_process(monkeypat
 
 
 def test_in_process_use_serves_the_whole_api() -> None:
-    app = create_app(MockConfig(time_scale=1.0))
+    app = create_app(MockConfig(time_scale=0))
 
     async def flow() -> tuple[int, int, str]:
         transport = httpx.ASGITransport(app=app)
@@ -170,7 +170,7 @@ def test_websocket_and_lifespan_scopes_do_not_hang() -> None:
 
 def test_concurrent_requests_keep_the_state_consistent(luma_mock_factory: Any) -> None:
     """32 clients at once against a cap of 5 running jobs: exactly 5 are created, and every one is found."""
-    mock: RunningMock = luma_mock_factory(MockConfig(max_concurrent=5, time_scale=1.0))
+    mock: RunningMock = luma_mock_factory(MockConfig(max_concurrent=5, time_scale=0))
     barrier = threading.Barrier(32)
 
     def attempt(_: int) -> httpx.Response:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import time
 import uuid
 from typing import Any
 
@@ -11,6 +12,7 @@ import jsonschema
 import pytest
 
 from conformance.mock import MockConfig
+from conformance.mock.clock import MockClock
 from conformance.mock.lifecycle import FAILURE_REASONS
 from conformance.mock.serve import RunningMock
 from luma_uni.spec import enum_values, load_spec
@@ -50,13 +52,18 @@ def test_post_answers_queued_with_defaults_and_all_keys(api: httpx.Client) -> No
     assert created.tzinfo == datetime.UTC and body["created_at"].endswith("Z")
 
 
-def test_queued_then_processing_then_completed_on_the_clock(luma_mock: RunningMock, api: httpx.Client) -> None:
-    # Default durations: 2 s queued, 28 s processing (mock seconds). The session mock runs 100x fast, so each step
-    # moves the clock well past the boundary instead of relying on real time.
+def test_queued_then_processing_then_completed_on_the_clock(luma_mock_frozen: RunningMock, api: httpx.Client) -> None:
+    # Default durations: 2 s queued, 28 s processing (mock seconds). The clock is frozen, so each state is checked
+    # one mock second inside its phase, however long the machine takes between requests.
     generation_id = create(api)["id"]
-    luma_mock.control.advance(5)
+    assert _get(api, generation_id)["state"] == "queued"
+    luma_mock_frozen.control.advance(1)
+    assert _get(api, generation_id)["state"] == "queued"
+    luma_mock_frozen.control.advance(2)
     assert _get(api, generation_id)["state"] == "processing"
-    luma_mock.control.advance(30)
+    luma_mock_frozen.control.advance(26)
+    assert _get(api, generation_id)["state"] == "processing"
+    luma_mock_frozen.control.advance(2)
     done = _get(api, generation_id)
     assert done["state"] == "completed"
     assert len(done["output"]) == 1 and done["output"][0]["type"] == "image"
@@ -64,30 +71,67 @@ def test_queued_then_processing_then_completed_on_the_clock(luma_mock: RunningMo
 
 
 def test_a_generation_created_with_zero_durations_is_still_answered_queued(luma_mock_factory: Any) -> None:
-    mock: RunningMock = luma_mock_factory(MockConfig(queued_seconds=0, processing_seconds=0))
+    # Frozen: the GET happens at the very instant of the POST, and the generation is already done.
+    mock: RunningMock = luma_mock_factory(MockConfig(time_scale=0, queued_seconds=0, processing_seconds=0))
     with client(mock) as api:
         created = create(api)
         assert created["state"] == "queued"
         assert _get(api, created["id"])["state"] == "completed"
 
 
-def test_state_moves_with_real_time_at_the_time_scale(luma_mock_factory: Any) -> None:
-    mock: RunningMock = luma_mock_factory(MockConfig(time_scale=1.0, queued_seconds=3600, processing_seconds=0))
+def test_configured_durations_are_used(luma_mock_factory: Any) -> None:
+    mock: RunningMock = luma_mock_factory(MockConfig(time_scale=0, queued_seconds=3600, processing_seconds=0))
     with client(mock) as api:
         generation_id = create(api)["id"]
+        mock.control.advance(3599)
         assert _get(api, generation_id)["state"] == "queued"
-        mock.control.advance(3600)
+        mock.control.advance(1)
         assert _get(api, generation_id)["state"] == "completed"
 
 
+def test_the_clock_runs_at_its_time_scale_and_a_scale_of_zero_freezes_it() -> None:
+    real = [1000.0]  # a fake monotonic clock: the test decides how much real time passes
+    clock = MockClock(100, wall=lambda: 1_700_000_000.0, monotonic=lambda: real[0])
+    real[0] += 0.25
+    assert clock.now() == 1_700_000_025.0
+    clock.advance(3600)
+    assert clock.now() == 1_700_003_625.0
+    frozen = MockClock(0, wall=lambda: 1_700_000_000.0, monotonic=lambda: real[0])
+    real[0] += 1e6
+    assert frozen.now() == 1_700_000_000.0
+    frozen.advance(5)
+    assert frozen.now() == 1_700_000_005.0
+    with pytest.raises(ValueError, match="only moves forward"):
+        frozen.advance(-1)
+
+
+def test_the_session_mock_moves_on_real_time(luma_mock: RunningMock) -> None:
+    """``luma_mock`` runs 100x fast: a generation nobody advances completes by itself, passing through each state
+    in order. No bound on how fast: the deadline only keeps a broken clock from hanging the run."""
+    order = ["queued", "processing", "completed"]
+    with client(luma_mock) as api:
+        generation_id = create(api)["id"]
+        seen = ["queued"]
+        deadline = time.monotonic() + 120  # 12,000 mock seconds, 400 times the job's 30
+        while seen[-1] != "completed" and time.monotonic() < deadline:
+            state = _get(api, generation_id)["state"]
+            assert order.index(state) >= order.index(seen[-1]), (seen, state)  # never goes back
+            seen.append(state)
+            time.sleep(0.01)
+        assert seen[-1] == "completed", seen
+
+
 @pytest.mark.parametrize("code", enum_values("FailureCode"))
-def test_failure_on_demand_by_header_for_every_code(luma_mock: RunningMock, api: httpx.Client, code: str) -> None:
+def test_failure_on_demand_by_header_for_every_code(
+    luma_mock_frozen: RunningMock, api: httpx.Client, code: str
+) -> None:
     response = api.post("/generations", json={"prompt": "x"}, headers={"X-Mock-Failure": code})
     assert response.status_code == 201
     assert response.json()["state"] == "queued"
-    luma_mock.control.advance(5)
-    assert _get(api, response.json()["id"])["failure_code"] is None  # still processing
-    luma_mock.control.advance(60)
+    luma_mock_frozen.control.advance(29)
+    processing = _get(api, response.json()["id"])
+    assert (processing["state"], processing["failure_code"], processing["failure_reason"]) == ("processing", None, None)
+    luma_mock_frozen.control.advance(2)  # its 30 s are over
     failed = _get(api, response.json()["id"])
     assert failed["state"] == "failed"
     assert failed["failure_code"] == code
@@ -96,9 +140,9 @@ def test_failure_on_demand_by_header_for_every_code(luma_mock: RunningMock, api:
 
 
 @pytest.mark.parametrize("code", enum_values("FailureCode"))
-def test_failure_on_demand_by_prompt_marker(luma_mock: RunningMock, api: httpx.Client, code: str) -> None:
+def test_failure_on_demand_by_prompt_marker(luma_mock_frozen: RunningMock, api: httpx.Client, code: str) -> None:
     generation_id = create(api, prompt=f"a cat [mock:failure={code}] on a mat")["id"]
-    luma_mock.control.advance(60)
+    luma_mock_frozen.control.advance(60)
     assert _get(api, generation_id)["failure_code"] == code
 
 
@@ -119,9 +163,11 @@ def test_an_unknown_failure_code_is_refused(api: httpx.Client) -> None:
     assert response.status_code == 400
 
 
-def test_generations_are_visible_only_to_the_key_that_created_them(luma_mock: RunningMock, api: httpx.Client) -> None:
+def test_generations_are_visible_only_to_the_key_that_created_them(
+    luma_mock_frozen: RunningMock, api: httpx.Client
+) -> None:
     generation_id = create(api)["id"]
-    with client(luma_mock, key="luma-api-someone-else") as other:
+    with client(luma_mock_frozen, key="luma-api-someone-else") as other:
         response = other.get(f"/generations/{generation_id}")
         assert response.status_code == 404
         assert detail(response) == "Generation not found"
@@ -151,9 +197,9 @@ def test_an_id_in_upper_case_finds_the_same_generation(api: httpx.Client) -> Non
     assert _get(api, generation_id.upper())["id"] == generation_id
 
 
-def test_reset_forgets_generations(luma_mock: RunningMock, api: httpx.Client) -> None:
+def test_reset_forgets_generations(luma_mock_frozen: RunningMock, api: httpx.Client) -> None:
     generation_id = create(api)["id"]
-    luma_mock.control.reset()
+    luma_mock_frozen.control.reset()
     assert api.get(f"/generations/{generation_id}").status_code == 404
 
 

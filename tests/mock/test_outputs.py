@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import math
 import urllib.parse
 from typing import Any
 
@@ -35,9 +36,9 @@ def _open(raw: httpx.Client, url: str) -> Image.Image:
 
 @pytest.mark.parametrize("ratio", enum_values("AspectRatio"))
 def test_the_output_is_a_real_png_shaped_by_the_aspect_ratio(
-    luma_mock: RunningMock, api: httpx.Client, raw: httpx.Client, ratio: str
+    luma_mock_frozen: RunningMock, api: httpx.Client, raw: httpx.Client, ratio: str
 ) -> None:
-    image = _open(raw, _completed_url(luma_mock, api, aspect_ratio=ratio, output_format="png"))
+    image = _open(raw, _completed_url(luma_mock_frozen, api, aspect_ratio=ratio, output_format="png"))
     assert image.format == "PNG"
     width, height = (int(term) for term in ratio.split(":"))
     assert abs(image.width / image.height - width / height) < 0.02
@@ -45,33 +46,40 @@ def test_the_output_is_a_real_png_shaped_by_the_aspect_ratio(
 
 
 def test_jpeg_when_asked_and_png_when_left_to_the_model(
-    luma_mock: RunningMock, api: httpx.Client, raw: httpx.Client
+    luma_mock_frozen: RunningMock, api: httpx.Client, raw: httpx.Client
 ) -> None:
-    assert _open(raw, _completed_url(luma_mock, api, output_format="jpeg")).format == "JPEG"
-    picked = _open(raw, _completed_url(luma_mock, api))
+    assert _open(raw, _completed_url(luma_mock_frozen, api, output_format="jpeg")).format == "JPEG"
+    picked = _open(raw, _completed_url(luma_mock_frozen, api))
     assert picked.format == "PNG" and picked.width == picked.height
 
 
-def test_an_edit_keeps_the_shape_of_its_source(luma_mock: RunningMock, api: httpx.Client, raw: httpx.Client) -> None:
-    url = _completed_url(luma_mock, api, type="image_edit", source=data_ref("PNG", (300, 100)), aspect_ratio="1:3")
+def test_an_edit_keeps_the_shape_of_its_source(
+    luma_mock_frozen: RunningMock, api: httpx.Client, raw: httpx.Client
+) -> None:
+    url = _completed_url(
+        luma_mock_frozen, api, type="image_edit", source=data_ref("PNG", (300, 100)), aspect_ratio="1:3"
+    )
     image = _open(raw, url)
     assert abs(image.width / image.height - 3) < 0.05
 
 
 def test_every_get_mints_a_fresh_url_valid_for_an_hour(
-    luma_mock: RunningMock, api: httpx.Client, raw: httpx.Client
+    luma_mock_frozen: RunningMock, api: httpx.Client, raw: httpx.Client
 ) -> None:
+    # The frozen clock stands still between the GET and now(), so the expiry is exact.
     generation_id = create(api)["id"]
-    luma_mock.control.advance(60)
+    luma_mock_frozen.control.advance(60)
     first = api.get(f"/generations/{generation_id}").json()["output"][0]["url"]
-    luma_mock.control.advance(1800)
+    luma_mock_frozen.control.advance(1800)
     second = api.get(f"/generations/{generation_id}").json()["output"][0]["url"]
     assert first != second
     query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(second).query))
     assert query["X-Amz-Expires"] == "3600"
-    assert int(query["expires"]) - luma_mock.control.now() == pytest.approx(3600, abs=2)
+    assert int(query["expires"]) == math.floor(luma_mock_frozen.control.now()) + 3600
     assert raw.get(first).status_code == 200
-    luma_mock.control.advance(1801)  # first is now past its hour, second is not
+    luma_mock_frozen.control.advance(1799)  # the last second of first's hour
+    assert raw.get(first).status_code == 200
+    luma_mock_frozen.control.advance(2)  # first is now past its hour, second is not
     response = raw.get(first)
     assert response.status_code == 403
     assert detail(response) == "Request has expired"
@@ -81,9 +89,9 @@ def test_every_get_mints_a_fresh_url_valid_for_an_hour(
     assert raw.get(third).status_code == 200
 
 
-def test_the_url_points_at_the_host_the_client_used(luma_mock: RunningMock, api: httpx.Client) -> None:
-    url = _completed_url(luma_mock, api)
-    assert url.startswith(f"{luma_mock.root_url}/_mock/files/")
+def test_the_url_points_at_the_host_the_client_used(luma_mock_frozen: RunningMock, api: httpx.Client) -> None:
+    url = _completed_url(luma_mock_frozen, api)
+    assert url.startswith(f"{luma_mock_frozen.root_url}/_mock/files/")
 
 
 def _tamper(url: str, what: str) -> str:
@@ -104,35 +112,37 @@ def _tamper(url: str, what: str) -> str:
 
 
 @pytest.mark.parametrize("what", ["signature", "expires", "missing signature", "garbage expires", "format"])
-def test_a_tampered_url_gets_403(luma_mock: RunningMock, api: httpx.Client, raw: httpx.Client, what: str) -> None:
-    url = _completed_url(luma_mock, api)
+def test_a_tampered_url_gets_403(
+    luma_mock_frozen: RunningMock, api: httpx.Client, raw: httpx.Client, what: str
+) -> None:
+    url = _completed_url(luma_mock_frozen, api)
     response = raw.get(_tamper(url, what))
     assert response.status_code == 403
     assert detail(response) == "The request signature we calculated does not match the signature you provided"
 
 
 def test_another_generations_id_in_a_signed_url_gets_403(
-    luma_mock: RunningMock, api: httpx.Client, raw: httpx.Client
+    luma_mock_frozen: RunningMock, api: httpx.Client, raw: httpx.Client
 ) -> None:
-    first, second = _completed_url(luma_mock, api), _completed_url(luma_mock, api)
+    first, second = _completed_url(luma_mock_frozen, api), _completed_url(luma_mock_frozen, api)
     first_id = urllib.parse.urlsplit(first).path.split("/")[3]
     second_id = urllib.parse.urlsplit(second).path.split("/")[3]
     assert raw.get(first.replace(first_id, second_id)).status_code == 403
 
 
-def test_failed_and_unfinished_generations_have_no_outputs(luma_mock: RunningMock, api: httpx.Client) -> None:
+def test_failed_and_unfinished_generations_have_no_outputs(luma_mock_frozen: RunningMock, api: httpx.Client) -> None:
     pending = create(api)["id"]
     assert api.get(f"/generations/{pending}").json()["output"] == []
     failed = api.post("/generations", json={"prompt": "x"}, headers={"X-Mock-Failure": "generation_failed"}).json()[
         "id"
     ]
-    luma_mock.control.advance(60)
+    luma_mock_frozen.control.advance(60)
     assert api.get(f"/generations/{failed}").json()["output"] == []
 
 
 def test_a_signed_url_of_a_forgotten_generation_gets_404(
-    luma_mock: RunningMock, api: httpx.Client, raw: httpx.Client
+    luma_mock_frozen: RunningMock, api: httpx.Client, raw: httpx.Client
 ) -> None:
-    url = _completed_url(luma_mock, api)
-    luma_mock.control.reset()
+    url = _completed_url(luma_mock_frozen, api)
+    luma_mock_frozen.control.reset()
     assert raw.get(url).status_code == 404

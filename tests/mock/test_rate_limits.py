@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import uuid
 from typing import Any
 
@@ -24,15 +25,17 @@ def test_off_by_default_no_headers_no_throttling(api: httpx.Client) -> None:
 
 
 def test_the_rpm_window_counts_down_then_refuses_with_headers(luma_mock_factory: Any) -> None:
-    mock: RunningMock = luma_mock_factory(MockConfig(rpm=3, time_scale=1.0))
+    # Frozen clock: all three requests are made at `start`, so every header is exact.
+    mock: RunningMock = luma_mock_factory(MockConfig(rpm=3, time_scale=0))
     with client(mock) as api:
         start = mock.control.now()
+        resets_at = str(math.ceil(start + 60))
         remaining = []
         for _ in range(3):
             response = api.post("/generations", json={"prompt": "x"})
             assert response.status_code == 201
             assert response.headers["x-ratelimit-limit"] == "3"
-            assert int(response.headers["x-ratelimit-reset"]) >= start + 60
+            assert response.headers["x-ratelimit-reset"] == resets_at
             remaining.append(int(response.headers["x-ratelimit-remaining"]))
         assert remaining == [2, 1, 0]
         refused = api.post("/generations", json={"prompt": "x"})
@@ -40,24 +43,27 @@ def test_the_rpm_window_counts_down_then_refuses_with_headers(luma_mock_factory:
         assert detail(refused) == "Rate limit exceeded"
         assert refused.headers["x-ratelimit-remaining"] == "0"
         assert refused.headers["x-ratelimit-limit"] == "3"
-        assert 1 <= int(refused.headers["retry-after"]) <= 60
-        assert int(refused.headers["x-ratelimit-reset"]) >= start + 60
+        assert refused.headers["retry-after"] == "60"
+        assert refused.headers["x-ratelimit-reset"] == resets_at
 
         mock.control.advance(20)
         later = api.post("/generations", json={"prompt": "x"})
-        assert 1 <= int(later.headers["retry-after"]) <= 40  # the oldest request leaves sooner now
+        assert later.headers["retry-after"] == "40"  # the oldest request leaves sooner now
+        assert later.headers["x-ratelimit-reset"] == resets_at
 
         # Other keys have their own window; GETs are outside it.
         with client(mock, key="luma-api-other") as other:
             assert create(other)["state"] == "queued"
         assert api.get(f"/generations/{uuid.uuid4()}").status_code == 404
 
-        mock.control.advance(41)
+        mock.control.advance(39)
+        assert api.post("/generations", json={"prompt": "x"}).headers["retry-after"] == "1"
+        mock.control.advance(1)  # waiting exactly Retry-After is enough
         assert api.post("/generations", json={"prompt": "x"}).status_code == 201
 
 
 def test_refused_and_invalid_requests_do_not_use_up_the_window(luma_mock_factory: Any) -> None:
-    mock: RunningMock = luma_mock_factory(MockConfig(rpm=2))
+    mock: RunningMock = luma_mock_factory(MockConfig(rpm=2, time_scale=0))
     with client(mock) as api:
         for _ in range(5):
             assert api.post("/generations", json={"prompt": ""}).status_code == 400
@@ -65,7 +71,7 @@ def test_refused_and_invalid_requests_do_not_use_up_the_window(luma_mock_factory
 
 
 def test_the_concurrency_cap_refuses_with_a_fixed_retry_after_and_no_rate_headers(luma_mock_factory: Any) -> None:
-    mock: RunningMock = luma_mock_factory(MockConfig(max_concurrent=2, time_scale=1.0))
+    mock: RunningMock = luma_mock_factory(MockConfig(max_concurrent=2, time_scale=0))
     with client(mock) as api:
         create(api)
         create(api)
@@ -74,22 +80,26 @@ def test_the_concurrency_cap_refuses_with_a_fixed_retry_after_and_no_rate_header
         assert detail(refused) == "Too many concurrent jobs"
         assert refused.headers["retry-after"] == "60"
         assert not any(name in refused.headers for name in RATE_HEADERS)
-        mock.control.advance(31)  # both jobs finished: slots are free again
+        mock.control.advance(29)  # both jobs are still processing
+        assert api.post("/generations", json={"prompt": "x"}).status_code == 429
+        mock.control.advance(2)  # both jobs finished: slots are free again
         assert api.post("/generations", json={"prompt": "x"}).status_code == 201
 
 
 def test_failed_jobs_free_their_slot_too(luma_mock_factory: Any) -> None:
-    mock: RunningMock = luma_mock_factory(MockConfig(max_concurrent=1, time_scale=1.0))
+    mock: RunningMock = luma_mock_factory(MockConfig(max_concurrent=1, time_scale=0))
     with client(mock) as api:
         api.post("/generations", json={"prompt": "x"}, headers={"X-Mock-Failure": "rate_limited"})
         assert api.post("/generations", json={"prompt": "x"}).status_code == 429
-        mock.control.advance(31)
+        mock.control.advance(29)
+        assert api.post("/generations", json={"prompt": "x"}).status_code == 429
+        mock.control.advance(2)
         assert api.post("/generations", json={"prompt": "x"}).status_code == 201
 
 
 @pytest.mark.parametrize(("limit", "expected"), [("rpm", 30), ("max_concurrent", 10)])
 def test_one_switch_turns_on_the_documented_defaults(luma_mock_factory: Any, limit: str, expected: int) -> None:
-    config = MockConfig(rate_limits=True, time_scale=1.0)
+    config = MockConfig(rate_limits=True, time_scale=0)
     assert (config.effective_rpm, config.effective_max_concurrent) == (30, 10)
     # Lift the other limit so that this one is the first to bite.
     mock: RunningMock = luma_mock_factory(config.replace(**{"max_concurrent" if limit == "rpm" else "rpm": 1000}))

@@ -35,13 +35,14 @@ def test_from_env_reads_every_kind_of_setting() -> None:
     assert (config.effective_rpm, config.effective_max_concurrent) == (5, 10)
     assert config.queued_seconds == 2.0
     assert config.signing_secret == b"s" * 32
+    assert MockConfig.from_env({"LUMA_MOCK_TIME_SCALE": "0"}).time_scale == 0  # a frozen clock
 
 
 @pytest.mark.parametrize(
     "environ",
     [
         {"LUMA_MOCK_TIME_SCALE": "fast"},
-        {"LUMA_MOCK_TIME_SCALE": "0"},
+        {"LUMA_MOCK_TIME_SCALE": "-1"},
         {"LUMA_MOCK_TIME_SCALE": "nan"},
         {"LUMA_MOCK_RATE_LIMITS": "maybe"},
         {"LUMA_MOCK_RPM": "0"},
