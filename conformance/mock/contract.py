@@ -2,42 +2,47 @@
 
 If anything the mock validates with cannot be found or compiled, `load_contract` raises `ContractError` with a
 clear message and the mock does not start: it must never validate silently nothing.
+
+Start-up compiles each schema with jsonschema_rs, which also checks it against the 2020-12 meta-schema. The
+pure-Python jsonschema, whose errors word the 400 details, is imported and built on the first refused request:
+with its dependencies it costs about 90 ms to import, a third of the mock's start-up.
 """
 
 from __future__ import annotations
 
+import re
+import threading
+import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
-import jsonschema
-import referencing
-import referencing.exceptions
+import jsonschema_rs
 import yaml
-from jsonschema.exceptions import best_match
-from referencing.jsonschema import DRAFT202012
+
+if TYPE_CHECKING:
+    import jsonschema
 
 JSON = dict[str, Any]
-_SPEC_URI = "urn:luma-mock:openapi"
 
 
 class ContractError(RuntimeError):
     """openapi.yaml is missing, unreadable, or lacks (or breaks) a schema the mock validates with."""
 
 
-@dataclass(frozen=True)
 class CompiledSchema:
-    """A schema compiled with jsonschema, the authority whose errors become the details, plus, when the optional
-    jsonschema_rs is installed, its compiled twin: a fast yes for valid input (a no is re-checked by jsonschema,
-    and tests/mock check that the two agree)."""
+    """A schema compiled with jsonschema_rs, which answers every request (a yes or no in microseconds), and, built
+    on the first refusal, jsonschema's validator, the authority whose best error becomes the detail (a no is
+    re-checked by it; tests/mock check that the two agree)."""
 
-    validator: jsonschema.protocols.Validator
-    fast_is_valid: Callable[[Any], bool] | None = None
+    def __init__(self, schema: JSON | bool, fast_is_valid: Callable[[Any], bool]) -> None:
+        self.schema = schema  # $refs inlined
+        self.fast_is_valid = fast_is_valid
+        self._validator: jsonschema.protocols.Validator | None = None
+        self._lock = threading.Lock()  # large bodies are validated on worker threads
 
     def accepts_fast(self, instance: Any) -> bool:
-        if self.fast_is_valid is None:
-            return bool(self.validator.is_valid(instance))
         try:
             return self.fast_is_valid(instance)
         except Exception:  # e.g. an integer too large for Rust: let jsonschema decide
@@ -45,7 +50,19 @@ class CompiledSchema:
 
     def first_error(self, instance: Any) -> jsonschema.ValidationError | None:
         """The most relevant error (jsonschema's ``best_match``), or None when the instance is valid."""
-        return cast(jsonschema.ValidationError | None, best_match(self.validator.iter_errors(instance)))
+        from jsonschema.exceptions import best_match  # here, not at the top: see the module's doc
+
+        return cast("jsonschema.ValidationError | None", best_match(self._python_validator().iter_errors(instance)))
+
+    def _python_validator(self) -> jsonschema.protocols.Validator:
+        with self._lock:
+            if self._validator is None:
+                import jsonschema  # here, not at the top: see the module's doc
+
+                validator_class = jsonschema.Draft202012Validator
+                validator = validator_class(self.schema, format_checker=validator_class.FORMAT_CHECKER)
+                self._validator = cast("jsonschema.protocols.Validator", validator)
+            return self._validator
 
 
 @dataclass(frozen=True)
@@ -80,9 +97,6 @@ def load_contract(spec_path: Path) -> Contract:
 
 
 def _compile(spec: JSON) -> Contract:
-    registry: referencing.Registry[Any] = referencing.Registry().with_resource(
-        _SPEC_URI, DRAFT202012.create_resource(spec)
-    )
     body_ref = _dig(spec, "paths", "/generations", "post", "requestBody", "content", "application/json", "schema")
     parameters = _dig(spec, "paths", "/generations/{generation_id}", "get", "parameters")
     id_schema = next(
@@ -91,8 +105,8 @@ def _compile(spec: JSON) -> Contract:
     if not isinstance(id_schema, dict):
         raise ContractError("GET /generations/{generation_id} declares no generation_id path parameter schema")
 
-    request_schema = _compile_one("the POST /generations request body", body_ref, registry)
-    generation_id_schema = _compile_one("the generation_id path parameter", id_schema, registry)
+    request_schema = _compile_one("the POST /generations request body", body_ref, spec)
+    generation_id_schema = _compile_one("the generation_id path parameter", id_schema, spec)
 
     def enum(name: str) -> tuple[str, ...]:
         values = _dig(spec, "components", "schemas", name, "enum")
@@ -134,53 +148,93 @@ _ANNOTATIONS = frozenset(
 )
 
 
-def _compile_one(what: str, schema: Any, registry: referencing.Registry[Any]) -> CompiledSchema:
-    """Inline every $ref (refusing unresolvable or recursive ones), check the result against the 2020-12
-    meta-schema and build its validator. Inlining once at start-up halves the per-request validation time."""
+def _compile_one(what: str, schema: Any, spec: JSON) -> CompiledSchema:
+    """Inline every $ref (refusing unresolvable or recursive ones), then compile the result with jsonschema_rs,
+    which refuses a schema that breaks the 2020-12 meta-schema. Inlining once at start-up halves jsonschema's
+    validation time."""
     try:
-        inlined = _inline(schema, registry, ())
+        inlined = _inline(schema, spec, ())
     except ContractError as exc:
         raise ContractError(f"{what}: {exc}") from None
-    validator_class = jsonschema.Draft202012Validator
+    if not isinstance(inlined, dict | bool):  # jsonschema_rs would read a string as JSON text
+        raise ContractError(f"{what}: invalid schema: a schema is a mapping or a boolean, found {inlined!r}")
     try:
-        validator_class.check_schema(inlined)
-    except jsonschema.SchemaError as exc:
-        raise ContractError(f"{what}: invalid schema at {list(exc.path)}: {exc.message}") from None
-    validator = validator_class(inlined, format_checker=validator_class.FORMAT_CHECKER)
-    return CompiledSchema(cast(jsonschema.protocols.Validator, validator), _fast_validator(what, inlined))
+        fast = jsonschema_rs.Draft202012Validator(inlined, validate_formats=True)
+    except jsonschema_rs.ValidationError as exc:
+        raise ContractError(f"{what}: invalid schema at {list(exc.instance_path)}: {exc.message}") from None
+    except Exception as exc:  # jsonschema_rs reports some problems (an unknown $ref target, ...) as other errors
+        raise ContractError(f"{what}: invalid schema: {exc}") from None
+    _check_python_patterns(what, inlined)
+    return CompiledSchema(inlined, fast.is_valid)
 
 
-def _fast_validator(what: str, schema: JSON) -> Callable[[Any], bool] | None:
-    try:
-        import jsonschema_rs
-    except ImportError:  # optional: jsonschema alone gives the same answers, about 50 times slower
-        return None
-    try:
-        return jsonschema_rs.Draft202012Validator(schema, validate_formats=True).is_valid
-    except Exception as exc:  # jsonschema accepted the schema: a disagreement is a bug worth refusing to start
-        raise ContractError(f"{what}: jsonschema_rs cannot compile the schema jsonschema accepted: {exc}") from None
+# Keywords whose values are data, not schemas: a "pattern" inside them is not a regular expression.
+_DATA_KEYWORDS = frozenset({"enum", "const", "default", "example", "examples"})
 
 
-def _inline(node: Any, registry: referencing.Registry[Any], seen: tuple[str, ...]) -> Any:
+def _check_python_patterns(what: str, node: Any, path: tuple[str | int, ...] = ()) -> None:
+    """Every regular expression must also compile with Python's ``re``, which jsonschema uses for the details:
+    jsonschema_rs accepts some (``\\p{L}``) that ``re`` refuses, which would turn the first refusal into a 5xx."""
     if isinstance(node, list):
-        return [_inline(item, registry, seen) for item in node]
+        for index, item in enumerate(node):
+            _check_python_patterns(what, item, (*path, index))
+        return
+    if not isinstance(node, dict):
+        return
+    for key, value in node.items():
+        if key in _DATA_KEYWORDS:
+            continue
+        patterns = [value] if key == "pattern" and isinstance(value, str) else []
+        if key == "patternProperties" and isinstance(value, dict):
+            patterns = list(value)
+        for pattern in patterns:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                where = list((*path, key))
+                raise ContractError(
+                    f"{what}: invalid schema at {where}: {pattern!r} is not a Python regex ({exc})"
+                ) from None
+        _check_python_patterns(what, value, (*path, key))
+
+
+def _inline(node: Any, spec: JSON, seen: tuple[str, ...]) -> Any:
+    if isinstance(node, list):
+        return [_inline(item, spec, seen) for item in node]
     if not isinstance(node, dict):
         return node
     ref = node.get("$ref")
     if ref is None:
-        return {key: _inline(value, registry, seen) for key, value in node.items()}
+        return {key: _inline(value, spec, seen) for key, value in node.items()}
     if not isinstance(ref, str):
         raise ContractError(f"$ref must be a string, found {ref!r}")
     if ref in seen:
         raise ContractError(f"recursive $ref {ref!r} (through {' -> '.join(seen)}) is not supported")
-    try:
-        resolved = registry.resolver(base_uri=_SPEC_URI).lookup(ref if ref.startswith(_SPEC_URI) else _SPEC_URI + ref)
-    except referencing.exceptions.Unresolvable as exc:
-        raise ContractError(f"unresolvable $ref {ref!r} ({exc})") from None
-    target = _inline(resolved.contents, registry, (*seen, ref))
+    target = _inline(_resolve(spec, ref), spec, (*seen, ref))
     if not isinstance(target, dict | bool):
         raise ContractError(f"$ref {ref!r} does not point at a schema")
     siblings = {key: value for key, value in node.items() if key != "$ref" and key not in _ANNOTATIONS}
     if not siblings:
         return target
-    return {"allOf": [target], **{key: _inline(value, registry, seen) for key, value in siblings.items()}}
+    return {"allOf": [target], **{key: _inline(value, spec, seen) for key, value in siblings.items()}}
+
+
+def _resolve(spec: JSON, ref: str) -> Any:
+    """What a $ref inside the document points at: ``#`` and a JSON pointer (RFC 6901), percent-encoded as a URI
+    fragment. (The ``referencing`` library does this too, but with attrs it adds ~30 ms to start-up; an
+    OpenAPI document's references are all pointers into itself.)"""
+    if not ref.startswith("#"):
+        raise ContractError(f"unresolvable $ref {ref!r} (only references inside the document are supported)")
+    pointer = urllib.parse.unquote(ref[1:])
+    if pointer and not pointer.startswith("/"):
+        raise ContractError(f"unresolvable $ref {ref!r} (not a JSON pointer)")
+    node: Any = spec
+    for escaped in pointer.split("/")[1:]:
+        token = escaped.replace("~1", "/").replace("~0", "~")
+        if isinstance(node, dict) and token in node:
+            node = node[token]
+        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+            node = node[int(token)]
+        else:
+            raise ContractError(f"unresolvable $ref {ref!r} (nothing at {token!r})")
+    return node

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from typing import Any
-
-import jsonschema
+from typing import TYPE_CHECKING, Any
 
 from conformance.mock import rules
 from conformance.mock.contract import Contract
 from conformance.mock.errors import INVALID_JSON, bad_request
+
+if TYPE_CHECKING:
+    import jsonschema  # imported on the first refusal (see contract.py)
 
 PROMPT_LENGTH = "Prompt must be between 1 and 6000 characters"
 

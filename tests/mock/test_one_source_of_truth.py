@@ -51,11 +51,6 @@ def test_the_contract_reads_enums_from_the_spec() -> None:
     assert rules.portrait_ratios(CONTRACT) == ["1:2", "1:3", "2:3", "9:16"]
 
 
-def test_the_fast_validator_is_in_use() -> None:
-    assert CONTRACT.request_schema.fast_is_valid is not None
-    assert CONTRACT.generation_id_schema.fast_is_valid is not None
-
-
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=12),
     lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3),

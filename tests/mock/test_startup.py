@@ -65,6 +65,12 @@ def _spec_with(tmp_path: Path, change: str) -> Path:
         schemas["CreateGenerationRequest"]["properties"]["model"] = {"$ref": "#/components/schemas/Nope"}
     elif change == "invalid schema":
         schemas["CreateGenerationRequest"]["properties"]["prompt"]["minLength"] = "one"
+    elif change == "invalid regex":
+        schemas["CreateGenerationRequest"]["properties"]["user_id"]["pattern"] = "(unclosed"
+    elif change == "regex Python cannot compile":  # jsonschema_rs accepts it; jsonschema, which words details, not
+        schemas["CreateGenerationRequest"]["properties"]["user_id"]["pattern"] = r"^\p{L}+$"
+    elif change == "$ref outside the document":
+        schemas["CreateGenerationRequest"]["properties"]["model"] = {"$ref": "models.yaml#/Model"}
     elif change == "recursive $ref":
         schemas["ImageRef"]["properties"]["url"] = {"$ref": "#/components/schemas/ImageRef"}
     elif change == "failure code without a reason":
@@ -81,7 +87,10 @@ def _spec_with(tmp_path: Path, change: str) -> Path:
     [
         ("missing request schema", "missing paths./generations.post.requestBody"),
         ("dangling $ref", "unresolvable $ref '#/components/schemas/Nope'"),
-        ("invalid schema", "invalid schema"),
+        ("invalid schema", r"invalid schema at \['properties', 'prompt', 'minLength'\]"),
+        ("invalid regex", r"invalid schema at \['properties', 'user_id', 'pattern'\]"),
+        ("regex Python cannot compile", "is not a Python regex"),
+        ("$ref outside the document", "unresolvable $ref 'models.yaml#/Model'"),
         ("recursive $ref", "recursive $ref"),
         ("failure code without a reason", "cosmic_rays"),
         ("no path parameter", "generation_id"),
@@ -90,6 +99,40 @@ def _spec_with(tmp_path: Path, change: str) -> Path:
 def test_a_spec_that_cannot_be_compiled_stops_the_start(tmp_path: Path, change: str, message: str) -> None:
     with pytest.raises(ContractError, match=message.replace("$", r"\$")):
         create_app(MockConfig(spec_path=_spec_with(tmp_path, change)))
+
+
+def test_a_ref_is_a_json_pointer_with_its_escapes(tmp_path: Path) -> None:
+    spec = yaml.safe_load(REPO_SPEC_PATH.read_text(encoding="utf-8"))
+    properties = spec["components"]["schemas"]["CreateGenerationRequest"]["properties"]
+    spec["x-shared"] = {"a/b c~": {"type": "string", "maxLength": 3}}
+    properties["user_id"] = {"$ref": "#/x-shared/a~1b%20c~0"}  # "/" as ~1, "~" as ~0, the space percent-encoded
+    path = tmp_path / "openapi.yaml"
+    path.write_text(yaml.safe_dump(spec), encoding="utf-8")
+    request_schema = create_app(MockConfig(spec_path=path)).state.contract.request_schema
+    assert request_schema.accepts_fast({"prompt": "x", "user_id": "abc"})
+    assert not request_schema.accepts_fast({"prompt": "x", "user_id": "abcd"})
+
+
+def test_start_up_does_not_import_jsonschema_until_a_body_is_refused() -> None:
+    """jsonschema (~90 ms of imports) only words refusals: the start-up compile is jsonschema_rs's."""
+    script = """
+import asyncio, sys
+import httpx
+from conformance.mock import MockConfig, create_app
+app = create_app(MockConfig())
+assert "jsonschema" not in sys.modules, "imported at start-up"
+async def post(body):
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver/v1") as http:
+        return await http.post("/generations", json=body, headers={"Authorization": "Bearer luma-api-x"})
+assert asyncio.run(post({"prompt": "x"})).status_code == 201
+assert "jsonschema" not in sys.modules, "imported for a valid body"
+refused = asyncio.run(post({"prompt": "x", "web_search": "yes"}))
+print(refused.status_code, refused.json()["detail"])
+"""
+    result = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "400 web_search: 'yes' is not of type 'boolean'"
 
 
 def test_a_missing_or_broken_spec_file_stops_the_start(tmp_path: Path) -> None:
@@ -135,8 +178,11 @@ def test_the_cli_prints_its_base_url_serves_and_stops_cleanly(stop: signal.Signa
             process.communicate()
 
 
-def test_the_cli_refuses_a_bad_spec_with_a_message(tmp_path: Path) -> None:
-    process = _start_cli("--spec", str(tmp_path / "absent.yaml"))
+@pytest.mark.parametrize(("change", "message"), [(None, "cannot read"), ("invalid schema", "invalid schema at")])
+def test_the_cli_refuses_a_bad_spec_with_a_message(tmp_path: Path, change: str | None, message: str) -> None:
+    spec = tmp_path / "absent.yaml" if change is None else _spec_with(tmp_path, change)
+    process = _start_cli("--spec", str(spec))
     _, stderr = process.communicate(timeout=30)
     assert process.returncode == 2
-    assert "luma mock: cannot start:" in stderr and "Traceback" not in stderr
+    assert stderr.startswith("luma mock: cannot start:") and message in stderr, stderr
+    assert "Traceback" not in stderr
