@@ -146,6 +146,7 @@ class MockApp:
                 if fault.delay_ms:
                     await _sleep_at_least(fault.delay_ms / 1000)
                 if fault.drop:
+                    await request.discard_body(self.state.config.max_body_bytes)
                     await send_partial_and_drop(send)
                     return None
                 error = fault.error()

@@ -84,6 +84,17 @@ class Request:
             if not message.get("more_body", False):
                 return b"".join(chunks)
 
+    async def discard_body(self, limit: int) -> None:
+        """Read the body to its end without keeping it (giving up past ``limit`` bytes). Closing a connection with
+        request bytes still unread makes the kernel reset it, and the client then sees a reset instead of the
+        response it was reading cut short."""
+        size = 0
+        while size <= limit:
+            message = await self.receive()
+            size += len(message.get("body", b""))
+            if message["type"] == "http.disconnect" or not message.get("more_body", False):
+                return
+
 
 class ClientDisconnectedError(Exception):
     """The client disconnected before its request was read: there is nobody to answer."""

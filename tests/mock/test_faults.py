@@ -62,9 +62,13 @@ def test_a_delay_longer_than_the_client_timeout_times_the_client_out(luma_mock_f
         impatient.get(f"/generations/{uuid.uuid4()}", headers={"X-Mock-Delay-Ms": "2000"})
 
 
-def test_x_mock_drop_cuts_the_connection(api: httpx.Client, luma_mock_frozen: RunningMock) -> None:
-    with pytest.raises(httpx.RemoteProtocolError):
-        api.post("/generations", json={"prompt": "x"}, headers={"X-Mock-Drop": "1"})
+@pytest.mark.parametrize("prompt_size", [1, 1_000_000])
+def test_x_mock_drop_cuts_the_connection(api: httpx.Client, luma_mock_frozen: RunningMock, prompt_size: int) -> None:
+    # Always a response cut short, never a reset: the mock reads the whole body before it closes (with a 1 MB body
+    # still unread, the kernel would reset the connection about half the time, and httpx raise ReadError instead).
+    for _ in range(5):
+        with pytest.raises(httpx.RemoteProtocolError):
+            api.post("/generations", json={"prompt": "x" * prompt_size}, headers={"X-Mock-Drop": "1"})
     assert luma_mock_frozen.control.generation_count() == 0
     assert create(api)["state"] == "queued"  # the server itself is fine
 
