@@ -17,9 +17,9 @@ import httpx
 
 from luma_agents_client.models import ImageRef
 from luma_uni import Luma
-from luma_uni.spec import load_spec
+from luma_uni.spec import load_spec, max_image_bytes
 
-MAX_IMAGE_BYTES = 52_428_800  # 50 MB per decoded image: the documented limit the 413 examples are about
+MAX_IMAGE_BYTES = max_image_bytes()  # the spec's x-max-decoded-bytes, which the 413 examples are about
 PROMPT = "A lighthouse on a cliff at dusk, oil painting"
 URL = "https://example.com/photo.jpg"
 UNFETCHABLE_URL = "https://127.0.0.1/photo.png"  # loopback: refused by the real ingestion proxy and by the mock

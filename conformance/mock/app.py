@@ -146,7 +146,7 @@ class MockApp:
                 if fault.delay_ms:
                     await _sleep_at_least(fault.delay_ms / 1000)
                 if fault.drop:
-                    await request.discard_body(self.state.config.max_body_bytes)
+                    await request.discard_body(self.state.max_body_bytes)
                     await send_partial_and_drop(send)
                     return None
                 error = fault.error()
@@ -162,7 +162,7 @@ class MockApp:
         content_type = request.headers.get("content-type", "")
         if content_type.partition(";")[0].strip().lower() != "application/json":
             raise ApiError(415, UNSUPPORTED_MEDIA_TYPE)
-        raw = await request.read_body(state.config.max_body_bytes)
+        raw = await request.read_body(state.max_body_bytes)
         failure_header = request.headers.get(lifecycle.FAILURE_HEADER)
         if len(raw) > BIG_BODY_BYTES:
             body, failure_code, source = await asyncio.to_thread(self._check_body, raw, failure_header)
@@ -170,7 +170,8 @@ class MockApp:
             body, failure_code, source = self._check_body(raw, failure_header)
         auth.check_can_pay(key)
 
-        generation_type = body.get("type", rules.DEFAULT_TYPE)
+        contract = state.contract
+        generation_type = body.get("type", contract.default_type)
         if generation_type == rules.EDIT_TYPE:
             width, height = images.size_of_source(source)
         else:
@@ -187,7 +188,7 @@ class MockApp:
                 owner=key,
                 created_at=now,
                 finishes_at=state.timing.finishes_at(now),
-                model=body.get("model", rules.DEFAULT_MODEL),
+                model=body.get("model", contract.default_model),
                 type=generation_type,
                 output_format=body.get("output_format") or "png",
                 width=width,
@@ -208,7 +209,7 @@ class MockApp:
         source = None
         if not self.state.config.schema_only:
             rules.check(contract, body)
-            source = media.check(body)
+            source = media.check(contract, body)
         return body, failure_code, source
 
     async def _get(self, request: Request, match: re.Match[str]) -> Response:

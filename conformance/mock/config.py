@@ -16,9 +16,6 @@ REPO_SPEC_PATH = Path(__file__).resolve().parents[2] / "openapi.yaml"
 DEFAULT_RPM = 30
 DEFAULT_MAX_CONCURRENT = 10
 
-# One 50 MB image sent as base64 is 69,905,068 bytes; the rest of a request body is small. A body past this limit
-# cannot be a valid request with one maximal image, so it is refused with 413 before it is buffered.
-DEFAULT_MAX_BODY_BYTES = 4 * -(-52_428_800 // 3) + 1024 * 1024
 
 ENV_PREFIX = "LUMA_MOCK_"
 
@@ -40,7 +37,7 @@ class MockConfig:
     max_concurrent: int | None = None  # explicit concurrent-jobs limit; None = as for rpm
     schema_only: bool = False  # cross-field and media rules off: only the JSON schema is enforced
     max_generations: int = 10_000  # stored generations; the oldest finished ones are evicted past it
-    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES  # 413 beyond
+    max_body_bytes: int | None = None  # 413 beyond; None: one maximal image in base64 + 1 MiB (see state.py)
     signing_secret: bytes | None = field(default=None, repr=False)  # random per app when None
 
     def __post_init__(self) -> None:
@@ -58,7 +55,7 @@ class MockConfig:
                 raise ConfigError(f"{name} must be at least 1 (or unset), got {value!r}")
         if self.max_generations < 1:
             raise ConfigError(f"max_generations must be at least 1, got {self.max_generations!r}")
-        if self.max_body_bytes < 1024:
+        if self.max_body_bytes is not None and self.max_body_bytes < 1024:
             raise ConfigError(f"max_body_bytes must be at least 1024, got {self.max_body_bytes!r}")
         if self.signing_secret is not None and len(self.signing_secret) < 16:
             raise ConfigError("signing_secret must be at least 16 bytes")

@@ -77,6 +77,11 @@ class Contract:
     output_formats: tuple[str, ...]
     failure_codes: tuple[str, ...]
     max_image_refs: int
+    max_image_bytes: int  # ImageRef's x-max-decoded-bytes
+    media_types: frozenset[str]  # ImageRef's x-accepted-media-types
+    default_type: str  # x-server-default of the request's type, model and style
+    default_model: str
+    default_style: str
 
 
 def load_contract(spec_path: Path) -> Contract:
@@ -118,17 +123,38 @@ def _compile(spec: JSON) -> Contract:
     if not isinstance(max_refs, int) or max_refs < 1:
         raise ContractError("CreateGenerationRequest.image_ref.maxItems must be a positive integer")
     version = _dig(spec, "info", "version")
+    image_ref = _dig(spec, "components", "schemas", "ImageRef")
+    max_image_bytes = _dig(image_ref, "x-max-decoded-bytes")
+    if not isinstance(max_image_bytes, int) or max_image_bytes < 1:
+        raise ContractError("components.schemas.ImageRef.x-max-decoded-bytes must be a positive integer")
+    media_types = _dig(image_ref, "x-accepted-media-types")
+    if not isinstance(media_types, list) or not media_types or not all(isinstance(t, str) for t in media_types):
+        raise ContractError("components.schemas.ImageRef.x-accepted-media-types must be a non-empty list of strings")
+    properties = _dig(spec, "components", "schemas", "CreateGenerationRequest", "properties")
+
+    def server_default(name: str, allowed: tuple[str, ...]) -> str:
+        value = _dig(properties, name, "x-server-default")
+        if value not in allowed:
+            raise ContractError(f"CreateGenerationRequest.{name}.x-server-default {value!r} is not one of {allowed}")
+        return str(value)
+
+    types, models, styles = enum("GenerationType"), enum("Model"), enum("Style")
     return Contract(
         api_version=str(version),
         request_schema=request_schema,
         generation_id_schema=generation_id_schema,
-        models=enum("Model"),
-        types=enum("GenerationType"),
+        models=models,
+        types=types,
         aspect_ratios=enum("AspectRatio"),
-        styles=enum("Style"),
+        styles=styles,
         output_formats=enum("OutputFormat"),
         failure_codes=enum("FailureCode"),
         max_image_refs=max_refs,
+        max_image_bytes=max_image_bytes,
+        media_types=frozenset(media_types),
+        default_type=server_default("type", types),
+        default_model=server_default("model", models),
+        default_style=server_default("style", styles),
     )
 
 

@@ -13,27 +13,36 @@ import ipaddress
 import urllib.parse
 from typing import Any
 
+from conformance.mock.contract import Contract
 from conformance.mock.errors import ApiError
 from conformance.mock.rules import image_refs
 
-MAX_IMAGE_BYTES = 52_428_800  # 50 MB per image, decoded (documented; the spec states it in prose only)
-_MAX_BASE64_CHARS = 4 * -(-MAX_IMAGE_BYTES // 3)
-
-# Magic numbers of the accepted formats: JPEG, PNG, GIF (87a/89a) and WebP (RIFF....WEBP).
-_SIGNATURES = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"GIF87a", b"GIF89a")
-
-
-def is_image(data: bytes) -> bool:
-    return data.startswith(_SIGNATURES) or (len(data) >= 12 and data[:4] == b"RIFF" and data[8:12] == b"WEBP")
+# Magic numbers of image formats, for the spec's x-accepted-media-types (WebP is RIFF....WEBP).
+_SIGNATURES = (
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"GIF87a", "image/gif"),
+    (b"GIF89a", "image/gif"),
+)
 
 
-def check(body: dict[str, Any]) -> bytes | None:
+def sniff(data: bytes) -> str | None:
+    """The media type of ``data`` from its first bytes, or None for a format this module does not know."""
+    for signature, media_type in _SIGNATURES:
+        if data.startswith(signature):
+            return media_type
+    if len(data) >= 12 and data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp"
+    return None
+
+
+def check(contract: Contract, body: dict[str, Any]) -> bytes | None:
     """413/422 for the first unusable input image; returns the decoded ``source`` bytes, if it was sent as data."""
     source_bytes = None
     for path, ref in image_refs(body):
         data, url = ref.get("data"), ref.get("url")
         if data is not None:
-            decoded = _decode(path, data, ref.get("media_type"))
+            decoded = _decode(contract, path, data, ref.get("media_type"))
             if path == "source":
                 source_bytes = decoded
         elif url is not None:
@@ -41,17 +50,18 @@ def check(body: dict[str, Any]) -> bytes | None:
     return source_bytes
 
 
-def _decode(path: str, data: str, media_type: Any) -> bytes:
-    if len(data) > _MAX_BASE64_CHARS + 2:  # over the limit whatever the padding: refuse before decoding
-        raise ApiError(413, f"{path}: image exceeds 50 MB limit")
+def _decode(contract: Contract, path: str, data: str, media_type: Any) -> bytes:
+    too_large = ApiError(413, f"{path}: image exceeds {contract.max_image_bytes // 2**20} MB limit")
+    if len(data) > 4 * -(-contract.max_image_bytes // 3) + 2:  # over the limit whatever the padding: don't decode
+        raise too_large
     try:
         decoded = base64.b64decode(data, validate=True)
     except (binascii.Error, ValueError):  # ValueError: non-ASCII characters
         raise ApiError(422, f"{path}: invalid base64 data") from None
-    if len(decoded) > MAX_IMAGE_BYTES:
-        raise ApiError(413, f"{path}: image exceeds 50 MB limit")
+    if len(decoded) > contract.max_image_bytes:
+        raise too_large
     declared = media_type.strip().lower() if isinstance(media_type, str) else ""
-    if not declared.startswith("image/") or not is_image(decoded):
+    if not declared.startswith("image/") or sniff(decoded) not in contract.media_types:
         raise ApiError(422, f"{path}: content-type is not an image")
     return decoded
 

@@ -12,11 +12,6 @@ from typing import Any
 from conformance.mock.contract import Contract
 from conformance.mock.errors import bad_request
 
-# Server-side defaults of fields a request leaves out (the spec states them in prose only).
-DEFAULT_TYPE = "image"
-DEFAULT_MODEL = "uni-1"
-DEFAULT_STYLE = "auto"
-
 EDIT_TYPE = "image_edit"
 MANGA_STYLE = "manga"
 
@@ -27,10 +22,7 @@ SOURCE_REQUIRED = "source is required for type 'image_edit'"
 def check_defaults(contract: Contract) -> None:
     """Refuse to start when the spec no longer lists a value these rules rely on."""
     for value, allowed, name in (
-        (DEFAULT_TYPE, contract.types, "GenerationType"),
         (EDIT_TYPE, contract.types, "GenerationType"),
-        (DEFAULT_MODEL, contract.models, "Model"),
-        (DEFAULT_STYLE, contract.styles, "Style"),
         (MANGA_STYLE, contract.styles, "Style"),
     ):
         if value not in allowed:
@@ -73,7 +65,7 @@ def image_refs(body: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
 
 def check(contract: Contract, body: dict[str, Any]) -> None:
     """400 for the first cross-field rule the (schema-valid) body breaks."""
-    generation_type = body.get("type", DEFAULT_TYPE)
+    generation_type = body.get("type", contract.default_type)
     source = body.get("source")
     if generation_type == EDIT_TYPE and source is None:
         raise bad_request(SOURCE_REQUIRED)
@@ -97,7 +89,7 @@ def check(contract: Contract, body: dict[str, Any]) -> None:
     ratio = body.get("aspect_ratio")
     if (
         generation_type != EDIT_TYPE
-        and body.get("style", DEFAULT_STYLE) == MANGA_STYLE
+        and body.get("style", contract.default_style) == MANGA_STYLE
         and ratio is not None
         and ratio not in portrait_ratios(contract)
     ):

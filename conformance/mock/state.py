@@ -29,6 +29,7 @@ class MockState:
     # One lock for the store and the limiter: handlers run on the server's event loop while tests steer the mock
     # from their own thread; every critical section is short and never awaits.
     lock: threading.Lock
+    max_body_bytes: int  # 413 beyond
 
     @classmethod
     def build(cls, config: MockConfig) -> MockState:
@@ -49,7 +50,14 @@ class MockState:
             faults=FaultQueue(),
             signer=UrlSigner(config.signing_secret or secrets.token_bytes(32)),
             lock=threading.Lock(),
+            max_body_bytes=config.max_body_bytes or default_max_body_bytes(contract),
         )
+
+
+def default_max_body_bytes(contract: Contract) -> int:
+    """One maximal image in base64 plus 1 MiB for the rest: a larger body cannot be a request the API would take
+    with one image, so it is refused with 413 before it is buffered (69,905,068 + 1 MiB for 50 MB)."""
+    return 4 * -(-contract.max_image_bytes // 3) + 1024 * 1024
 
 
 class MockControl:

@@ -60,10 +60,10 @@ def _detail(contract: Contract, body: Any, error: jsonschema.ValidationError) ->
         valid = ", ".join(sorted(contract.aspect_ratios, key=rules.ratio_sort_key))
         return f"Invalid aspect_ratio '{_show(value)}'. Valid: {valid}"
     if field == "type" and len(path) == 1:
-        model = body.get("model", rules.DEFAULT_MODEL) if isinstance(body, dict) else rules.DEFAULT_MODEL
+        model = body.get("model", contract.default_model) if isinstance(body, dict) else contract.default_model
         return f"Type '{_show(value)}' is not supported for model '{_show(model)}'"
     if field == "image_ref" and len(path) == 1 and error.validator == "maxItems":
-        return rules.too_many_refs_detail(contract, body.get("type", rules.DEFAULT_TYPE))
+        return rules.too_many_refs_detail(contract, body.get("type", contract.default_type))
     return f"{_format_path(path)}: {error.message}" if path else error.message
 
 

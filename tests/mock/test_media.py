@@ -7,10 +7,11 @@ import base64
 import httpx
 import pytest
 
-from conformance.mock.media import MAX_IMAGE_BYTES
+from luma_uni.spec import max_image_bytes
 from tests.mock.helpers import create, data_ref, detail, image_bytes
 
 PNG_HEAD = image_bytes("PNG")
+MAX_IMAGE_BYTES = max_image_bytes()  # the spec's x-max-decoded-bytes
 
 
 @pytest.mark.parametrize("fmt", ["PNG", "JPEG", "GIF", "WEBP"])
