@@ -19,7 +19,7 @@ TERMINAL = frozenset({COMPLETED, FAILED})
 MAX_JOB_SECONDS = 3600.0  # a job never stays active for more than an hour (documented for concurrency accounting)
 
 # failure_reason per failure_code: the documented strings where the docs give one, our own wording otherwise
-# (the docs give none for the last five; they are listed in docs/mock.md).
+# (the docs give none for the last five; they are listed in README.md).
 FAILURE_REASONS: Mapping[str, str] = {
     "content_moderated": "Generation output was flagged by our content moderation system.",
     "generation_failed": "Generation failed",

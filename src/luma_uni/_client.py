@@ -24,7 +24,7 @@ class Luma:
     ``base_url`` to ``LUMA_BASE_URL`` or the production URL, extra headers come from ``LUMA_CUSTOM_HEADERS``
     ("Name: value" lines) and ``default_headers``. The timeout is 60 s with 5 s to connect unless given (a number
     sets the total; connecting still gets at most 5 s).
-    ``max_retries`` bounds automatic retries (see docs/client.md for which requests are retried).
+    ``max_retries`` bounds automatic retries (see README.md, "Retry policy").
 
     ``http_client`` is an ``httpx.Client`` to send through (its base URL and headers are set for this API; its
     timeout is kept unless ``timeout`` is given); it is not closed by :meth:`close`. ``sleep`` and ``clock``

@@ -75,7 +75,7 @@ class Generations:
 
         Returns at once with state ``queued``. An argument left as None is left out (the server decides). Raises
         :class:`~luma_uni.errors.InputError` before sending for anything the API would refuse. Retried only when
-        the API surely created nothing (see docs/client.md): a retried POST could otherwise bill twice.
+        the API surely created nothing (see README.md, "Retry policy"): a retried POST could otherwise bill twice.
         """
         body = build_request(
             prompt=prompt,
