@@ -1,6 +1,6 @@
 """Fixtures for the client tests: a mock whose clock only moves when a test says so, fake time, a request log.
 
-Most behaviour tests use ``frozen_mock`` (time scale 1e-9: a generation advances only through ``control.advance``)
+Most behaviour tests use ``frozen_mock`` (the plugin's ``luma_mock_frozen``: its clock moves only by ``advance``)
 with ``fake_time``, whose ``sleep`` takes no real time but moves the mock's clock by the same amount. Waits, retries
 and URL expiry then run deterministically and instantly. The CLI tests, which sleep for real, use ``luma_mock``.
 """
@@ -12,25 +12,15 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from conformance.mock.config import MockConfig
-from conformance.mock.serve import RunningMock, serve_in_thread
+from conformance.mock.serve import RunningMock
 from luma_uni import Luma
 from tests.client.helpers import FakeTime, RequestLog
 
-FROZEN = 1e-9  # mock seconds per real second: the clock stands still unless advanced
-
-
-@pytest.fixture(scope="session")
-def frozen_mock_server() -> Iterator[RunningMock]:
-    with serve_in_thread(MockConfig(time_scale=FROZEN)) as running:
-        yield running
-
 
 @pytest.fixture
-def frozen_mock(frozen_mock_server: RunningMock) -> RunningMock:
+def frozen_mock(luma_mock_frozen: RunningMock) -> RunningMock:
     """A reset mock with a fresh key, whose generations progress only by ``control.advance``."""
-    frozen_mock_server.control.reset()
-    return frozen_mock_server.with_new_key()
+    return luma_mock_frozen
 
 
 @pytest.fixture
