@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Unpack
 
 import httpx
 
@@ -17,19 +18,14 @@ from luma_agents_client import Client as ApiClient
 from luma_agents_client.api.generations import create_generation, get_generation
 from luma_agents_client.errors import MalformedResponse
 from luma_agents_client.models import (
-    AspectRatio,
     CreateGenerationRequest,
     Error,
     Generation,
-    GenerationType,
-    Model,
-    OutputFormat,
-    Style,
 )
 from luma_agents_client.types import Response
 
 from ._downloads import async_save_output, file_stem, outputs_of, save_output
-from ._inputs import ImageInput, build_request, reads_files
+from ._inputs import CreateOptions, build_request, reads_files
 from ._polling import DEFAULT_WAIT_TIMEOUT, ProgressCallback, finished, poll_delay
 from ._responses import connection_error, generation_from, malformed_error
 from ._retries import AsyncRetrier, Retrier, RetryPolicy
@@ -61,15 +57,7 @@ class Generations:
         self,
         *,
         prompt: str,
-        type: GenerationType | str | None = None,
-        model: Model | str | None = None,
-        aspect_ratio: AspectRatio | str | None = None,
-        style: Style | str | None = None,
-        output_format: OutputFormat | str | None = None,
-        web_search: bool | None = None,
-        image_ref: Sequence[ImageInput] | None = None,
-        source: ImageInput | None = None,
-        user_id: str | None = None,
+        **options: Unpack[CreateOptions],
     ) -> Generation:
         """Queue a generation (``type="image"``, the default) or an edit of ``source`` (``type="image_edit"``).
 
@@ -77,18 +65,7 @@ class Generations:
         :class:`~luma_uni.errors.InputError` before sending for anything the API would refuse. Retried only when
         the API surely created nothing (see README.md, "Retry policy"): a retried POST could otherwise bill twice.
         """
-        body = build_request(
-            prompt=prompt,
-            type=type,
-            model=model,
-            aspect_ratio=aspect_ratio,
-            style=style,
-            output_format=output_format,
-            web_search=web_search,
-            image_ref=image_ref,
-            source=source,
-            user_id=user_id,
-        )
+        body = build_request(prompt=prompt, **options)
         return self._create(body)
 
     def _create(self, body: CreateGenerationRequest) -> Generation:
@@ -125,32 +102,13 @@ class Generations:
         self,
         *,
         prompt: str,
-        type: GenerationType | str | None = None,
-        model: Model | str | None = None,
-        aspect_ratio: AspectRatio | str | None = None,
-        style: Style | str | None = None,
-        output_format: OutputFormat | str | None = None,
-        web_search: bool | None = None,
-        image_ref: Sequence[ImageInput] | None = None,
-        source: ImageInput | None = None,
-        user_id: str | None = None,
         timeout: float = DEFAULT_WAIT_TIMEOUT,
         on_progress: ProgressCallback | None = None,
+        **options: Unpack[CreateOptions],
     ) -> Generation:
         """:meth:`create`, then :meth:`wait` (the deadline counts from the start of the create)."""
         deadline = self._clock() + _positive(timeout)
-        generation = self.create(
-            prompt=prompt,
-            type=type,
-            model=model,
-            aspect_ratio=aspect_ratio,
-            style=style,
-            output_format=output_format,
-            web_search=web_search,
-            image_ref=image_ref,
-            source=source,
-            user_id=user_id,
-        )
+        generation = self.create(prompt=prompt, **options)
         return self._wait(generation, deadline, timeout, on_progress, polls_done=0)
 
     def _wait(
@@ -219,33 +177,14 @@ class AsyncGenerations:
         self,
         *,
         prompt: str,
-        type: GenerationType | str | None = None,
-        model: Model | str | None = None,
-        aspect_ratio: AspectRatio | str | None = None,
-        style: Style | str | None = None,
-        output_format: OutputFormat | str | None = None,
-        web_search: bool | None = None,
-        image_ref: Sequence[ImageInput] | None = None,
-        source: ImageInput | None = None,
-        user_id: str | None = None,
+        **options: Unpack[CreateOptions],
     ) -> Generation:
         """See :meth:`Generations.create`. Local image files are read in a worker thread."""
 
         def build() -> CreateGenerationRequest:
-            return build_request(
-                prompt=prompt,
-                type=type,
-                model=model,
-                aspect_ratio=aspect_ratio,
-                style=style,
-                output_format=output_format,
-                web_search=web_search,
-                image_ref=image_ref,
-                source=source,
-                user_id=user_id,
-            )
+            return build_request(prompt=prompt, **options)
 
-        if reads_files(source, image_ref):
+        if reads_files(options.get("source"), options.get("image_ref")):
             import anyio.to_thread
 
             body = await anyio.to_thread.run_sync(build)
@@ -281,32 +220,13 @@ class AsyncGenerations:
         self,
         *,
         prompt: str,
-        type: GenerationType | str | None = None,
-        model: Model | str | None = None,
-        aspect_ratio: AspectRatio | str | None = None,
-        style: Style | str | None = None,
-        output_format: OutputFormat | str | None = None,
-        web_search: bool | None = None,
-        image_ref: Sequence[ImageInput] | None = None,
-        source: ImageInput | None = None,
-        user_id: str | None = None,
         timeout: float = DEFAULT_WAIT_TIMEOUT,
         on_progress: ProgressCallback | None = None,
+        **options: Unpack[CreateOptions],
     ) -> Generation:
         """See :meth:`Generations.create_and_wait`."""
         deadline = self._clock() + _positive(timeout)
-        generation = await self.create(
-            prompt=prompt,
-            type=type,
-            model=model,
-            aspect_ratio=aspect_ratio,
-            style=style,
-            output_format=output_format,
-            web_search=web_search,
-            image_ref=image_ref,
-            source=source,
-            user_id=user_id,
-        )
+        generation = await self.create(prompt=prompt, **options)
         return await self._wait(generation, deadline, timeout, on_progress, polls_done=0)
 
     async def _wait(

@@ -17,7 +17,7 @@ import os
 from collections.abc import Mapping, Sequence
 from enum import StrEnum
 from pathlib import Path
-from typing import TypeVar
+from typing import TypedDict, TypeVar, Unpack
 
 from attrs import frozen
 
@@ -89,20 +89,29 @@ def sniff_media_type(head: bytes) -> str | None:
     return None
 
 
-def build_request(
-    *,
-    prompt: str,
-    type: GenerationType | str | None = None,
-    model: Model | str | None = None,
-    aspect_ratio: AspectRatio | str | None = None,
-    style: Style | str | None = None,
-    output_format: OutputFormat | str | None = None,
-    web_search: bool | None = None,
-    image_ref: Sequence[ImageInput] | None = None,
-    source: ImageInput | None = None,
-    user_id: str | None = None,
-) -> CreateGenerationRequest:
-    """The request body; raise :class:`InputError` for anything the API would refuse. None means "leave it out"."""
+class CreateOptions(TypedDict, total=False):
+    """The create options besides ``prompt``: one list for build_request and every create method. None (or leaving
+    one out) leaves the field out of the request, so the server decides."""
+
+    type: GenerationType | str | None
+    model: Model | str | None
+    aspect_ratio: AspectRatio | str | None
+    style: Style | str | None
+    output_format: OutputFormat | str | None
+    web_search: bool | None
+    image_ref: Sequence[ImageInput] | None
+    source: ImageInput | None
+    user_id: str | None
+
+
+def build_request(*, prompt: str, **options: Unpack[CreateOptions]) -> CreateGenerationRequest:
+    """The request body; raise :class:`InputError` for anything the API would refuse."""
+    type, model, aspect_ratio = options.get("type"), options.get("model"), options.get("aspect_ratio")
+    style, output_format, web_search = options.get("style"), options.get("output_format"), options.get("web_search")
+    image_ref, source, user_id = options.get("image_ref"), options.get("source"), options.get("user_id")
+    unknown = set(options) - set(CreateOptions.__annotations__)
+    if unknown:  # what an explicit signature would refuse, as Python words it
+        raise TypeError(f"got an unexpected keyword argument {sorted(unknown)[0]!r}")
     lim = limits()
     _check_utf8(prompt, "prompt")
     _check_utf8(user_id, "user_id")

@@ -179,3 +179,8 @@ def test_edit_of_a_local_file_is_accepted_by_the_mock(client: Luma, frozen_mock:
         image_ref=[write(tmp_path, "ref.webp", image_bytes("WEBP"))],
     )
     assert (generation.type_, generation.state) == ("image_edit", "completed")
+
+
+def test_a_misspelt_option_is_refused_as_python_refuses_unknown_keywords() -> None:
+    with pytest.raises(TypeError, match="unexpected keyword argument 'aspect'"):
+        build_request(prompt="p", aspect="1:1")  # type: ignore[call-arg]
