@@ -76,6 +76,7 @@ class Contract:
     styles: tuple[str, ...]
     output_formats: tuple[str, ...]
     failure_codes: tuple[str, ...]
+    states: tuple[str, ...]
     max_image_refs: int
     max_image_bytes: int  # ImageRef's x-max-decoded-bytes
     media_types: frozenset[str]  # ImageRef's x-accepted-media-types
@@ -149,6 +150,7 @@ def _compile(spec: JSON) -> Contract:
         styles=styles,
         output_formats=enum("OutputFormat"),
         failure_codes=enum("FailureCode"),
+        states=enum("GenerationState"),
         max_image_refs=max_refs,
         max_image_bytes=max_image_bytes,
         media_types=frozenset(media_types),

@@ -37,7 +37,10 @@ _PROMPT_MARKER = re.compile(r"\[mock:failure=([^\]]*)\]")
 
 
 def check_failure_reasons(contract: Contract) -> None:
-    """Refuse to start unless every failure_code of the spec has a reason here, and no other code does."""
+    """Refuse to start unless every failure_code of the spec has a reason here, and no other code does, and the
+    states this lifecycle moves through are the spec's GenerationState."""
+    if set(contract.states) != {QUEUED, PROCESSING, COMPLETED, FAILED}:
+        raise ValueError(f"the mock's lifecycle states do not match the spec's GenerationState: {contract.states}")
     if set(FAILURE_REASONS) != set(contract.failure_codes):
         raise ValueError(
             "the mock's failure reasons do not match the spec's FailureCode enum: "
