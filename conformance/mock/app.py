@@ -17,7 +17,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from conformance.mock import auth, images, lifecycle, media, rules, validation
+from conformance.mock import auth, lifecycle, media, outputs, rules, validation
+from conformance.mock.cards import Card, shape_of_ratio, shape_of_source
 from conformance.mock.config import MockConfig
 from conformance.mock.errors import (
     GENERATION_NOT_FOUND,
@@ -172,10 +173,11 @@ class MockApp:
 
         contract = state.contract
         generation_type = body.get("type", contract.default_type)
+        model = body.get("model", contract.default_model)
         if generation_type == rules.EDIT_TYPE:
-            width, height = images.size_of_source(source)
+            shape = shape_of_source(source)
         else:
-            width, height = images.size_for_ratio(body.get("aspect_ratio"))
+            shape = shape_of_ratio(body.get("aspect_ratio"))
         with state.lock:
             now = state.clock.now()
             state.limiter.admit(key, now)
@@ -183,16 +185,16 @@ class MockApp:
                 state.store.make_room(now)
             except StoreFullError:
                 raise too_many_concurrent_jobs() from None
+            generation_id = str(uuid.uuid4())
+            card = Card(generation_id, generation_type, model, body.get("prompt") or "")
             record = GenerationRecord(
-                id=str(uuid.uuid4()),
+                id=generation_id,
                 owner=key,
                 created_at=now,
                 finishes_at=state.timing.finishes_at(now),
-                model=body.get("model", contract.default_model),
+                model=model,
                 type=generation_type,
-                output_format=body.get("output_format") or "png",
-                width=width,
-                height=height,
+                files=outputs.image_file(card, shape, body.get("output_format") or "png"),
                 failure_code=failure_code,
             )
             state.store.add(record)
@@ -231,8 +233,9 @@ class MockApp:
         failed = state == lifecycle.FAILED
         output = []
         if state == lifecycle.COMPLETED:
-            url = self.state.signer.sign(request.origin(), record.id, record.output_format, now)
-            output.append({"type": "image", "url": url})
+            origin = request.origin()
+            for file in record.files:
+                output.append(outputs.output_entry(file, self.state.signer.sign(origin, record.id, file.name, now)))
         return {
             "id": record.id,
             "type": record.type,
@@ -250,17 +253,20 @@ class MockApp:
         state = self.state
         now = state.clock.now()
         state.signer.verify(request.path, request.query, now)
-        generation_id, extension = match.group(1), match.group(2)
+        generation_id, name = match.group(1), match.group(2)
         with state.lock:
             record = state.store.get_any(generation_id)
-        if (
-            record is None
-            or record.output_format != extension
-            or state.timing.state(record.created_at, record.failure_code, now) != lifecycle.COMPLETED
-        ):
+        if record is None or state.timing.state(record.created_at, record.failure_code, now) != lifecycle.COMPLETED:
             raise ApiError(404, NOT_FOUND)
-        body = images.render(record.width, record.height, extension)
-        return Response(200, body, images.CONTENT_TYPES[extension].encode())
+        file = next((file for file in record.files if file.name == name), None)
+        if file is None:
+            raise ApiError(404, NOT_FOUND)
+        # A video takes a tenth of a second or more to encode the first time: off the event loop.
+        if file.kind == "video":
+            content_type, body = await asyncio.to_thread(outputs.render, file)
+        else:
+            content_type, body = outputs.render(file)
+        return Response(200, body, content_type.encode())
 
     # The control API (no auth; not part of the spec) ---------------------------------------------------------
 

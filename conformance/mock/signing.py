@@ -1,6 +1,7 @@
 """Presigned output URLs: HMAC-SHA256 over the file path and its expiry, valid one hour on the mock clock.
 
-A URL looks like ``http://127.0.0.1:4010/_mock/files/<id>/output.png?X-Amz-Expires=3600&expires=<unix>&signature=<hex>``
+A URL looks like ``http://127.0.0.1:4010/_mock/files/<id>/<name>?X-Amz-Expires=3600&expires=<unix>&signature=<hex>``
+with ``<name>`` a file of the generation (``output.png``, ``output.mp4``, ``layer-0.png``; see outputs.py)
 (``X-Amz-Expires`` mirrors the real S3 URLs; only ``expires`` and ``signature`` are checked). An expired URL, or one
 whose path, expiry or signature was changed, gets 403.
 """
@@ -17,7 +18,7 @@ from conformance.mock.errors import ApiError
 
 URL_LIFETIME_SECONDS = 3600
 FILES_PREFIX = "/_mock/files/"
-FILE_PATH = re.compile(r"/_mock/files/([0-9a-f-]{36})/output\.(png|jpeg)")
+FILE_PATH = re.compile(r"/_mock/files/([0-9a-f-]{36})/([a-z0-9-]{1,32}\.[a-z0-9]{1,8})")
 _EXPIRES = re.compile(r"[0-9]{1,12}")
 EXPIRED = "Request has expired"
 BAD_SIGNATURE = "The request signature we calculated does not match the signature you provided"
@@ -30,8 +31,8 @@ class UrlSigner:
     def _signature(self, path: str, expires: int) -> str:
         return hmac.new(self._secret, f"{path}\n{expires}".encode(), hashlib.sha256).hexdigest()
 
-    def sign(self, origin: str, generation_id: str, extension: str, now: float) -> str:
-        path = f"{FILES_PREFIX}{generation_id}/output.{extension}"
+    def sign(self, origin: str, generation_id: str, name: str, now: float) -> str:
+        path = f"{FILES_PREFIX}{generation_id}/{name}"
         expires = math.floor(now) + URL_LIFETIME_SECONDS
         query = f"X-Amz-Expires={URL_LIFETIME_SECONDS}&expires={expires}&signature={self._signature(path, expires)}"
         return f"{origin}{path}?{query}"

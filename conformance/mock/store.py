@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from conformance.mock.outputs import OutputFile
+
 
 @dataclass(slots=True, frozen=True)
 class GenerationRecord:
@@ -16,9 +18,7 @@ class GenerationRecord:
     finishes_at: float  # mock clock: when it reaches its terminal state
     model: str
     type: str
-    output_format: str  # png | jpeg (the model's pick, png, when the request left it open)
-    width: int
-    height: int
+    files: tuple[OutputFile, ...]  # what it serves once completed (rendered only when fetched)
     failure_code: str | None
 
 

@@ -11,6 +11,7 @@ import httpx
 import pytest
 from PIL import Image
 
+from conformance.mock import cards, outputs
 from conformance.mock.serve import RunningMock
 from luma_uni.spec import enum_values
 from tests.mock.helpers import create, data_ref, detail
@@ -61,6 +62,29 @@ def test_an_edit_keeps_the_shape_of_its_source(
     )
     image = _open(raw, url)
     assert abs(image.width / image.height - 3) < 0.05
+
+
+def test_the_served_image_is_the_card_of_its_request(
+    luma_mock_frozen: RunningMock, api: httpx.Client, raw: httpx.Client
+) -> None:
+    """The file shows the request it answers: its id, type, model, prompt and ratio (see cards.py)."""
+    prompt = "a red fox in the snow, watercolour"
+    url = _completed_url(luma_mock_frozen, api, prompt=prompt, aspect_ratio="3:2", output_format="jpeg")
+    generation_id = urllib.parse.urlsplit(url).path.split("/")[3]
+    generation = api.get(f"/generations/{generation_id}").json()
+    card = cards.Card(generation_id, generation["type"], generation["model"], prompt)
+    (file,) = outputs.image_file(card, cards.shape_of_ratio("3:2"), "jpeg")
+    assert raw.get(url).content == outputs.render(file)[1]
+
+
+def test_two_prompts_and_an_edit_give_different_images(
+    luma_mock_frozen: RunningMock, api: httpx.Client, raw: httpx.Client
+) -> None:
+    first = raw.get(_completed_url(luma_mock_frozen, api, prompt="a red fox")).content
+    second = raw.get(_completed_url(luma_mock_frozen, api, prompt="a blue whale")).content
+    edit_url = _completed_url(luma_mock_frozen, api, prompt="a red fox", type="image_edit", source=data_ref())
+    edit = raw.get(edit_url).content
+    assert len({first, second, edit}) == 3
 
 
 def test_every_get_mints_a_fresh_url_valid_for_an_hour(
@@ -146,3 +170,14 @@ def test_a_signed_url_of_a_forgotten_generation_gets_404(
     url = _completed_url(luma_mock_frozen, api)
     luma_mock_frozen.control.reset()
     assert raw.get(url).status_code == 404
+
+
+def test_a_signed_url_for_a_file_the_generation_does_not_have_gets_404(
+    luma_mock_frozen: RunningMock, api: httpx.Client, raw: httpx.Client
+) -> None:
+    url = _completed_url(luma_mock_frozen, api, output_format="png")
+    generation_id = urllib.parse.urlsplit(url).path.split("/")[3]
+    signer, now = luma_mock_frozen.app.state.signer, luma_mock_frozen.control.now()
+    for name in ("output.jpeg", "output.mp4", "layer-0.png"):
+        assert raw.get(signer.sign(luma_mock_frozen.root_url, generation_id, name, now)).status_code == 404
+    assert raw.get(signer.sign(luma_mock_frozen.root_url, generation_id, "output.png", now)).status_code == 200

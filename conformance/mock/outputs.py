@@ -1,0 +1,100 @@
+"""The files a completed generation serves: planned when it is created (cheap), rendered when fetched (cached).
+
+How the app uses it (all pure; nothing is rendered before a URL is fetched):
+
+- at POST, once the id is known: ``files = image_file(...)``, ``video_file(...)`` or ``layer_files(...)`` (a tuple
+  of `OutputFile`), stored on the generation;
+- at GET of a completed generation: for each file, ``output_entry(file, url)`` with ``url`` signed for
+  ``file.name``, in order (layers front to back);
+- at GET of a file URL: the `OutputFile` whose ``name`` is in the path, then ``render(file)`` →
+  ``(content_type, body)``. A video takes a few tenths of a second to encode the first time: call it in a thread
+  (``asyncio.to_thread``) from async code.
+
+The shape (`cards.Shape`) comes from ``cards.shape_of_ratio(aspect_ratio)`` for generations, from
+``cards.shape_of_source(source bytes)`` for edits and layering, or from the source generation's own files' shape
+for a chained ``generation_id`` (``file.shape``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from conformance.mock import images, layers, videos
+from conformance.mock.cards import Card, Shape
+from conformance.mock.layers import Layer
+
+Kind = Literal["image", "video", "layer"]
+
+
+@dataclass(frozen=True, slots=True)
+class OutputFile:
+    """One file of a generation: what ``output[]`` lists about it and everything needed to render it."""
+
+    kind: Kind
+    card: Card
+    shape: Shape
+    name: str  # the last segment of its URL path, unique within the generation, e.g. "output.png", "layer-0.png"
+    output_type: str  # output[].type: "image" or "video"
+    content_type: str
+    output_format: str = "png"  # image: png | jpeg
+    seconds: int = 0  # video: its duration
+    long_side: int = 0  # layer: pixels of its long side
+    layer: Layer | None = None  # layer: its output[].layer object
+
+
+def image_file(card: Card, shape: Shape, output_format: str) -> tuple[OutputFile, ...]:
+    """The single image of ``type`` image or image_edit; ``output_format`` is png or jpeg."""
+    return (
+        OutputFile(
+            "image",
+            card,
+            shape,
+            f"output.{output_format}",
+            "image",
+            images.CONTENT_TYPES[output_format],
+            output_format=output_format,
+        ),
+    )
+
+
+def video_file(card: Card, shape: Shape, duration: str | None) -> tuple[OutputFile, ...]:
+    """The single MP4 of a video, video_edit or video_reframe. ``duration`` is the API's ``"5s"``/``"10s"`` (the
+    request's, or the source generation's for an edit), or None when the source's duration is unknown (5 s)."""
+    seconds = videos.seconds_of(duration)
+    return (OutputFile("video", card, shape, "output.mp4", "video", videos.CONTENT_TYPE, seconds=seconds),)
+
+
+def layer_files(card: Card, shape: Shape, resolution: str) -> tuple[OutputFile, ...]:
+    """One PNG per layer of a layering generation, front to back; ``resolution`` is ``layering.resolution``."""
+    long_side = layers.long_side_of(resolution)
+    return tuple(
+        OutputFile(
+            "layer",
+            card,
+            shape,
+            f"layer-{layer.index}.png",
+            "image",
+            layers.CONTENT_TYPE,
+            long_side=long_side,
+            layer=layer,
+        )
+        for layer in layers.layers_for(card)
+    )
+
+
+def output_entry(file: OutputFile, url: str) -> dict[str, object]:
+    """The file's ``output[]`` item."""
+    entry: dict[str, object] = {"type": file.output_type, "url": url}
+    if file.layer is not None:
+        entry["layer"] = file.layer.as_json()
+    return entry
+
+
+def render(file: OutputFile) -> tuple[str, bytes]:
+    """The file's content type and bytes (each module caches per distinct request)."""
+    if file.kind == "video":
+        return file.content_type, videos.render(file.card, file.shape, file.seconds)
+    if file.kind == "layer" and file.layer is not None:
+        return file.content_type, layers.render(file.card, file.shape, file.long_side, file.layer.index)
+    return file.content_type, images.render(file.card, file.shape, file.output_format)
