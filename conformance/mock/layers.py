@@ -39,17 +39,12 @@ class Layer:
         }
 
 
+# The layer objects of every layering generation, front to back.
 LAYERS = (
     Layer(0, "subject", "A disc with soft edges, the front-most element", "soft"),
     Layer(1, "midground", "A solid band with hard edges across the lower middle", "hard"),
     Layer(2, "background", "The opaque backdrop in the prompt's colour, with the request written on it", "none"),
 )
-
-
-def layers_for(card: Card) -> tuple[Layer, ...]:
-    """The layer objects of a layering generation, front to back (the same three for every request)."""
-    del card  # every split has the same layers; the card is taken so a smarter split needs no new signature
-    return LAYERS
 
 
 def long_side_of(resolution: str) -> int:

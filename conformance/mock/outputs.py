@@ -58,10 +58,13 @@ def image_file(card: Card, shape: Shape, output_format: str) -> tuple[OutputFile
     )
 
 
-def video_file(card: Card, shape: Shape, duration: str | None) -> tuple[OutputFile, ...]:
-    """The single MP4 of a video, video_edit or video_reframe. ``duration`` is the API's ``"5s"``/``"10s"`` (the
-    request's, or the source generation's for an edit), or None when the source's duration is unknown (5 s)."""
-    seconds = videos.seconds_of(duration)
+def video_file(card: Card, shape: Shape, duration: str | int | None) -> tuple[OutputFile, ...]:
+    """The single MP4 of a video, video_edit or video_reframe. ``duration`` is the request's ``video.duration``
+    (``"5s"``/``"10s"``), the source video's ``seconds`` for an edit chained by ``generation_id``, or None when the
+    source's duration is unknown (a URL or data the mock does not decode): then 5 s."""
+    seconds = duration if isinstance(duration, int) else videos.seconds_of(duration)
+    if seconds <= 0:
+        raise ValueError(f"not a video duration: {duration!r}")
     return (OutputFile("video", card, shape, "output.mp4", "video", videos.CONTENT_TYPE, seconds=seconds),)
 
 
@@ -79,7 +82,7 @@ def layer_files(card: Card, shape: Shape, resolution: str) -> tuple[OutputFile, 
             long_side=long_side,
             layer=layer,
         )
-        for layer in layers.layers_for(card)
+        for layer in layers.LAYERS
     )
 
 

@@ -158,11 +158,14 @@ def test_an_unknown_source_duration_is_5_seconds_and_durations_are_read_from_the
             videos.seconds_of(bad)
 
 
-def test_a_video_edit_and_its_source_differ() -> None:
-    shape = cards.shape_of_ratio("16:9")
-    (source,) = outputs.video_file(Card(ID, "video", "ray-3.2", "a cat surfing"), shape, DURATIONS[0])
-    (edit,) = outputs.video_file(Card(OTHER_ID, "video_edit", "ray-3.2", "make it night"), shape, DURATIONS[0])
+def test_a_chained_video_edit_keeps_its_sources_shape_and_duration_and_looks_different() -> None:
+    (source,) = outputs.video_file(Card(ID, "video", "ray-3.2", "a cat surfing"), Shape(9, 16, "9:16"), "10s")
+    edit_card = Card(OTHER_ID, "video_edit", "ray-3.2", "make it night")
+    (edit,) = outputs.video_file(edit_card, source.shape, source.seconds)
+    assert (edit.shape, edit.seconds) == (source.shape, 10)
     assert outputs.render(source)[1] != outputs.render(edit)[1]
+    with pytest.raises(ValueError, match="not a video duration"):
+        outputs.video_file(edit_card, source.shape, 0)
 
 
 # Layers -----------------------------------------------------------------------------------------------------------
@@ -173,11 +176,11 @@ def test_layering_gives_one_rgba_png_per_layer_front_to_back(resolution: str) ->
     card = Card(ID, "layering", "uni-1", "")
     shape = cards.shape_of_source(image_bytes("PNG", (300, 200)))
     files = outputs.layer_files(card, shape, resolution)
-    assert [file.layer for file in files] == list(layers.layers_for(card))
+    assert [file.layer for file in files] == list(layers.LAYERS)
     entries = [outputs.output_entry(file, f"https://files/{file.name}") for file in files]
     assert [entry["layer"] for entry in entries] == [
         {"index": index, "label": layer.label, "description": layer.description, "alpha_hint": layer.alpha_hint}
-        for index, layer in enumerate(layers.layers_for(card))
+        for index, layer in enumerate(layers.LAYERS)
     ]
     assert {entry["type"] for entry in entries} == {"image"}
     assert len({file.name for file in files}) == len(files) >= 2
@@ -200,7 +203,7 @@ def test_layering_gives_one_rgba_png_per_layer_front_to_back(resolution: str) ->
 
 
 def test_layer_labels_are_one_or_two_words() -> None:
-    for layer in layers.layers_for(CARD):
+    for layer in layers.LAYERS:
         assert 1 <= len(layer.label.split()) <= 2
 
 
