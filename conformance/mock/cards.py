@@ -119,14 +119,13 @@ def lines_of(card: Card, shape_label: str) -> list[tuple[str, int]]:
     ]
 
 
-def draw_card(image: Image.Image, card: Card, shape_label: str, *, fill_background: bool = True) -> None:
-    """Write the card's text (and a frame in the type's colour) onto ``image``, in place."""
+def draw_card(image: Image.Image, card: Card, shape_label: str) -> None:
+    """Paint the card onto ``image``, in place: the prompt's colour, a frame in the type's colour, the text."""
     from PIL import ImageDraw
 
     width, height = image.size
     draw = ImageDraw.Draw(image)
-    if fill_background:
-        draw.rectangle((0, 0, width - 1, height - 1), fill=card.background)
+    draw.rectangle((0, 0, width - 1, height - 1), fill=card.background)
     border = max(2, min(width, height) // 40)
     draw.rectangle((0, 0, width - 1, height - 1), outline=card.accent, width=border)
     size = font_size(width, height)

@@ -113,7 +113,15 @@ def test_an_unset_or_unreadable_ratio_is_square() -> None:
 
 
 @pytest.mark.parametrize(
-    "prompt", ["", "x" * 6000, "tab\tnew\nline\x00nul \u200b zero-width", "雪の中の赤い狐 🦊", "a-very-long-" * 40]
+    "prompt",
+    [
+        "",
+        "x" * 6000,
+        "tab\tnew\nline\x00nul \u200b zero-width",
+        "lone \ud800 surrogate",
+        "雪の中の赤い狐 🦊",
+        "a-very-long-" * 40,
+    ],
 )
 def test_any_prompt_renders(prompt: str) -> None:
     assert _render(Card(ID, "image", "uni-1", prompt)).size == (288, 162)
