@@ -31,10 +31,11 @@ generate: $(STAMP) ## Regenerate generated/ from openapi.yaml, generator-config.
 check-generated: $(STAMP) ## Fail with a diff if generated/ is stale
 	$(BIN)/python scripts/generate.py --check
 
-lint: $(STAMP) ## ruff (check + format) and mypy --strict on handwritten and generated code
+lint: $(STAMP) ## ruff (check + format), mypy --strict on handwritten and generated code, the import contracts
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 typecheck: $(STAMP) ## mypy --strict only
 	$(BIN)/mypy
