@@ -12,7 +12,7 @@ PORT   ?= 4010
 CONFORMANCE_EXAMPLES    ?= 100
 CONFORMANCE_CI_EXAMPLES ?= 25
 
-.PHONY: help venv generate check-generated lint typecheck test conformance mock demo bench clean
+.PHONY: help venv generate check-generated lint typecheck docs test conformance mock demo bench clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-16s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -31,15 +31,19 @@ generate: $(STAMP) ## Regenerate generated/ from openapi.yaml, generator-config.
 check-generated: $(STAMP) ## Fail with a diff if generated/ is stale
 	$(BIN)/python scripts/generate.py --check
 
-lint: $(STAMP) ## ruff (check + format) and mypy --strict on handwritten and generated code
+lint: $(STAMP) ## ruff (check + format), mypy --strict on handwritten and generated code, the import contracts
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 typecheck: $(STAMP) ## mypy --strict only
 	$(BIN)/mypy
 
-test: check-generated lint ## Everything CI runs: the stale check, lint, unit tests and the conformance suite at CI size
+docs: $(STAMP) ## Build the docs site into site/ (mkdocs --strict: any warning fails; nothing is fetched)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
+
+test: check-generated lint docs ## Everything CI runs: the stale check, lint, the docs build, unit tests and the conformance suite at CI size
 	BASE_URL= CONFORMANCE_EXAMPLES=$(CONFORMANCE_CI_EXAMPLES) $(BIN)/python -m pytest -q -p no:cacheprovider
 
 conformance: $(STAMP) ## The property suite proving spec, mock and client agree (BASE_URL=... LUMA_AGENTS_API_KEY=... for live mode)
@@ -55,4 +59,4 @@ bench: $(STAMP) ## Benchmarks against Prism and the official SDK (not run in CI)
 	$(BIN)/python -m bench
 
 clean: ## Remove the virtualenv, reports and outputs
-	rm -rf $(VENV) reports out .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) reports out site .pytest_cache .mypy_cache .ruff_cache .hypothesis .import_linter_cache

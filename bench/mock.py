@@ -1,10 +1,14 @@
-"""``python -m bench.mock``: our stateful mock against Stoplight Prism, measured in the same run.
+"""``python -m bench.mock``: our stateful mock against Stoplight Prism and the ceiling of its stack, in the same run.
 
-Both servers serve the same openapi.yaml pinned to CPU 0; wrk (one thread) and this script run on CPU 1; load goes
-only to 127.0.0.1 and every run is bounded in time. Measured: start-up (spawn to first 201, best of ``--repeat``
-interleaved starts), GET and POST throughput with p50/p99 at 16 and 64 connections (median of ``--repeat``
-interleaved runs), requests per CPU-second of the server (what throughput would be with the core to itself: on a
-shared machine wall-clock req/s also measures the neighbours), and peak RSS.
+The ceiling (``bench.ceiling``) is a no-op ASGI app on the mock's own stack (uvicorn + httptools + uvloop) that
+answers every request with the mock's GET answer as fixed bytes: the mock's req/s as a fraction of the ceiling's
+says how much of what its stack can do the mock's own work leaves. Prism is the peer.
+
+All three servers are pinned to CPU 0 (ours and Prism serve the same openapi.yaml); wrk (one thread) and this
+script run on CPU 1; load goes only to 127.0.0.1 and every run is bounded in time. Measured: start-up (spawn to
+first 201, best of ``--repeat`` interleaved starts), GET and POST throughput with p50/p99 at 16 and 64 connections
+(median of ``--repeat`` interleaved runs), requests per CPU-second of the server (what throughput would be with the
+core to itself: on a shared machine wall-clock req/s also measures the neighbours), and peak RSS.
 Targets (issue 3): req/s >= 2x Prism, p99 no worse, start-up <= 1/4 of Prism's, peak RSS <= 1/2.
 """
 
@@ -36,6 +40,9 @@ JSON_HEADERS = {"Authorization": f"Bearer {KEY}", "Content-Type": "application/j
 # would over a long day; everything else is the default `make mock` configuration, minus the access log.
 OUR_TIME_SCALE = "1000"
 PRISM_GET_ID = "d290f1ee-6c54-4b01-90e6-d701748f0851"  # Prism is stateless: any id answers its example
+# What the ceiling answers: a completed generation as our mock served it (written by capture_get_body).
+CEILING_BODY = RESULTS / "ceiling-body.json"
+SERVERS = ("ours", "prism", "ceiling")
 
 
 def _created(probe: httpx.Client, url: str) -> bool:
@@ -61,7 +68,24 @@ def start_prism(log_dir: Path) -> servers.Server:
     )
 
 
-STARTERS: dict[str, Callable[[Path], servers.Server]] = {"ours": start_ours, "prism": start_prism}
+def start_ceiling(log_dir: Path) -> servers.Server:
+    port = servers.free_port()
+    command = [sys.executable, "-m", "bench.ceiling", "--body", str(CEILING_BODY), "--port", str(port)]
+    api = f"http://127.0.0.1:{port}/v1"
+    ready = lambda probe: _created(probe, f"{api}/generations")  # noqa: E731
+    return servers.start("ceiling", command, api_url=api, ready=ready, cpu=SERVER_CPU, log=log_dir / "ceiling.log")
+
+
+STARTERS: dict[str, Callable[[Path], servers.Server]] = {
+    "ours": start_ours,
+    "prism": start_prism,
+    "ceiling": start_ceiling,
+}
+
+
+def interleaved(attempt: int) -> tuple[str, ...]:
+    """The servers in turn, reversed every other attempt (against drift)."""
+    return SERVERS if attempt % 2 == 0 else SERVERS[::-1]
 
 
 @dataclass(frozen=True)
@@ -96,7 +120,10 @@ class Cell:
 
 
 def get_url(server: servers.Server) -> str:
-    """A generation URL that answers 200; ours creates one and lets it complete, so each GET signs a fresh URL."""
+    """A generation URL that answers 200; ours creates one and lets it complete, so each GET signs a fresh URL.
+
+    Prism answers its example for any id; so does the ceiling (its fixed body).
+    """
     with httpx.Client(timeout=10.0) as http:
         generation_id = PRISM_GET_ID
         if server.name == "ours":
@@ -109,6 +136,17 @@ def get_url(server: servers.Server) -> str:
         if answer.status_code != 200 or (server.name == "ours" and answer.json()["state"] != "completed"):
             raise RuntimeError(f"{server.name}: GET {url} answered {answer.status_code} {answer.text[:200]}")
         return url
+
+
+def capture_get_body(log_dir: Path) -> int:
+    """Save the mock's answer to a GET of a completed generation as the ceiling's body; return its size in bytes."""
+    ours = start_ours(log_dir)
+    try:
+        body = httpx.get(get_url(ours), headers=JSON_HEADERS, timeout=10.0).content
+    finally:
+        ours.stop()
+    CEILING_BODY.write_bytes(body)
+    return len(body)
 
 
 def load(server: servers.Server, method: str, connections: int, seconds: float) -> Run:
@@ -124,7 +162,7 @@ def measure_startups(repeat: int, log_dir: Path) -> dict[str, float]:
     """Best of ``repeat`` interleaved cold starts each (noise only ever adds time)."""
     best: dict[str, float] = {}
     for attempt in range(repeat):
-        for name in ("ours", "prism") if attempt % 2 == 0 else ("prism", "ours"):
+        for name in interleaved(attempt):
             server = STARTERS[name](log_dir)
             server.stop()
             best[name] = min(best.get(name, float("inf")), server.startup_seconds)
@@ -136,41 +174,64 @@ class Row:
     metric: str
     ours: float
     prism: float
-    advantage: float  # how many times better ours is (higher is better)
-    target: float | None  # the advantage the issue asks for
+    ceiling: float
+    higher_is_better: bool
+    target: float | None  # the advantage over Prism the issue asks for
+
+    def _better(self, mine: float, theirs: float) -> float:
+        """How many times better ``mine`` is than ``theirs`` (above 1: better)."""
+        return mine / theirs if self.higher_is_better else theirs / mine
+
+    @property
+    def advantage(self) -> float:
+        return self._better(self.ours, self.prism)
+
+    @property
+    def of_ceiling(self) -> float:
+        """Ours as a fraction of the bare stack: 1.0 would be a mock that costs nothing on top of it."""
+        return self._better(self.ours, self.ceiling)
 
     def markdown(self) -> str:
         digits = 0 if "req/" in self.metric else 2
         met = "-" if self.target is None else ("yes" if self.advantage >= self.target else "**no**")
         target = "-" if self.target is None else f">= {self.target:g}x"
-        cells = [self.metric, f"{self.ours:,.{digits}f}", f"{self.prism:,.{digits}f}", f"{self.advantage:.2f}x"]
+        values = [f"{value:,.{digits}f}" for value in (self.ours, self.prism, self.ceiling)]
+        cells = [self.metric, *values, f"{self.advantage:.2f}x", f"{self.of_ceiling:.2f}"]
         return "| " + " | ".join([*cells, target, met]) + " |"
+
+
+TABLE_HEADER = (
+    "| metric | ours | Prism | ceiling | ours vs Prism | ours / ceiling | target | met |\n"
+    "|---|---|---|---|---|---|---|---|"
+)
 
 
 def rows(startup: dict[str, float], rss: dict[str, float], cells: dict[str, dict[str, Cell]]) -> list[Row]:
     table = [
-        Row("start-up (s)", startup["ours"], startup["prism"], startup["prism"] / startup["ours"], 4),
-        Row("peak RSS (MiB)", rss["ours"], rss["prism"], rss["prism"] / rss["ours"], 2),
+        Row("start-up (s)", startup["ours"], startup["prism"], startup["ceiling"], False, 4),
+        Row("peak RSS (MiB)", rss["ours"], rss["prism"], rss["ceiling"], False, 2),
     ]
     for name, cell in cells.items():
-        mine, theirs = cell["ours"], cell["prism"]
+        ours, prism, ceiling = (cell[server] for server in SERVERS)
         table += [
             Row(
                 f"{name} req/s",
-                mine.requests_per_second,
-                theirs.requests_per_second,
-                mine.requests_per_second / theirs.requests_per_second,
+                ours.requests_per_second,
+                prism.requests_per_second,
+                ceiling.requests_per_second,
+                True,
                 2,
             ),
             Row(
                 f"{name} req/CPU-s",
-                mine.requests_per_cpu_second,
-                theirs.requests_per_cpu_second,
-                mine.requests_per_cpu_second / theirs.requests_per_cpu_second,
+                ours.requests_per_cpu_second,
+                prism.requests_per_cpu_second,
+                ceiling.requests_per_cpu_second,
+                True,
                 2,
             ),
-            Row(f"{name} p50 (ms)", mine.p50_ms, theirs.p50_ms, theirs.p50_ms / mine.p50_ms, None),
-            Row(f"{name} p99 (ms)", mine.p99_ms, theirs.p99_ms, theirs.p99_ms / mine.p99_ms, 1),
+            Row(f"{name} p50 (ms)", ours.p50_ms, prism.p50_ms, ceiling.p50_ms, False, None),
+            Row(f"{name} p99 (ms)", ours.p99_ms, prism.p99_ms, ceiling.p99_ms, False, 1),
         ]
     return table
 
@@ -188,22 +249,26 @@ def main(argv: list[str] | None = None) -> int:
     RESULTS.mkdir(exist_ok=True)
     log_dir = RESULTS / "logs"
 
+    print(f"ceiling body: the mock's GET answer, {capture_get_body(log_dir)} bytes", flush=True)
     startup = measure_startups(args.repeat, log_dir)
-    print(f"start-up (best of {args.repeat}): ours {startup['ours']:.2f} s, prism {startup['prism']:.2f} s", flush=True)
+    print(
+        f"start-up (best of {args.repeat}): " + ", ".join(f"{name} {startup[name]:.2f} s" for name in SERVERS),
+        flush=True,
+    )
     started = {name: start(log_dir) for name, start in STARTERS.items()}
     runs: dict[str, dict[str, list[Run]]] = {}
     try:
         for method in ("GET", "POST"):
             for conns in connections:
-                cell = runs.setdefault(f"{method} c{conns}", {"ours": [], "prism": []})
+                cell = runs.setdefault(f"{method} c{conns}", {name: [] for name in SERVERS})
                 for server in started.values():  # warm-up (JIT, caches), not counted
                     load(server, method, conns, 1.0)
                 for attempt in range(args.repeat):
-                    for name in ("ours", "prism") if attempt % 2 == 0 else ("prism", "ours"):  # against drift
+                    for name in interleaved(attempt):
                         run = load(started[name], method, conns, args.seconds)
                         cell[name].append(run)
                         print(
-                            f"{method} c{conns} {name:5}: {run.load.requests_per_second:7.0f} req/s "
+                            f"{method} c{conns} {name:7}: {run.load.requests_per_second:7.0f} req/s "
                             f"{run.requests_per_cpu_second:7.0f} req/CPU-s  p50 {run.load.p50_ms:7.2f} ms  "
                             f"p99 {run.load.p99_ms:7.2f} ms  errors {run.load.errors}",
                             flush=True,
@@ -216,9 +281,14 @@ def main(argv: list[str] | None = None) -> int:
     cells = {
         name: {server: Cell.of(server_runs) for server, server_runs in cell.items()} for name, cell in runs.items()
     }
-    header = "| metric | ours | Prism | ours vs Prism | target | met |\n|---|---|---|---|---|---|"
-    table = "\n".join([header, *(row.markdown() for row in rows(startup, rss, cells))])
+    table_rows = rows(startup, rss, cells)
+    table = "\n".join([TABLE_HEADER, *(row.markdown() for row in table_rows)])
     print(f"\n{table}\n")
+    # Both: when the ceiling's req/s is far below its req/CPU-s, wrk (or a neighbour on its core) was the limit,
+    # not the ceiling, and only the req/CPU-s fraction says how much the mock's own work costs.
+    for row in table_rows:
+        if row.metric.endswith((" req/s", " req/CPU-s")):
+            print(f"ours {row.metric}: {row.of_ceiling:.0%} of the ceiling ({row.ours:,.0f} of {row.ceiling:,.0f})")
     print(
         f"medians of {args.repeat} interleaved {args.seconds:g} s runs; "
         f"servers on CPU {SERVER_CPU}, wrk on CPU {LOAD_CPU}"
