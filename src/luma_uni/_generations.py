@@ -1,7 +1,8 @@
 """``client.generations``: create, get, wait, create_and_wait and download, in a sync and an asyncio form.
 
-Each call goes through the generated ``*_detailed`` function, so the wire format is exactly the contract's; this
-layer adds validation before sending, the retry policy of ``_retries``, typed errors, polling and downloads.
+Each call is built from the generated operation's parts (``_requests``), so the wire format is exactly the
+contract's; this layer adds validation before sending, the retry policy of ``_retries``, typed errors, polling and
+downloads.
 """
 
 from __future__ import annotations
@@ -10,24 +11,21 @@ import logging
 import uuid
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Unpack
+from typing import Any, Unpack
 
 import httpx
 
 from luma_agents_client import Client as ApiClient
 from luma_agents_client.api.generations import create_generation, get_generation
-from luma_agents_client.errors import MalformedResponse
-from luma_agents_client.models import (
-    CreateGenerationRequest,
-    Error,
-    Generation,
-)
-from luma_agents_client.types import Response
+from luma_agents_client.models import CreateGenerationRequest, Generation
 
+from ._config import ClientConfig
 from ._downloads import async_save_output, file_stem, outputs_of, save_output
 from ._inputs import CreateOptions, build_request, reads_files
 from ._polling import DEFAULT_WAIT_TIMEOUT, ProgressCallback, finished, poll_delay
-from ._responses import connection_error, generation_from, malformed_error
+from ._raw import RawResponse
+from ._requests import NO_OPTIONS, BuildResponse, CallOptions, async_send, read_response, send
+from ._requests import build_request as build_http_request
 from ._retries import AsyncRetrier, Retrier, RetryPolicy
 from .errors import InputError, PermissionDeniedError, WaitTimeoutError
 
@@ -42,12 +40,15 @@ class Generations:
 
     def __init__(
         self,
-        api: ApiClient,
+        http: httpx.Client,
+        config: ClientConfig,
         policy: RetryPolicy,
         sleep: Callable[[float], None],
         clock: Callable[[], float],
     ) -> None:
-        self._api = api
+        self._http = http
+        self._config = config
+        self._api = ApiClient(base_url=config.base_url)  # only parses responses: requests are ours (``_requests``)
         self._sleep = sleep
         self._clock = clock
         self._retry_get = Retrier("GET", policy, sleep)
@@ -66,22 +67,23 @@ class Generations:
         the API surely created nothing (see README.md, "Retry policy"): a retried POST could otherwise bill twice.
         """
         body = build_request(prompt=prompt, **options)
-        return self._create(body)
+        return self._create(body).parse()
 
-    def _create(self, body: CreateGenerationRequest) -> Generation:
-        def call() -> Response[Error | Generation]:
-            return create_generation.sync_detailed(client=self._api, body=body)
-
-        return self._retry_post(_checked, call, "POST", "/generations")
+    def _create(self, body: CreateGenerationRequest, options: CallOptions = NO_OPTIONS) -> RawResponse:
+        kwargs = create_generation._get_kwargs(body=body)
+        return self._retry_post(self._attempt, create_generation._build_response, kwargs, options)
 
     def get(self, generation_id: GenerationRef) -> Generation:
         """The generation's current state (every call mints fresh one-hour output URLs)."""
-        gid = _generation_id(generation_id)
+        return self._get(generation_id).parse()
 
-        def call() -> Response[Error | Generation]:
-            return get_generation.sync_detailed(gid, client=self._api)
+    def _get(self, generation_id: GenerationRef, options: CallOptions = NO_OPTIONS) -> RawResponse:
+        kwargs = get_generation._get_kwargs(_generation_id(generation_id))
+        return self._retry_get(self._attempt, get_generation._build_response, kwargs, options)
 
-        return self._retry_get(_checked, call, "GET", f"/generations/{gid}")
+    def _attempt(self, build_response: BuildResponse, kwargs: dict[str, Any], options: CallOptions) -> RawResponse:
+        request = build_http_request(self._http, self._config, kwargs, options)
+        return read_response(build_response, self._api, send(self._http, request))
 
     def wait(
         self,
@@ -146,15 +148,15 @@ class Generations:
 
     def _download_output(self, generation: Generation, index: int, directory: Path) -> Path:
         stem = file_stem(generation, index)
-        http = self._api.get_httpx_client()
+        http, timeout = self._http, self._config.timeout
         try:
-            return self._retry_get(save_output, http, outputs_of(generation)[index].url, directory, stem, http.timeout)
+            return self._retry_get(save_output, http, outputs_of(generation)[index].url, directory, stem, timeout)
         except PermissionDeniedError:
             fresh = outputs_of(self.get(generation.id))
             if index >= len(fresh):
                 raise
             logger.info("Output URL of %s was refused (expired?); retrying with a fresh one", generation.id)
-            return self._retry_get(save_output, http, fresh[index].url, directory, stem, http.timeout)
+            return self._retry_get(save_output, http, fresh[index].url, directory, stem, timeout)
 
 
 class AsyncGenerations:
@@ -162,12 +164,15 @@ class AsyncGenerations:
 
     def __init__(
         self,
-        api: ApiClient,
+        http: httpx.AsyncClient,
+        config: ClientConfig,
         policy: RetryPolicy,
         sleep: Callable[[float], Awaitable[None]],
         clock: Callable[[], float],
     ) -> None:
-        self._api = api
+        self._http = http
+        self._config = config
+        self._api = ApiClient(base_url=config.base_url)  # only parses responses: requests are ours (``_requests``)
         self._sleep = sleep
         self._clock = clock
         self._retry_get = AsyncRetrier("GET", policy, sleep)
@@ -191,19 +196,25 @@ class AsyncGenerations:
         else:
             body = build()
 
-        async def call() -> Response[Error | Generation]:
-            return await create_generation.asyncio_detailed(client=self._api, body=body)
+        return (await self._create(body)).parse()
 
-        return await self._retry_post(_async_checked, call, "POST", "/generations")
+    async def _create(self, body: CreateGenerationRequest, options: CallOptions = NO_OPTIONS) -> RawResponse:
+        kwargs = create_generation._get_kwargs(body=body)
+        return await self._retry_post(self._attempt, create_generation._build_response, kwargs, options)
 
     async def get(self, generation_id: GenerationRef) -> Generation:
         """See :meth:`Generations.get`."""
-        gid = _generation_id(generation_id)
+        return (await self._get(generation_id)).parse()
 
-        async def call() -> Response[Error | Generation]:
-            return await get_generation.asyncio_detailed(gid, client=self._api)
+    async def _get(self, generation_id: GenerationRef, options: CallOptions = NO_OPTIONS) -> RawResponse:
+        kwargs = get_generation._get_kwargs(_generation_id(generation_id))
+        return await self._retry_get(self._attempt, get_generation._build_response, kwargs, options)
 
-        return await self._retry_get(_async_checked, call, "GET", f"/generations/{gid}")
+    async def _attempt(
+        self, build_response: BuildResponse, kwargs: dict[str, Any], options: CallOptions
+    ) -> RawResponse:
+        request = build_http_request(self._http, self._config, kwargs, options)
+        return read_response(build_response, self._api, await async_send(self._http, request))
 
     async def wait(
         self,
@@ -260,40 +271,16 @@ class AsyncGenerations:
 
     async def _download_output(self, generation: Generation, index: int, directory: Path) -> Path:
         stem = file_stem(generation, index)
-        http = self._api.get_async_httpx_client()
+        http, timeout = self._http, self._config.timeout
         url = outputs_of(generation)[index].url
         try:
-            return await self._retry_get(async_save_output, http, url, directory, stem, http.timeout)
+            return await self._retry_get(async_save_output, http, url, directory, stem, timeout)
         except PermissionDeniedError:
             fresh = outputs_of(await self.get(generation.id))
             if index >= len(fresh):
                 raise
             logger.info("Output URL of %s was refused (expired?); retrying with a fresh one", generation.id)
-            return await self._retry_get(async_save_output, http, fresh[index].url, directory, stem, http.timeout)
-
-
-def _checked(call: Callable[[], Response[Error | Generation]], method: str, path: str) -> Generation:
-    """One attempt: the generated call, with its outcome mapped onto luma_uni.errors."""
-    try:
-        response = call()
-    except httpx.RequestError as exc:
-        raise connection_error(exc, method, path) from exc
-    except MalformedResponse as exc:
-        raise malformed_error(exc) from exc
-    return generation_from(response)
-
-
-async def _async_checked(
-    call: Callable[[], Awaitable[Response[Error | Generation]]], method: str, path: str
-) -> Generation:
-    """The asyncio form of :func:`_checked`."""
-    try:
-        response = await call()
-    except httpx.RequestError as exc:
-        raise connection_error(exc, method, path) from exc
-    except MalformedResponse as exc:
-        raise malformed_error(exc) from exc
-    return generation_from(response)
+            return await self._retry_get(async_save_output, http, fresh[index].url, directory, stem, timeout)
 
 
 def _generation_id(value: GenerationRef) -> uuid.UUID:
