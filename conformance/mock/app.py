@@ -17,9 +17,9 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from conformance.mock import auth, images, lifecycle, media, rules, validation
-from conformance.mock.config import MockConfig
-from conformance.mock.errors import (
+from . import auth, images, lifecycle, media, rules, validation
+from .config import MockConfig
+from .errors import (
     GENERATION_NOT_FOUND,
     INTERNAL_ERROR,
     INTERNAL_ERROR_STATUS,
@@ -29,8 +29,8 @@ from conformance.mock.errors import (
     ApiError,
     bad_request,
 )
-from conformance.mock.faults import fault_from_json, from_headers
-from conformance.mock.http_io import (
+from .faults import fault_from_json, from_headers
+from .http_io import (
     ClientDisconnectedError,
     Receive,
     Request,
@@ -41,12 +41,12 @@ from conformance.mock.http_io import (
     send_partial_and_drop,
     send_response,
 )
-from conformance.mock.rate_limits import too_many_concurrent_jobs
-from conformance.mock.signing import FILE_PATH
-from conformance.mock.state import MockControl, MockState
-from conformance.mock.store import GenerationRecord, StoreFullError
+from .rate_limits import too_many_concurrent_jobs
+from .signing import FILE_PATH
+from .state import MockControl, MockState
+from .store import GenerationRecord, StoreFullError
 
-logger = logging.getLogger("conformance.mock")
+logger = logging.getLogger(__name__.rpartition(".")[0])  # the package: conformance.mock, or luma_uni_mock
 
 CONTROL_BODY_LIMIT = 64 * 1024
 BIG_BODY_BYTES = 1024 * 1024  # bodies past this are validated in a worker thread, off the event loop

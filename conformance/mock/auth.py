@@ -4,7 +4,7 @@ documented auth failure. Any other ``luma-api-…`` token is a valid key of its 
 
 from __future__ import annotations
 
-from conformance.mock.errors import ApiError
+from .errors import ApiError
 
 KEY_PREFIX = "luma-api-"
 

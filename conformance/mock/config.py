@@ -10,7 +10,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+# A clone has the spec at the repository root; the wheel (package luma_uni_mock) carries a copy beside this file.
 REPO_SPEC_PATH = Path(__file__).resolve().parents[2] / "openapi.yaml"
+PACKAGED_SPEC_PATH = Path(__file__).resolve().parent / "openapi.yaml"
+DEFAULT_SPEC_PATH = PACKAGED_SPEC_PATH if PACKAGED_SPEC_PATH.is_file() else REPO_SPEC_PATH
 
 # The documented defaults that `rate_limits=True` turns on (old docs: 30 requests per minute, 10 concurrent jobs).
 DEFAULT_RPM = 30
@@ -28,7 +31,7 @@ class ConfigError(ValueError):
 class MockConfig:
     """How the mock behaves. Every field has a default that suits a test suite (fast enough, never throttled)."""
 
-    spec_path: Path = REPO_SPEC_PATH
+    spec_path: Path = DEFAULT_SPEC_PATH
     time_scale: float = 1.0  # mock seconds per real second; 100: a 30 s generation in 0.3 s; 0: moves by advance() only
     queued_seconds: float = 2.0
     processing_seconds: float = 28.0

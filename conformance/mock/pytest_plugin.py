@@ -1,4 +1,5 @@
-"""Pytest fixtures for the mock (registered by the repository's conftest.py: ``pytest_plugins = [...]``).
+"""Pytest fixtures for the mock: registered by the repository's conftest.py (``pytest_plugins = [...]``) and, for a
+project that installs ``luma-uni[mock]``, by the wheel's ``pytest11`` entry point.
 
 - ``luma_mock``: a `RunningMock` with a fresh API key per test. One server per session (uvicorn in a thread, on a
   free port, ``time_scale`` 100, so a 30 s generation takes 0.3 s); it is reset before each test.
@@ -11,17 +12,30 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack
+from contextlib import AbstractContextManager, ExitStack
+from typing import TYPE_CHECKING
 
 import pytest
 
-from conformance.mock.config import MockConfig
-from conformance.mock.serve import RunningMock, serve_in_thread
+from .config import MockConfig
+
+if TYPE_CHECKING:
+    from .serve import RunningMock
 
 DEFAULT_TIME_SCALE = 100.0
 FROZEN_TIME_SCALE = 0.0
 
-MockFactory = Callable[[MockConfig], RunningMock]
+MockFactory = Callable[[MockConfig], "RunningMock"]
+
+
+def serve_in_thread(config: MockConfig) -> AbstractContextManager[RunningMock]:
+    """The server, imported on first use: every project with luma-uni installed loads this plugin, and only those
+    with the ``mock`` extra have the server's dependencies."""
+    try:
+        from .serve import serve_in_thread as serve
+    except ImportError as exc:
+        raise ImportError(f"the Luma mock needs its dependencies: pip install 'luma-uni[mock]' ({exc})") from exc
+    return serve(config)
 
 
 @pytest.fixture(scope="session")

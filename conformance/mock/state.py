@@ -6,14 +6,14 @@ import secrets
 import threading
 from dataclasses import dataclass
 
-from conformance.mock import lifecycle, rules
-from conformance.mock.clock import MockClock
-from conformance.mock.config import MockConfig
-from conformance.mock.contract import Contract, ContractError, load_contract
-from conformance.mock.faults import FaultQueue
-from conformance.mock.rate_limits import RateLimiter
-from conformance.mock.signing import UrlSigner
-from conformance.mock.store import GenerationStore
+from . import lifecycle, rules
+from .clock import MockClock
+from .config import MockConfig
+from .contract import Contract, ContractError, load_contract
+from .faults import FaultQueue
+from .rate_limits import RateLimiter
+from .signing import UrlSigner
+from .store import GenerationStore
 
 
 @dataclass

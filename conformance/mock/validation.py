@@ -11,9 +11,9 @@ import json
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from conformance.mock import rules
-from conformance.mock.contract import Contract
-from conformance.mock.errors import INVALID_JSON, bad_request
+from . import rules
+from .contract import Contract
+from .errors import INVALID_JSON, bad_request
 
 if TYPE_CHECKING:
     import jsonschema  # imported on the first refusal (see contract.py)
