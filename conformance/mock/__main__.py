@@ -38,6 +38,12 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--schema-only", action="store_true", default=None, help="only the schema: no cross-field rules"
     )
+    parser.add_argument(
+        "--permissive",
+        action="store_true",
+        default=None,
+        help="for SDK test suites: any bearer token, any id, only the schema's types checked",
+    )
     parser.add_argument("--max-generations", type=int, help="stored generations before the oldest finished are evicted")
     parser.add_argument("--max-body-bytes", type=int, help="request body limit (413 beyond)")
     parser.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
@@ -62,6 +68,7 @@ def main(argv: list[str] | None = None) -> int:
             "rpm",
             "max_concurrent",
             "schema_only",
+            "permissive",
             "max_generations",
             "max_body_bytes",
         )

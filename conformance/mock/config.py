@@ -39,6 +39,10 @@ class MockConfig:
     rpm: int | None = None  # explicit per-minute limit; None = the default when rate_limits, else off
     max_concurrent: int | None = None  # explicit concurrent-jobs limit; None = as for rpm
     schema_only: bool = False  # cross-field and media rules off: only the JSON schema is enforced
+    # For an SDK's generated tests (what Prism serves them): any bearer token is a key, an unknown id answers a
+    # generation from the spec's examples, and a request is checked no more strictly than the SDK's types do (JSON
+    # types and required fields only: unknown fields and enum values pass; schema_only's rules are off too).
+    permissive: bool = False
     max_generations: int = 10_000  # stored generations; the oldest finished ones are evicted past it
     max_body_bytes: int | None = None  # 413 beyond; None: one maximal image in base64 + 1 MiB (see state.py)
     signing_secret: bytes | None = field(default=None, repr=False)  # random per app when None
@@ -119,6 +123,7 @@ _PARSERS: dict[str, Callable[[str], Any]] = {
     "rpm": _parse_optional_int,
     "max_concurrent": _parse_optional_int,
     "schema_only": _parse_bool,
+    "permissive": _parse_bool,
     "max_generations": int,
     "max_body_bytes": int,
     "signing_secret": str.encode,

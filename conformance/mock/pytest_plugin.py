@@ -6,6 +6,7 @@ project that installs ``luma-uni[mock]``, by the wheel's ``pytest11`` entry poin
 - ``luma_mock_frozen``: the same, on a second session server whose clock is frozen (``time_scale`` 0): it moves
   only by ``control.advance()``, so a test that checks a state, a URL expiry or a rate-limit window right at the
   clock's edge gets the same answer however slowly the machine runs it.
+- ``luma_mock_permissive``: a session mock in permissive mode, for an SDK's generated test suite.
 - ``luma_mock_factory``: ``luma_mock_factory(MockConfig(...))`` starts a mock with that config for one test.
 """
 
@@ -64,6 +65,14 @@ def luma_mock_frozen(luma_mock_frozen_server: RunningMock) -> RunningMock:
     """A reset mock with a fresh key whose clock moves only by ``control.advance()``."""
     luma_mock_frozen_server.control.reset()
     return luma_mock_frozen_server.with_new_key()
+
+
+@pytest.fixture(scope="session")
+def luma_mock_permissive() -> Iterator[RunningMock]:
+    """A session mock in permissive mode, for an SDK's generated tests: any bearer token, any id, only the schema's
+    types checked (see ``MockConfig.permissive``). Not reset between tests: such suites need no state."""
+    with serve_in_thread(MockConfig(time_scale=DEFAULT_TIME_SCALE, permissive=True)) as running:
+        yield running
 
 
 @pytest.fixture

@@ -40,6 +40,9 @@ class MockState:
             lifecycle.check_failure_reasons(contract)
         except ValueError as exc:
             raise ContractError(f"{config.spec_path}: {exc}") from None
+        if config.permissive and not contract.generation_examples:
+            raise ContractError(f"{config.spec_path}: permissive mode answers unknown ids from the examples of"
+                                " getGeneration's 200 response, and it has none")  # fmt: skip
         return cls(
             config=config,
             contract=contract,
