@@ -4,11 +4,17 @@ names of the official SDK's ``APIResponse`` (``headers``, ``status_code``, ``htt
 from __future__ import annotations
 
 import datetime
-from typing import Any
+import functools
+import inspect
+from collections.abc import Awaitable, Callable
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import httpx
 
 from luma_agents_client.models import Generation
+
+P = ParamSpec("P")
+S = TypeVar("S")
 
 
 class RawResponse:
@@ -72,3 +78,32 @@ class RawResponse:
 
     def __repr__(self) -> str:
         return f"<RawResponse [{self.status_code} {self.http_response.reason_phrase}] type={Generation.__name__}>"
+
+
+def parsed(method: Callable[Concatenate[S, P], RawResponse]) -> Callable[Concatenate[S, P], Generation]:
+    """The plain form of a ``_raw_<name>`` method (its signature and docstring, returning the Generation), so each
+    method is written once and ``with_raw_response.<name>`` is the method itself, as in the official SDK."""
+
+    @functools.wraps(method)
+    def call(self: S, /, *args: P.args, **kwargs: P.kwargs) -> Generation:
+        return method(self, *args, **kwargs).parse()
+
+    call.__name__ = method.__name__.removeprefix("_raw_")
+    call.__qualname__ = method.__qualname__.replace("._raw_", ".")
+    call.__signature__ = inspect.signature(method).replace(return_annotation=Generation.__name__)  # type: ignore[attr-defined]  # for help()
+    return call
+
+
+def async_parsed(
+    method: Callable[Concatenate[S, P], Awaitable[RawResponse]],
+) -> Callable[Concatenate[S, P], Awaitable[Generation]]:
+    """The asyncio form of :func:`parsed`."""
+
+    @functools.wraps(method)
+    async def call(self: S, /, *args: P.args, **kwargs: P.kwargs) -> Generation:
+        return (await method(self, *args, **kwargs)).parse()
+
+    call.__name__ = method.__name__.removeprefix("_raw_")
+    call.__qualname__ = method.__qualname__.replace("._raw_", ".")
+    call.__signature__ = inspect.signature(method).replace(return_annotation=Generation.__name__)  # type: ignore[attr-defined]  # for help()
+    return call

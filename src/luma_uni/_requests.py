@@ -46,9 +46,6 @@ class CallOptions:
     timeout: float | httpx.Timeout | None = None
 
 
-NO_OPTIONS = CallOptions()
-
-
 def build_request(
     http: httpx.Client | httpx.AsyncClient, config: ClientConfig, kwargs: Mapping[str, Any], options: CallOptions
 ) -> httpx.Request:
