@@ -24,6 +24,7 @@ from luma_agents_client.types import Response
 from ._config import ClientConfig, request_timeout
 from ._raw import RawResponse
 from ._responses import connection_error, generation_from, malformed_error
+from .errors import APIStatusError
 
 Query = Mapping[str, str | int | float | bool]
 """Extra query parameters (``extra_query``), as httpx takes them."""
@@ -84,7 +85,12 @@ async def async_send(http: httpx.AsyncClient, request: httpx.Request) -> httpx.R
 def read_response(build_response: BuildResponse, api: ApiClient, response: httpx.Response) -> RawResponse:
     """The response with its Generation; raise the typed error of an error status or a malformed body."""
     try:
-        built = build_response(client=api, response=response)
+        return RawResponse(response, generation_from(build_response(client=api, response=response)))
     except MalformedResponse as exc:
-        raise malformed_error(exc, response.headers) from exc
-    return RawResponse(response, generation_from(built))
+        error = malformed_error(exc, response.headers)
+        if isinstance(error, APIStatusError):
+            error.response = response
+        raise error from exc
+    except APIStatusError as exc:
+        exc.response = response
+        raise

@@ -74,9 +74,13 @@ def test_raw_response_has_the_status_headers_request_and_the_parsed_generation(
     assert (got.status_code, got.parse().id) == (200, generation.id)
 
 
-def test_raw_response_raises_the_typed_error_of_an_error_status(client: Luma) -> None:
-    with pytest.raises(NotFoundError):
+def test_raw_response_raises_the_typed_error_of_an_error_status_with_its_response(client: Luma) -> None:
+    with pytest.raises(NotFoundError) as caught:
         client.generations.with_raw_response.get(UNKNOWN_ID)
+    response = caught.value.response  # as in the official SDK
+    assert response is not None
+    assert response.status_code == 404
+    assert response.headers["x-request-id"] == caught.value.request_id
 
 
 def test_a_bad_per_call_timeout_is_refused_before_sending(client: Luma, request_log: RequestLog) -> None:
