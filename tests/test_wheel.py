@@ -149,3 +149,12 @@ def test_a_downstream_project_gets_the_mock_fixtures(installed: Installed) -> No
     result = installed.run("pytest", "-q", "-p", "no:cacheprovider", "test_downstream.py")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "1 passed" in result.stdout
+
+
+def test_naming_the_plugin_in_pytest_plugins_as_well_does_not_register_it_twice(installed: Installed) -> None:
+    project = installed.workdir / "explicit"
+    project.mkdir()
+    (project / "conftest.py").write_text('pytest_plugins = ["luma_uni_mock.pytest_plugin"]\n', encoding="utf-8")
+    (project / "test_fixture.py").write_text("def test_it(luma_mock_factory):\n    assert luma_mock_factory\n")
+    result = installed.run("pytest", "-q", "-p", "no:cacheprovider", "explicit")
+    assert result.returncode == 0, result.stdout + result.stderr
