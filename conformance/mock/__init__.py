@@ -4,9 +4,32 @@
 README.md ("The stateful mock server") for the switches, and ``python -m conformance.mock --help`` to serve it.
 """
 
-from conformance.mock.app import MockApp, create_app
-from conformance.mock.config import ConfigError, MockConfig
-from conformance.mock.contract import ContractError
-from conformance.mock.state import MockControl
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .app import MockApp, create_app
+    from .config import ConfigError, MockConfig
+    from .contract import ContractError
+    from .state import MockControl
 
 __all__ = ["ConfigError", "ContractError", "MockApp", "MockConfig", "MockControl", "create_app"]
+
+# Imported on first use: the pytest plugin (a submodule, loaded in every project that installs luma-uni) must not
+# pull in the server's dependencies, which only the ``mock`` extra installs.
+_HOMES = {
+    "MockApp": "app",
+    "create_app": "app",
+    "ConfigError": "config",
+    "MockConfig": "config",
+    "ContractError": "contract",
+    "MockControl": "state",
+}
+
+
+def __getattr__(name: str) -> object:
+    if name not in _HOMES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f".{_HOMES[name]}", __name__), name)

@@ -1,4 +1,5 @@
-"""``python -m conformance.mock``: serve the stateful mock (``make mock``). Settings: flags, else ``LUMA_MOCK_*``."""
+"""``python -m conformance.mock`` in a clone (``make mock``), ``luma-uni-mock`` from the wheel: serve the stateful mock.
+Settings: flags, else ``LUMA_MOCK_*``."""
 
 from __future__ import annotations
 
@@ -8,20 +9,22 @@ import signal
 import sys
 from typing import Any, NoReturn
 
-from conformance.mock.app import create_app
-from conformance.mock.config import ConfigError, MockConfig
-from conformance.mock.contract import ContractError
-from conformance.mock.serve import RunningMock, serve_forever
+from .app import create_app
+from .config import ConfigError, MockConfig
+from .contract import ContractError
+from .serve import RunningMock, serve_forever
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m conformance.mock",
+        prog="luma-uni-mock" if __package__ == "luma_uni_mock" else f"python -m {__package__}",
         description="A stateful mock of the Luma Agents API (uni-1 images). Flags override LUMA_MOCK_* variables.",
     )
     parser.add_argument("--host", default=os.environ.get("LUMA_MOCK_HOST", "127.0.0.1"))
     parser.add_argument("--port", type=int, default=int(os.environ.get("LUMA_MOCK_PORT", "4010")), help="0 = any free")
-    parser.add_argument("--spec", dest="spec_path", help="the OpenAPI document (default: the repository's)")
+    parser.add_argument(
+        "--spec", dest="spec_path", help="the OpenAPI document (default: the one shipped with the mock)"
+    )
     parser.add_argument(
         "--time-scale", type=float, help="mock seconds per real second (100: a generation in 0.3 s; 0: frozen)"
     )
@@ -34,6 +37,12 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--max-concurrent", type=int, help="per-key running generations")
     parser.add_argument(
         "--schema-only", action="store_true", default=None, help="only the schema: no cross-field rules"
+    )
+    parser.add_argument(
+        "--permissive",
+        action="store_true",
+        default=None,
+        help="for SDK test suites: any bearer token, any id, only the schema's types checked",
     )
     parser.add_argument("--max-generations", type=int, help="stored generations before the oldest finished are evicted")
     parser.add_argument("--max-body-bytes", type=int, help="request body limit (413 beyond)")
@@ -59,6 +68,7 @@ def main(argv: list[str] | None = None) -> int:
             "rpm",
             "max_concurrent",
             "schema_only",
+            "permissive",
             "max_generations",
             "max_body_bytes",
         )

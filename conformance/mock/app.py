@@ -3,7 +3,8 @@
 POST /v1/generations checks, in order: fault injection, auth (401/403), Content-Type (415), body size (413),
 JSON syntax (400), the schema (400), the failure switch (400), the cross-field rules (400) and input media
 (413/422) unless ``schema_only``, the balance (402), the rate limits (429), then creates the generation (201).
-Every response carries ``X-Request-Id`` and ``X-API-Version``.
+Every response carries ``X-Request-Id`` and ``X-API-Version``. ``permissive`` mode (see config.py) loosens auth, the
+schema and unknown ids.
 """
 
 from __future__ import annotations
@@ -17,10 +18,11 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from conformance.mock import auth, lifecycle, media, outputs, rules, validation
-from conformance.mock.cards import Card, shape_of_ratio, shape_of_source
-from conformance.mock.config import MockConfig
-from conformance.mock.errors import (
+from . import auth, lifecycle, media, outputs, rules, validation
+from .cards import Card, shape_of_ratio, shape_of_source
+from .config import MockConfig
+from .contract import Contract
+from .errors import (
     GENERATION_NOT_FOUND,
     INTERNAL_ERROR,
     INTERNAL_ERROR_STATUS,
@@ -30,8 +32,8 @@ from conformance.mock.errors import (
     ApiError,
     bad_request,
 )
-from conformance.mock.faults import fault_from_json, from_headers
-from conformance.mock.http_io import (
+from .faults import fault_from_json, from_headers
+from .http_io import (
     ClientDisconnectedError,
     Receive,
     Request,
@@ -42,12 +44,12 @@ from conformance.mock.http_io import (
     send_partial_and_drop,
     send_response,
 )
-from conformance.mock.rate_limits import too_many_concurrent_jobs
-from conformance.mock.signing import FILE_PATH
-from conformance.mock.state import MockControl, MockState
-from conformance.mock.store import GenerationRecord, StoreFullError
+from .rate_limits import too_many_concurrent_jobs
+from .signing import FILE_PATH
+from .state import MockControl, MockState
+from .store import GenerationRecord, StoreFullError
 
-logger = logging.getLogger("conformance.mock")
+logger = logging.getLogger(__name__.rpartition(".")[0])  # the package: conformance.mock, or luma_uni_mock
 
 CONTROL_BODY_LIMIT = 64 * 1024
 BIG_BODY_BYTES = 1024 * 1024  # bodies past this are validated in a worker thread, off the event loop
@@ -159,7 +161,7 @@ class MockApp:
 
     async def _create(self, request: Request, _: re.Match[str]) -> Response:
         state = self.state
-        key = auth.authenticate(request.headers.get("authorization"))
+        key = auth.authenticate(request.headers.get("authorization"), permissive=state.config.permissive)
         content_type = request.headers.get("content-type", "")
         if content_type.partition(";")[0].strip().lower() != "application/json":
             raise ApiError(415, UNSUPPORTED_MEDIA_TYPE)
@@ -194,7 +196,7 @@ class MockApp:
                 finishes_at=state.timing.finishes_at(now),
                 model=model,
                 type=generation_type,
-                files=outputs.image_file(card, shape, body.get("output_format") or "png"),
+                files=outputs.image_file(card, shape, _output_format(contract, body.get("output_format"))),
                 failure_code=failure_code,
             )
             state.store.add(record)
@@ -204,26 +206,30 @@ class MockApp:
 
     def _check_body(self, raw: bytes, failure_header: str | None) -> tuple[dict[str, Any], str | None, bytes | None]:
         """Parse and check a POST body; the body, the failure asked for, and the decoded source image if any."""
-        contract = self.state.contract
+        contract, config = self.state.contract, self.state.config
         body = validation.parse_json(raw)
-        validation.check_body(contract, body)
+        validation.check_body(contract, body, permissive=config.permissive)
         failure_code = lifecycle.requested_failure(failure_header, body["prompt"])
         source = None
-        if not self.state.config.schema_only:
+        if not (config.schema_only or config.permissive):
             rules.check(contract, body)
             source = media.check(contract, body)
         return body, failure_code, source
 
     async def _get(self, request: Request, match: re.Match[str]) -> Response:
-        key = auth.authenticate(request.headers.get("authorization"))
+        permissive = self.state.config.permissive
+        key = auth.authenticate(request.headers.get("authorization"), permissive=permissive)
         generation_id = match.group(1)
-        if not validation.is_generation_id(self.state.contract, generation_id):
+        if not validation.is_generation_id(self.state.contract, generation_id, permissive=permissive):
             raise ApiError(404, GENERATION_NOT_FOUND)
         with self.state.lock:
-            record = self.state.store.get(generation_id.lower(), key)
-        if record is None:
-            raise ApiError(404, GENERATION_NOT_FOUND)
-        return Response(200, json_bytes(self._render(record, request, self.state.clock.now())))
+            store = self.state.store
+            record = store.get_any(generation_id.lower()) if permissive else store.get(generation_id.lower(), key)
+        if record is not None:
+            return Response(200, json_bytes(self._render(record, request, self.state.clock.now())))
+        if permissive:  # an id the suite never created (a placeholder): a generation shaped like the spec's examples
+            return Response(200, json_bytes({**_completed_example(self.state.contract), "id": generation_id}))
+        raise ApiError(404, GENERATION_NOT_FOUND)
 
     def _render(
         self, record: GenerationRecord, request: Request, now: float, state: str | None = None
@@ -299,6 +305,18 @@ class MockApp:
     async def _reset(self, request: Request, _: re.Match[str]) -> Response:
         self.control.reset()
         return Response(200, json_bytes({"status": "reset"}))
+
+
+def _output_format(contract: Contract, requested: Any) -> str:
+    """The output's format: the one asked for, else (left open, or a value only a newer server knows, which
+    permissive mode lets through) the model's pick, png."""
+    return requested if requested in contract.output_formats else "png"
+
+
+def _completed_example(contract: Contract) -> dict[str, Any]:
+    """The spec's completed example generation (else its first): what permissive mode answers for unknown ids."""
+    examples = contract.generation_examples
+    return next((e for e in examples if e.get("state") == lifecycle.COMPLETED), examples[0])
 
 
 async def _control_json(request: Request) -> Any:

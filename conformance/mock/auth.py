@@ -1,10 +1,11 @@
 """API keys: ``Authorization: Bearer luma-api-…`` (scheme case-sensitive), with special keys that act out each
-documented auth failure. Any other ``luma-api-…`` token is a valid key of its own.
+documented auth failure. Any other ``luma-api-…`` token is a valid key of its own; in permissive mode, any bearer
+token at all (an SDK's generated tests send ``Bearer My Auth Token``).
 """
 
 from __future__ import annotations
 
-from conformance.mock.errors import ApiError
+from .errors import ApiError
 
 KEY_PREFIX = "luma-api-"
 
@@ -22,10 +23,12 @@ SPECIAL_KEYS: dict[str, tuple[int, str]] = {
 BROKE = "broke"  # a valid key whose POSTs get 402 (not enough balance at submit)
 
 
-def authenticate(authorization: str | None) -> str:
+def authenticate(authorization: str | None, *, permissive: bool = False) -> str:
     """The caller's API key, or the 401/403 its header earns."""
     scheme, _, token = (authorization or "").partition(" ")
-    if scheme != "Bearer" or not token.startswith(KEY_PREFIX) or len(token) == len(KEY_PREFIX) or _has_space(token):
+    if scheme == "Bearer" and permissive and token.strip():
+        pass
+    elif scheme != "Bearer" or not token.startswith(KEY_PREFIX) or len(token) == len(KEY_PREFIX) or _has_space(token):
         raise ApiError(401, MISSING_OR_INVALID)
     word, dash, _ = token[len(KEY_PREFIX) :].partition("-")
     if dash and word in SPECIAL_KEYS:

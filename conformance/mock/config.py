@@ -10,7 +10,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+# A clone has the spec at the repository root; the wheel (package luma_uni_mock) carries a copy beside this file.
 REPO_SPEC_PATH = Path(__file__).resolve().parents[2] / "openapi.yaml"
+PACKAGED_SPEC_PATH = Path(__file__).resolve().parent / "openapi.yaml"
+DEFAULT_SPEC_PATH = PACKAGED_SPEC_PATH if PACKAGED_SPEC_PATH.is_file() else REPO_SPEC_PATH
 
 # The documented defaults that `rate_limits=True` turns on (old docs: 30 requests per minute, 10 concurrent jobs).
 DEFAULT_RPM = 30
@@ -28,7 +31,7 @@ class ConfigError(ValueError):
 class MockConfig:
     """How the mock behaves. Every field has a default that suits a test suite (fast enough, never throttled)."""
 
-    spec_path: Path = REPO_SPEC_PATH
+    spec_path: Path = DEFAULT_SPEC_PATH
     time_scale: float = 1.0  # mock seconds per real second; 100: a 30 s generation in 0.3 s; 0: moves by advance() only
     queued_seconds: float = 2.0
     processing_seconds: float = 28.0
@@ -36,6 +39,10 @@ class MockConfig:
     rpm: int | None = None  # explicit per-minute limit; None = the default when rate_limits, else off
     max_concurrent: int | None = None  # explicit concurrent-jobs limit; None = as for rpm
     schema_only: bool = False  # cross-field and media rules off: only the JSON schema is enforced
+    # For an SDK's generated tests (what Prism serves them): any bearer token is a key, an unknown id answers a
+    # generation from the spec's examples, and a request is checked no more strictly than the SDK's types do (JSON
+    # types and required fields only: unknown fields and enum values pass; schema_only's rules are off too).
+    permissive: bool = False
     max_generations: int = 10_000  # stored generations; the oldest finished ones are evicted past it
     max_body_bytes: int | None = None  # 413 beyond; None: one maximal image in base64 + 1 MiB (see state.py)
     signing_secret: bytes | None = field(default=None, repr=False)  # random per app when None
@@ -116,6 +123,7 @@ _PARSERS: dict[str, Callable[[str], Any]] = {
     "rpm": _parse_optional_int,
     "max_concurrent": _parse_optional_int,
     "schema_only": _parse_bool,
+    "permissive": _parse_bool,
     "max_generations": int,
     "max_body_bytes": int,
     "signing_secret": str.encode,

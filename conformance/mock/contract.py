@@ -83,6 +83,10 @@ class Contract:
     default_type: str  # x-server-default of the request's type, model and style
     default_model: str
     default_style: str
+    # Permissive mode (MockConfig.permissive): the request schema cut down to what an SDK's types check, and the
+    # getGeneration 200 examples it answers unknown ids with.
+    loose_request_schema: CompiledSchema
+    generation_examples: tuple[JSON, ...]
 
 
 def load_contract(spec_path: Path) -> Contract:
@@ -112,6 +116,11 @@ def _compile(spec: JSON) -> Contract:
         raise ContractError("GET /generations/{generation_id} declares no generation_id path parameter schema")
 
     request_schema = _compile_one("the POST /generations request body", body_ref, spec)
+    loose_request_schema = _compile_one("the loose request body", _loosened(request_schema.schema), spec)
+    generation_examples = _example_values(
+        _dig(spec, "paths", "/generations/{generation_id}", "get", "responses", "200", "content", "application/json"),
+        spec,
+    )
     generation_id_schema = _compile_one("the generation_id path parameter", id_schema, spec)
 
     def enum(name: str) -> tuple[str, ...]:
@@ -157,7 +166,21 @@ def _compile(spec: JSON) -> Contract:
         default_type=server_default("type", types),
         default_model=server_default("model", models),
         default_style=server_default("style", styles),
+        loose_request_schema=loose_request_schema,
+        generation_examples=generation_examples,
     )
+
+
+def _example_values(media: Any, spec: JSON) -> tuple[JSON, ...]:
+    """The object values of a media type's ``examples`` ($refs resolved); none when it has no examples."""
+    examples = media.get("examples") if isinstance(media, dict) else None
+    values = []
+    for example in (examples or {}).values() if isinstance(examples, dict) else ():
+        resolved = _inline(example, spec, ())
+        value = resolved.get("value") if isinstance(resolved, dict) else None
+        if isinstance(value, dict):
+            values.append(value)
+    return tuple(values)
 
 
 def _dig(node: Any, *keys: str) -> Any:
@@ -245,6 +268,40 @@ def _inline(node: Any, spec: JSON, seen: tuple[str, ...]) -> Any:
     if not siblings:
         return target
     return {"allOf": [target], **{key: _inline(value, spec, seen) for key, value in siblings.items()}}
+
+
+# What a generated SDK's request types (TypedDicts, Literals) do not check: value limits, formats, enums (a newer
+# server's values must pass), closed objects (a newer SDK's fields must pass) and rules between fields.
+_NOT_IN_SDK_TYPES = frozenset(
+    {
+        "enum", "const", "additionalProperties", "unevaluatedProperties", "propertyNames", "minLength", "maxLength",
+        "pattern", "format", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf", "minItems",
+        "maxItems", "uniqueItems", "minProperties", "maxProperties", "if", "then", "else", "not",
+        "dependentRequired", "dependentSchemas",
+    }
+)  # fmt: skip
+_SCHEMA_MAPS = frozenset({"properties", "patternProperties", "$defs"})  # name -> schema
+_SCHEMA_LISTS = frozenset({"allOf", "anyOf", "oneOf", "prefixItems"})
+
+
+def _loosened(schema: Any) -> Any:
+    """An inlined schema checking only what an SDK's types check: JSON types, nesting and required fields.
+    ``oneOf`` becomes ``anyOf`` (that only one branch matches is a rule between fields)."""
+    if not isinstance(schema, dict):
+        return schema
+    loose: JSON = {}
+    for key, value in schema.items():
+        if key in _NOT_IN_SDK_TYPES:
+            continue
+        if key in _SCHEMA_MAPS and isinstance(value, dict):
+            loose[key] = {name: _loosened(sub) for name, sub in value.items()}
+        elif key in _SCHEMA_LISTS and isinstance(value, list):
+            loose["anyOf" if key == "oneOf" else key] = [_loosened(sub) for sub in value]
+        elif key in {"items", "contains"}:
+            loose[key] = _loosened(value)
+        else:
+            loose[key] = value
+    return loose
 
 
 def _resolve(spec: JSON, ref: str) -> Any:

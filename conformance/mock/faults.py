@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from conformance.mock.errors import ApiError, bad_request
+from .errors import ApiError, bad_request
 
 MAX_DELAY_MS = 300_000  # five minutes: longer than any client timeout worth testing, short of a hang
 MAX_RETRY_AFTER = 86_400.0

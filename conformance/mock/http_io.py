@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
 from typing import Any
 
-from conformance.mock.errors import ApiError, body_too_large
+from .errors import ApiError, body_too_large
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 
-from conformance.mock.cards import Card, Shape, draw_card, encode
+from .cards import Card, Shape, draw_card, encode
 
 LONG_SIDE = 288
 CONTENT_TYPES = {"png": "image/png", "jpeg": "image/jpeg"}

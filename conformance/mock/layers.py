@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-from conformance.mock.cards import Card, Shape, draw_card, encode, font, font_size, text_colour
+from .cards import Card, Shape, draw_card, encode, font, font_size, text_colour
 
 CONTENT_TYPE = "image/png"
 PIXELS_PER_K = 256  # "1k" -> 256 px on the long side, "2k" -> 512 px: small, and 2k still visibly larger

@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from conformance.mock.contract import Contract
-from conformance.mock.errors import bad_request
+from .contract import Contract
+from .errors import bad_request
 
 QUEUED, PROCESSING, COMPLETED, FAILED = "queued", "processing", "completed", "failed"
 TERMINAL = frozenset({COMPLETED, FAILED})

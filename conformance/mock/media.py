@@ -13,9 +13,9 @@ import ipaddress
 import urllib.parse
 from typing import Any
 
-from conformance.mock.contract import Contract
-from conformance.mock.errors import ApiError
-from conformance.mock.rules import image_refs
+from .contract import Contract
+from .errors import ApiError
+from .rules import image_refs
 
 # Magic numbers of image formats, for the spec's x-accepted-media-types (WebP is RIFF....WEBP).
 _SIGNATURES = (

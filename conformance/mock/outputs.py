@@ -20,9 +20,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from conformance.mock import images, layers, videos
-from conformance.mock.cards import Card, Shape
-from conformance.mock.layers import Layer
+from . import images, layers, videos
+from .cards import Card, Shape
+from .layers import Layer
 
 Kind = Literal["image", "video", "layer"]
 

@@ -1,27 +1,42 @@
-"""Pytest fixtures for the mock (registered by the repository's conftest.py: ``pytest_plugins = [...]``).
+"""Pytest fixtures for the mock: registered by the repository's conftest.py (``pytest_plugins = [...]``) and, for a
+project that installs ``luma-uni[mock]``, by the wheel's ``pytest11`` entry point.
 
 - ``luma_mock``: a `RunningMock` with a fresh API key per test. One server per session (uvicorn in a thread, on a
   free port, ``time_scale`` 100, so a 30 s generation takes 0.3 s); it is reset before each test.
 - ``luma_mock_frozen``: the same, on a second session server whose clock is frozen (``time_scale`` 0): it moves
   only by ``control.advance()``, so a test that checks a state, a URL expiry or a rate-limit window right at the
   clock's edge gets the same answer however slowly the machine runs it.
+- ``luma_mock_permissive``: a session mock in permissive mode, for an SDK's generated test suite.
 - ``luma_mock_factory``: ``luma_mock_factory(MockConfig(...))`` starts a mock with that config for one test.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack
+from contextlib import AbstractContextManager, ExitStack
+from typing import TYPE_CHECKING
 
 import pytest
 
-from conformance.mock.config import MockConfig
-from conformance.mock.serve import RunningMock, serve_in_thread
+from .config import MockConfig
+
+if TYPE_CHECKING:
+    from .serve import RunningMock
 
 DEFAULT_TIME_SCALE = 100.0
 FROZEN_TIME_SCALE = 0.0
 
-MockFactory = Callable[[MockConfig], RunningMock]
+MockFactory = Callable[[MockConfig], "RunningMock"]
+
+
+def serve_in_thread(config: MockConfig) -> AbstractContextManager[RunningMock]:
+    """The server, imported on first use: every project with luma-uni installed loads this plugin, and only those
+    with the ``mock`` extra have the server's dependencies."""
+    try:
+        from .serve import serve_in_thread as serve
+    except ImportError as exc:
+        raise ImportError(f"the Luma mock needs its dependencies: pip install 'luma-uni[mock]' ({exc})") from exc
+    return serve(config)
 
 
 @pytest.fixture(scope="session")
@@ -50,6 +65,14 @@ def luma_mock_frozen(luma_mock_frozen_server: RunningMock) -> RunningMock:
     """A reset mock with a fresh key whose clock moves only by ``control.advance()``."""
     luma_mock_frozen_server.control.reset()
     return luma_mock_frozen_server.with_new_key()
+
+
+@pytest.fixture(scope="session")
+def luma_mock_permissive() -> Iterator[RunningMock]:
+    """A session mock in permissive mode, for an SDK's generated tests: any bearer token, any id, only the schema's
+    types checked (see ``MockConfig.permissive``). Not reset between tests: such suites need no state."""
+    with serve_in_thread(MockConfig(time_scale=DEFAULT_TIME_SCALE, permissive=True)) as running:
+        yield running
 
 
 @pytest.fixture

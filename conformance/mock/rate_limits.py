@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from collections import deque
 
-from conformance.mock.errors import ApiError
+from .errors import ApiError
 
 WINDOW_SECONDS = 60.0
 CONCURRENCY_RETRY_AFTER = 60

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from conformance.mock.contract import Contract
-from conformance.mock.errors import bad_request
+from .contract import Contract
+from .errors import bad_request
 
 EDIT_TYPE = "image_edit"
 MANGA_STYLE = "manga"

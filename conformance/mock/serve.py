@@ -13,10 +13,10 @@ from dataclasses import dataclass
 
 import uvicorn
 
-from conformance.mock.app import MockApp, create_app
-from conformance.mock.auth import KEY_PREFIX
-from conformance.mock.config import MockConfig
-from conformance.mock.state import MockControl
+from .app import MockApp, create_app
+from .auth import KEY_PREFIX
+from .config import MockConfig
+from .state import MockControl
 
 STARTUP_TIMEOUT_SECONDS = 30.0
 

@@ -14,7 +14,7 @@ import math
 import re
 import urllib.parse
 
-from conformance.mock.errors import ApiError
+from .errors import ApiError
 
 URL_LIFETIME_SECONDS = 3600
 FILES_PREFIX = "/_mock/files/"

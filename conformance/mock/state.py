@@ -6,14 +6,14 @@ import secrets
 import threading
 from dataclasses import dataclass
 
-from conformance.mock import lifecycle, rules
-from conformance.mock.clock import MockClock
-from conformance.mock.config import MockConfig
-from conformance.mock.contract import Contract, ContractError, load_contract
-from conformance.mock.faults import FaultQueue
-from conformance.mock.rate_limits import RateLimiter
-from conformance.mock.signing import UrlSigner
-from conformance.mock.store import GenerationStore
+from . import lifecycle, rules
+from .clock import MockClock
+from .config import MockConfig
+from .contract import Contract, ContractError, load_contract
+from .faults import FaultQueue
+from .rate_limits import RateLimiter
+from .signing import UrlSigner
+from .store import GenerationStore
 
 
 @dataclass
@@ -40,6 +40,9 @@ class MockState:
             lifecycle.check_failure_reasons(contract)
         except ValueError as exc:
             raise ContractError(f"{config.spec_path}: {exc}") from None
+        if config.permissive and not contract.generation_examples:
+            raise ContractError(f"{config.spec_path}: permissive mode answers unknown ids from the examples of"
+                                " getGeneration's 200 response, and it has none")  # fmt: skip
         return cls(
             config=config,
             contract=contract,

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from conformance.mock.outputs import OutputFile
+from .outputs import OutputFile
 
 
 @dataclass(slots=True, frozen=True)

@@ -11,9 +11,9 @@ import json
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from conformance.mock import rules
-from conformance.mock.contract import Contract
-from conformance.mock.errors import INVALID_JSON, bad_request
+from . import rules
+from .contract import Contract
+from .errors import INVALID_JSON, bad_request
 
 if TYPE_CHECKING:
     import jsonschema  # imported on the first refusal (see contract.py)
@@ -33,9 +33,9 @@ def parse_json(body: bytes) -> Any:
         raise bad_request(INVALID_JSON) from None
 
 
-def check_body(contract: Contract, body: Any) -> None:
-    """400 with the API's wording when the body breaks the request schema."""
-    schema = contract.request_schema
+def check_body(contract: Contract, body: Any, *, permissive: bool = False) -> None:
+    """400 with the API's wording when the body breaks the request schema (in permissive mode, its loose form)."""
+    schema = contract.loose_request_schema if permissive else contract.request_schema
     if schema.accepts_fast(body):
         return
     error = schema.first_error(body)
@@ -43,9 +43,10 @@ def check_body(contract: Contract, body: Any) -> None:
         raise bad_request(_detail(contract, body, error))
 
 
-def is_generation_id(contract: Contract, value: str) -> bool:
-    """True when the path parameter matches its schema (a UUID); anything else is answered like an unknown id."""
-    return contract.generation_id_schema.accepts_fast(value)
+def is_generation_id(contract: Contract, value: str, *, permissive: bool = False) -> bool:
+    """True when the path parameter matches its schema (a UUID), or, in permissive mode, is any id; anything else
+    is answered like an unknown id."""
+    return permissive or contract.generation_id_schema.accepts_fast(value)
 
 
 def _detail(contract: Contract, body: Any, error: jsonschema.ValidationError) -> str:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 import io
 
-from conformance.mock.cards import Card, Shape, draw_card, text_colour
+from .cards import Card, Shape, draw_card, text_colour
 
 LONG_SIDE = 256
 FRAME_RATE = 24  # the docs' keyframe grid: duration x 24 fps

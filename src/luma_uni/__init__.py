@@ -26,6 +26,7 @@ from . import errors
 from ._client import AsyncLuma, Luma
 from ._generations import AsyncGenerations, Generations
 from ._polling import poll_delay
+from ._raw import RawResponse
 from ._version import __version__
 from .errors import (
     APIConnectionError,
@@ -83,6 +84,7 @@ __all__ = [
     "PaymentRequiredError",
     "PermissionDeniedError",
     "RateLimitError",
+    "RawResponse",
     "Style",
     "UnprocessableEntityError",
     "UnsupportedMediaTypeError",

@@ -9,9 +9,7 @@ from typing import Self
 
 import httpx
 
-from luma_agents_client import Client as ApiClient
-
-from ._config import DEFAULT_MAX_RETRIES, ClientConfig, mask_key, resolve_config
+from ._config import DEFAULT_MAX_RETRIES, ClientConfig, borrowed_timeout, mask_key, resolve_config
 from ._generations import AsyncGenerations, Generations
 from ._retries import RetryPolicy
 from .errors import ConfigurationError
@@ -26,10 +24,11 @@ class Luma:
     sets the total; connecting still gets at most 5 s).
     ``max_retries`` bounds automatic retries (see README.md, "Retry policy").
 
-    ``http_client`` is an ``httpx.Client`` to send through (its base URL and headers are set for this API; its
-    timeout is kept unless ``timeout`` is given); it is not closed by :meth:`close`. ``sleep`` and ``clock``
-    (a monotonic clock in seconds) replace ``time.sleep`` and ``time.monotonic`` for retries and waiting, e.g. in
-    tests or simulations.
+    ``http_client`` is an ``httpx.Client`` to send through, e.g. for a proxy or custom transport. It is never
+    changed: the key, base URL and timeout go with each API request, as in the official SDK (its own headers go
+    along too; its timeout is used when ``timeout`` is not given and it set one). It is not closed by :meth:`close`.
+    ``sleep`` and ``clock`` (a monotonic clock in seconds) replace ``time.sleep`` and ``time.monotonic`` for retries
+    and waiting, e.g. in tests or simulations.
     """
 
     def __init__(
@@ -45,20 +44,20 @@ class Luma:
         sleep: Callable[[float], None] | None = None,
         clock: Callable[[], float] | None = None,
     ) -> None:
-        config = resolve_config(
-            api_key=_one_key(api_key, auth_token),
+        config = _resolve(
+            api_key=api_key,
+            auth_token=auth_token,
             base_url=base_url,
             timeout=timeout,
             max_retries=max_retries,
             default_headers=default_headers,
+            http_client=http_client,
         )
         self._config = config
         self._owns_http = http_client is None
         http = http_client if http_client is not None else httpx.Client()
-        _adopt(http, config, set_timeout=http_client is None or timeout is not None)
-        api = ApiClient(base_url=config.base_url).set_httpx_client(http)
         self.generations = Generations(
-            api, RetryPolicy(max_retries=config.max_retries), sleep or time.sleep, clock or time.monotonic
+            http, config, RetryPolicy(max_retries=config.max_retries), sleep or time.sleep, clock or time.monotonic
         )
         self._http = http
 
@@ -104,20 +103,20 @@ class AsyncLuma:
         sleep: Callable[[float], Awaitable[None]] | None = None,
         clock: Callable[[], float] | None = None,
     ) -> None:
-        config = resolve_config(
-            api_key=_one_key(api_key, auth_token),
+        config = _resolve(
+            api_key=api_key,
+            auth_token=auth_token,
             base_url=base_url,
             timeout=timeout,
             max_retries=max_retries,
             default_headers=default_headers,
+            http_client=http_client,
         )
         self._config = config
         self._owns_http = http_client is None
         http = http_client if http_client is not None else httpx.AsyncClient()
-        _adopt(http, config, set_timeout=http_client is None or timeout is not None)
-        api = ApiClient(base_url=config.base_url).set_async_httpx_client(http)
         self.generations = AsyncGenerations(
-            api, RetryPolicy(max_retries=config.max_retries), sleep or _anyio_sleep, clock or time.monotonic
+            http, config, RetryPolicy(max_retries=config.max_retries), sleep or _anyio_sleep, clock or time.monotonic
         )
         self._http = http
 
@@ -146,18 +145,27 @@ class AsyncLuma:
         return _repr(self, self._config)
 
 
-def _one_key(api_key: str | None, auth_token: str | None) -> str | None:
+def _resolve(
+    *,
+    api_key: str | None,
+    auth_token: str | None,
+    base_url: str | None,
+    timeout: float | httpx.Timeout | None,
+    max_retries: int,
+    default_headers: Mapping[str, str] | None,
+    http_client: httpx.Client | httpx.AsyncClient | None,
+) -> ClientConfig:
+    """The settings of both clients. A borrowed httpx client's own timeout counts when none is given; the client
+    itself is only ever sent through (see ``_requests``)."""
     if api_key is not None and auth_token is not None and api_key != auth_token:
         raise ConfigurationError("api_key and auth_token are the same setting; pass one of them")
-    return api_key if api_key is not None else auth_token
-
-
-def _adopt(http: httpx.Client | httpx.AsyncClient, config: ClientConfig, *, set_timeout: bool) -> None:
-    """Point an httpx client at the API: base URL, default headers (the key among them), timeout."""
-    http.base_url = httpx.URL(config.base_url)
-    http.headers.update(config.request_headers())
-    if set_timeout:
-        http.timeout = config.timeout
+    return resolve_config(
+        api_key=api_key if api_key is not None else auth_token,
+        base_url=base_url,
+        timeout=timeout if timeout is not None else borrowed_timeout(http_client),
+        max_retries=max_retries,
+        default_headers=default_headers,
+    )
 
 
 async def _anyio_sleep(seconds: float) -> None:

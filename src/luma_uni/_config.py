@@ -76,7 +76,7 @@ def resolve_config(
     return ClientConfig(
         api_key=_api_key(api_key, env),
         base_url=_base_url(base_url, env),
-        timeout=_timeout(timeout),
+        timeout=request_timeout(timeout),
         max_retries=_max_retries(max_retries),
         headers={**_default_headers(), **_custom_headers(env.get(ENV_CUSTOM_HEADERS)), **dict(default_headers or {})},
     )
@@ -109,7 +109,8 @@ def _base_url(explicit: str | None, env: Mapping[str, str]) -> str:
     return url.rstrip("/")
 
 
-def _timeout(timeout: float | httpx.Timeout | None) -> httpx.Timeout:
+def request_timeout(timeout: float | httpx.Timeout | None) -> httpx.Timeout:
+    """A timeout argument (a number sets the total; connecting still gets at most 5 s) as an httpx.Timeout."""
     if timeout is None:
         return DEFAULT_TIMEOUT
     if isinstance(timeout, httpx.Timeout):
@@ -117,6 +118,13 @@ def _timeout(timeout: float | httpx.Timeout | None) -> httpx.Timeout:
     if isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0:
         raise ConfigurationError(f"timeout must be a positive number of seconds or an httpx.Timeout; got {timeout!r}")
     return httpx.Timeout(float(timeout), connect=min(float(timeout), DEFAULT_CONNECT_TIMEOUT))
+
+
+def borrowed_timeout(http_client: httpx.Client | httpx.AsyncClient | None) -> httpx.Timeout | None:
+    """The timeout of a caller's httpx client when it set one (not httpx's 5 s default), as the official SDK does."""
+    if http_client is None or http_client.timeout == httpx.Timeout(5.0):
+        return None
+    return http_client.timeout
 
 
 def _max_retries(max_retries: int) -> int:

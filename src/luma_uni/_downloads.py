@@ -54,7 +54,9 @@ def download_request(url: str, timeout: httpx.Timeout) -> httpx.Request:
 def raise_for_download_status(response: httpx.Response, body: bytes) -> None:
     """Raise the status's error (403 = expired or tampered URL) for a non-2xx download response."""
     if not response.is_success:
-        raise status_error(response.status_code, body[:_ERROR_BODY_LIMIT], response.headers)
+        error = status_error(response.status_code, body[:_ERROR_BODY_LIMIT], response.headers)
+        error.response = response
+        raise error
 
 
 class PartialFile:

@@ -1,33 +1,33 @@
 """``client.generations``: create, get, wait, create_and_wait and download, in a sync and an asyncio form.
 
-Each call goes through the generated ``*_detailed`` function, so the wire format is exactly the contract's; this
-layer adds validation before sending, the retry policy of ``_retries``, typed errors, polling and downloads.
+Each call is built from the generated operation's parts (``_requests``), so the wire format is exactly the
+contract's; this layer adds validation before sending, the retry policy of ``_retries``, typed errors, polling and
+downloads.
 """
 
 from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
-from typing import Unpack
+from typing import Any, Unpack
 
 import httpx
+from attrs import frozen
 
 from luma_agents_client import Client as ApiClient
 from luma_agents_client.api.generations import create_generation, get_generation
-from luma_agents_client.errors import MalformedResponse
-from luma_agents_client.models import (
-    CreateGenerationRequest,
-    Error,
-    Generation,
-)
-from luma_agents_client.types import Response
+from luma_agents_client.models import CreateGenerationRequest, Generation
+from luma_agents_client.types import UNSET
 
+from ._config import ClientConfig
 from ._downloads import async_save_output, file_stem, outputs_of, save_output
 from ._inputs import CreateOptions, build_request, reads_files
 from ._polling import DEFAULT_WAIT_TIMEOUT, ProgressCallback, finished, poll_delay
-from ._responses import connection_error, generation_from, malformed_error
+from ._raw import RawResponse, async_parsed, parsed
+from ._requests import BuildResponse, CallOptions, Query, async_send, read_response, send
+from ._requests import build_request as build_http_request
 from ._retries import AsyncRetrier, Retrier, RetryPolicy
 from .errors import InputError, PermissionDeniedError, WaitTimeoutError
 
@@ -42,46 +42,73 @@ class Generations:
 
     def __init__(
         self,
-        api: ApiClient,
+        http: httpx.Client,
+        config: ClientConfig,
         policy: RetryPolicy,
         sleep: Callable[[float], None],
         clock: Callable[[], float],
     ) -> None:
-        self._api = api
+        self._http = http
+        self._config = config
+        self._api = ApiClient(base_url=config.base_url)  # only parses responses: requests are ours (``_requests``)
         self._sleep = sleep
         self._clock = clock
         self._retry_get = Retrier("GET", policy, sleep)
         self._retry_post = Retrier("POST", policy, sleep)
 
-    def create(
+    def _raw_create(
         self,
         *,
         prompt: str,
+        x_request_id: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Query | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None = None,
         **options: Unpack[CreateOptions],
-    ) -> Generation:
+    ) -> RawResponse:
         """Queue a generation (``type="image"``, the default) or an edit of ``source`` (``type="image_edit"``).
 
         Returns at once with state ``queued``. An argument left as None is left out (the server decides). Raises
         :class:`~luma_uni.errors.InputError` before sending for anything the API would refuse. Retried only when
         the API surely created nothing (see README.md, "Retry policy"): a retried POST could otherwise bill twice.
+
+        As in the official SDK, ``extra_headers``, ``extra_query`` and ``extra_body`` add to this request (and win
+        over the client's and the method's own values), and ``timeout`` replaces the client's for it.
+        ``x_request_id`` is sent as ``X-Request-Id``; the API echoes it (see ``with_raw_response``).
         """
         body = build_request(prompt=prompt, **options)
-        return self._create(body)
+        call = CallOptions(extra_headers, extra_query, extra_body, timeout)
+        return self._retry_post(
+            self._attempt, create_generation._build_response, _create_kwargs(body, x_request_id), call
+        )
 
-    def _create(self, body: CreateGenerationRequest) -> Generation:
-        def call() -> Response[Error | Generation]:
-            return create_generation.sync_detailed(client=self._api, body=body)
+    create = parsed(_raw_create)
 
-        return self._retry_post(_checked, call, "POST", "/generations")
+    def _raw_get(
+        self,
+        generation_id: GenerationRef,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Query | None = None,
+        timeout: float | httpx.Timeout | None = None,
+    ) -> RawResponse:
+        """The generation's current state (every call mints fresh one-hour output URLs). The per-call options are
+        :meth:`create`'s (an ``X-Request-Id`` goes in ``extra_headers`` here)."""
+        call = CallOptions(extra_headers, extra_query, None, timeout)
+        return self._retry_get(self._attempt, get_generation._build_response, _get_kwargs(generation_id), call)
 
-    def get(self, generation_id: GenerationRef) -> Generation:
-        """The generation's current state (every call mints fresh one-hour output URLs)."""
-        gid = _generation_id(generation_id)
+    get = parsed(_raw_get)
 
-        def call() -> Response[Error | Generation]:
-            return get_generation.sync_detailed(gid, client=self._api)
+    @property
+    def with_raw_response(self) -> GenerationsWithRawResponse:
+        """``client.generations.with_raw_response.create(...)`` (or ``.get``): the response, with ``.headers``,
+        ``.status_code``, ``.http_request``, ``.request_id`` and ``.parse()`` for the Generation."""
+        return GenerationsWithRawResponse(self)
 
-        return self._retry_get(_checked, call, "GET", f"/generations/{gid}")
+    def _attempt(self, build_response: BuildResponse, kwargs: dict[str, Any], options: CallOptions) -> RawResponse:
+        request = build_http_request(self._http, self._config, kwargs, options)
+        return read_response(build_response, self._api, send(self._http, request))
 
     def wait(
         self,
@@ -89,14 +116,19 @@ class Generations:
         *,
         timeout: float = DEFAULT_WAIT_TIMEOUT,
         on_progress: ProgressCallback | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Query | None = None,
     ) -> Generation:
         """Poll until the generation completes and return it.
 
         Raises :class:`~luma_uni.errors.GenerationFailedError` if it fails and
-        :class:`~luma_uni.errors.WaitTimeoutError` after ``timeout`` seconds. ``on_progress`` gets every polled state.
+        :class:`~luma_uni.errors.WaitTimeoutError` after ``timeout`` seconds (the whole wait, not one request).
+        ``on_progress`` gets every polled state; ``extra_headers`` and ``extra_query`` go with every poll.
         """
         deadline = self._clock() + _positive(timeout)
-        return self._wait(self.get(generation_id), deadline, timeout, on_progress, polls_done=1)
+        polls = _Polls(deadline, timeout, on_progress, extra_headers, extra_query)
+        first = self.get(generation_id, extra_headers=extra_headers, extra_query=extra_query)
+        return self._wait(first, polls, polls_done=1)
 
     def create_and_wait(
         self,
@@ -104,32 +136,38 @@ class Generations:
         prompt: str,
         timeout: float = DEFAULT_WAIT_TIMEOUT,
         on_progress: ProgressCallback | None = None,
+        x_request_id: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Query | None = None,
+        extra_body: Mapping[str, object] | None = None,
         **options: Unpack[CreateOptions],
     ) -> Generation:
-        """:meth:`create`, then :meth:`wait` (the deadline counts from the start of the create)."""
+        """:meth:`create`, then :meth:`wait` (the deadline counts from the start of the create). ``extra_body`` and
+        ``x_request_id`` go with the create, ``extra_headers`` and ``extra_query`` with every request."""
         deadline = self._clock() + _positive(timeout)
-        generation = self.create(prompt=prompt, **options)
-        return self._wait(generation, deadline, timeout, on_progress, polls_done=0)
+        polls = _Polls(deadline, timeout, on_progress, extra_headers, extra_query)
+        generation = self.create(
+            prompt=prompt,
+            x_request_id=x_request_id,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            **options,
+        )
+        return self._wait(generation, polls, polls_done=0)
 
-    def _wait(
-        self,
-        generation: Generation,
-        deadline: float,
-        timeout: float,
-        on_progress: ProgressCallback | None,
-        polls_done: int,
-    ) -> Generation:
+    def _wait(self, generation: Generation, polls: _Polls, polls_done: int) -> Generation:
         while True:
-            if on_progress is not None:
-                on_progress(generation)
+            if polls.on_progress is not None:
+                polls.on_progress(generation)
             done = finished(generation)
             if done is not None:
                 return done
-            remaining = deadline - self._clock()
+            remaining = polls.deadline - self._clock()
             if remaining <= 0:
-                raise WaitTimeoutError(str(generation.id), generation.state, timeout)
+                raise WaitTimeoutError(str(generation.id), generation.state, polls.timeout)
             self._sleep(min(poll_delay(polls_done), remaining))
-            generation = self.get(generation.id)
+            generation = self.get(generation.id, extra_headers=polls.extra_headers, extra_query=polls.extra_query)
             polls_done += 1
 
     def download(self, generation: GenerationRef, directory: str | Path) -> list[Path]:
@@ -146,15 +184,15 @@ class Generations:
 
     def _download_output(self, generation: Generation, index: int, directory: Path) -> Path:
         stem = file_stem(generation, index)
-        http = self._api.get_httpx_client()
+        http, timeout = self._http, self._config.timeout
         try:
-            return self._retry_get(save_output, http, outputs_of(generation)[index].url, directory, stem, http.timeout)
+            return self._retry_get(save_output, http, outputs_of(generation)[index].url, directory, stem, timeout)
         except PermissionDeniedError:
             fresh = outputs_of(self.get(generation.id))
             if index >= len(fresh):
                 raise
             logger.info("Output URL of %s was refused (expired?); retrying with a fresh one", generation.id)
-            return self._retry_get(save_output, http, fresh[index].url, directory, stem, http.timeout)
+            return self._retry_get(save_output, http, fresh[index].url, directory, stem, timeout)
 
 
 class AsyncGenerations:
@@ -162,23 +200,31 @@ class AsyncGenerations:
 
     def __init__(
         self,
-        api: ApiClient,
+        http: httpx.AsyncClient,
+        config: ClientConfig,
         policy: RetryPolicy,
         sleep: Callable[[float], Awaitable[None]],
         clock: Callable[[], float],
     ) -> None:
-        self._api = api
+        self._http = http
+        self._config = config
+        self._api = ApiClient(base_url=config.base_url)  # only parses responses: requests are ours (``_requests``)
         self._sleep = sleep
         self._clock = clock
         self._retry_get = AsyncRetrier("GET", policy, sleep)
         self._retry_post = AsyncRetrier("POST", policy, sleep)
 
-    async def create(
+    async def _raw_create(
         self,
         *,
         prompt: str,
+        x_request_id: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Query | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None = None,
         **options: Unpack[CreateOptions],
-    ) -> Generation:
+    ) -> RawResponse:
         """See :meth:`Generations.create`. Local image files are read in a worker thread."""
 
         def build() -> CreateGenerationRequest:
@@ -190,20 +236,36 @@ class AsyncGenerations:
             body = await anyio.to_thread.run_sync(build)
         else:
             body = build()
+        call = CallOptions(extra_headers, extra_query, extra_body, timeout)
+        kwargs = _create_kwargs(body, x_request_id)
+        return await self._retry_post(self._attempt, create_generation._build_response, kwargs, call)
 
-        async def call() -> Response[Error | Generation]:
-            return await create_generation.asyncio_detailed(client=self._api, body=body)
+    create = async_parsed(_raw_create)
 
-        return await self._retry_post(_async_checked, call, "POST", "/generations")
-
-    async def get(self, generation_id: GenerationRef) -> Generation:
+    async def _raw_get(
+        self,
+        generation_id: GenerationRef,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Query | None = None,
+        timeout: float | httpx.Timeout | None = None,
+    ) -> RawResponse:
         """See :meth:`Generations.get`."""
-        gid = _generation_id(generation_id)
+        call = CallOptions(extra_headers, extra_query, None, timeout)
+        return await self._retry_get(self._attempt, get_generation._build_response, _get_kwargs(generation_id), call)
 
-        async def call() -> Response[Error | Generation]:
-            return await get_generation.asyncio_detailed(gid, client=self._api)
+    get = async_parsed(_raw_get)
 
-        return await self._retry_get(_async_checked, call, "GET", f"/generations/{gid}")
+    @property
+    def with_raw_response(self) -> AsyncGenerationsWithRawResponse:
+        """See :attr:`Generations.with_raw_response`."""
+        return AsyncGenerationsWithRawResponse(self)
+
+    async def _attempt(
+        self, build_response: BuildResponse, kwargs: dict[str, Any], options: CallOptions
+    ) -> RawResponse:
+        request = build_http_request(self._http, self._config, kwargs, options)
+        return read_response(build_response, self._api, await async_send(self._http, request))
 
     async def wait(
         self,
@@ -211,10 +273,14 @@ class AsyncGenerations:
         *,
         timeout: float = DEFAULT_WAIT_TIMEOUT,
         on_progress: ProgressCallback | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Query | None = None,
     ) -> Generation:
         """See :meth:`Generations.wait`."""
         deadline = self._clock() + _positive(timeout)
-        return await self._wait(await self.get(generation_id), deadline, timeout, on_progress, polls_done=1)
+        polls = _Polls(deadline, timeout, on_progress, extra_headers, extra_query)
+        first = await self.get(generation_id, extra_headers=extra_headers, extra_query=extra_query)
+        return await self._wait(first, polls, polls_done=1)
 
     async def create_and_wait(
         self,
@@ -222,32 +288,37 @@ class AsyncGenerations:
         prompt: str,
         timeout: float = DEFAULT_WAIT_TIMEOUT,
         on_progress: ProgressCallback | None = None,
+        x_request_id: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Query | None = None,
+        extra_body: Mapping[str, object] | None = None,
         **options: Unpack[CreateOptions],
     ) -> Generation:
         """See :meth:`Generations.create_and_wait`."""
         deadline = self._clock() + _positive(timeout)
-        generation = await self.create(prompt=prompt, **options)
-        return await self._wait(generation, deadline, timeout, on_progress, polls_done=0)
+        polls = _Polls(deadline, timeout, on_progress, extra_headers, extra_query)
+        generation = await self.create(
+            prompt=prompt,
+            x_request_id=x_request_id,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            **options,
+        )
+        return await self._wait(generation, polls, polls_done=0)
 
-    async def _wait(
-        self,
-        generation: Generation,
-        deadline: float,
-        timeout: float,
-        on_progress: ProgressCallback | None,
-        polls_done: int,
-    ) -> Generation:
+    async def _wait(self, generation: Generation, polls: _Polls, polls_done: int) -> Generation:
         while True:
-            if on_progress is not None:
-                on_progress(generation)
+            if polls.on_progress is not None:
+                polls.on_progress(generation)
             done = finished(generation)
             if done is not None:
                 return done
-            remaining = deadline - self._clock()
+            remaining = polls.deadline - self._clock()
             if remaining <= 0:
-                raise WaitTimeoutError(str(generation.id), generation.state, timeout)
+                raise WaitTimeoutError(str(generation.id), generation.state, polls.timeout)
             await self._sleep(min(poll_delay(polls_done), remaining))
-            generation = await self.get(generation.id)
+            generation = await self.get(generation.id, extra_headers=polls.extra_headers, extra_query=polls.extra_query)
             polls_done += 1
 
     async def download(self, generation: GenerationRef, directory: str | Path) -> list[Path]:
@@ -260,40 +331,51 @@ class AsyncGenerations:
 
     async def _download_output(self, generation: Generation, index: int, directory: Path) -> Path:
         stem = file_stem(generation, index)
-        http = self._api.get_async_httpx_client()
+        http, timeout = self._http, self._config.timeout
         url = outputs_of(generation)[index].url
         try:
-            return await self._retry_get(async_save_output, http, url, directory, stem, http.timeout)
+            return await self._retry_get(async_save_output, http, url, directory, stem, timeout)
         except PermissionDeniedError:
             fresh = outputs_of(await self.get(generation.id))
             if index >= len(fresh):
                 raise
             logger.info("Output URL of %s was refused (expired?); retrying with a fresh one", generation.id)
-            return await self._retry_get(async_save_output, http, fresh[index].url, directory, stem, http.timeout)
+            return await self._retry_get(async_save_output, http, fresh[index].url, directory, stem, timeout)
 
 
-def _checked(call: Callable[[], Response[Error | Generation]], method: str, path: str) -> Generation:
-    """One attempt: the generated call, with its outcome mapped onto luma_uni.errors."""
-    try:
-        response = call()
-    except httpx.RequestError as exc:
-        raise connection_error(exc, method, path) from exc
-    except MalformedResponse as exc:
-        raise malformed_error(exc) from exc
-    return generation_from(response)
+class GenerationsWithRawResponse:
+    """``client.generations.with_raw_response``: the same methods, returning a :class:`RawResponse`."""
+
+    def __init__(self, generations: Generations) -> None:
+        self.create = generations._raw_create
+        self.get = generations._raw_get
 
 
-async def _async_checked(
-    call: Callable[[], Awaitable[Response[Error | Generation]]], method: str, path: str
-) -> Generation:
-    """The asyncio form of :func:`_checked`."""
-    try:
-        response = await call()
-    except httpx.RequestError as exc:
-        raise connection_error(exc, method, path) from exc
-    except MalformedResponse as exc:
-        raise malformed_error(exc) from exc
-    return generation_from(response)
+class AsyncGenerationsWithRawResponse:
+    """``AsyncLuma().generations.with_raw_response``."""
+
+    def __init__(self, generations: AsyncGenerations) -> None:
+        self.create = generations._raw_create
+        self.get = generations._raw_get
+
+
+@frozen
+class _Polls:
+    """What a wait keeps for every poll: its deadline, progress callback and per-call options."""
+
+    deadline: float
+    timeout: float
+    on_progress: ProgressCallback | None
+    extra_headers: Mapping[str, str] | None
+    extra_query: Query | None
+
+
+def _create_kwargs(body: CreateGenerationRequest, x_request_id: str | None) -> dict[str, Any]:
+    return create_generation._get_kwargs(body=body, x_request_id=UNSET if x_request_id is None else x_request_id)
+
+
+def _get_kwargs(generation_id: GenerationRef) -> dict[str, Any]:
+    return get_generation._get_kwargs(_generation_id(generation_id))
 
 
 def _generation_id(value: GenerationRef) -> uuid.UUID:

@@ -71,12 +71,14 @@ def status_error(
     )
 
 
-def malformed_error(exc: MalformedResponse) -> APIError:
+def malformed_error(exc: MalformedResponse, headers: Mapping[str, str]) -> APIError:
     """A body the generated parser refused: for an error status, still the status's error (a proxy's HTML 502 is a
-    502); for a success status, :class:`MalformedResponseError`. (The generated error keeps no headers.)"""
+    502); for a success status, :class:`MalformedResponseError`."""
     if exc.status_code >= 400:
-        return status_error(exc.status_code, exc.content, {})
-    return MalformedResponseError(exc.status_code, exc.reason, body=_body(exc.content))
+        return status_error(exc.status_code, exc.content, headers)
+    return MalformedResponseError(
+        exc.status_code, exc.reason, body=_body(exc.content), request_id=headers.get("x-request-id")
+    )
 
 
 def connection_error(exc: httpx.RequestError, method: str, url: str) -> APIConnectionError:

@@ -24,6 +24,8 @@ from __future__ import annotations
 
 from http import HTTPStatus
 
+import httpx
+
 from luma_agents_client.models import FailureCode, Generation, GenerationState
 
 __all__ = [
@@ -80,10 +82,12 @@ class APIStatusError(APIError):
     """The API answered with an error status.
 
     ``detail`` is the documented ``{"detail": ...}`` text (None when the body was not the documented shape, e.g. a
-    proxy's HTML page); ``body`` is the parsed JSON body, or the text when it was not JSON.
+    proxy's HTML page); ``body`` is the parsed JSON body, or the text when it was not JSON; ``response`` is the
+    ``httpx.Response``, as in the official SDK (None when the error was built without one).
     """
 
     status_code: int
+    response: httpx.Response | None = None
 
     def __init__(
         self,

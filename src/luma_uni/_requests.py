@@ -1,0 +1,96 @@
+"""One API request: built per call from the generated operation's parts, sent through the (possibly borrowed) httpx
+client, and read back into a Generation or a typed error.
+
+The generated module of each operation gives the method, path, JSON body and its own headers (``_get_kwargs``)
+and parses the response (``_build_response``). Everything the client holds travels with the request itself, as in
+the official SDK: the absolute URL, the API key, the default headers, the timeout and the per-call options. Nothing
+is written onto the httpx client, so a client passed in by the caller keeps its own base URL, headers and timeout,
+and the key never reaches a request the caller sends elsewhere through it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Protocol
+
+import httpx
+from attrs import frozen
+
+from luma_agents_client import Client as ApiClient
+from luma_agents_client.errors import MalformedResponse
+from luma_agents_client.models import Error, Generation
+from luma_agents_client.types import Response
+
+from ._config import ClientConfig, request_timeout
+from ._raw import RawResponse
+from ._responses import connection_error, generation_from, malformed_error
+from .errors import APIStatusError
+
+Query = Mapping[str, str | int | float | bool]
+"""Extra query parameters (``extra_query``), as httpx takes them."""
+
+
+class BuildResponse(Protocol):
+    """A generated operation's ``_build_response``: status, headers and the parsed body of an httpx response."""
+
+    def __call__(self, *, client: ApiClient, response: httpx.Response) -> Response[Error | Generation]: ...
+
+
+@frozen
+class CallOptions:
+    """The official SDK's per-call options: headers, query parameters and JSON fields added to one request (they
+    win over the client's and the method's own), and a timeout for this request instead of the client's."""
+
+    extra_headers: Mapping[str, str] | None = None
+    extra_query: Query | None = None
+    extra_body: Mapping[str, object] | None = None
+    timeout: float | httpx.Timeout | None = None
+
+
+def build_request(
+    http: httpx.Client | httpx.AsyncClient, config: ClientConfig, kwargs: Mapping[str, Any], options: CallOptions
+) -> httpx.Request:
+    """The request for one attempt. httpx adds the borrowed client's own default headers, cookies and query
+    parameters, as it does for the official SDK; ours win over them, and the per-call options over ours."""
+    headers = {**config.request_headers(), **kwargs.get("headers", {}), **(options.extra_headers or {})}
+    body = kwargs.get("json")
+    if options.extra_body:
+        body = {**(body or {}), **options.extra_body}
+    return http.build_request(
+        kwargs["method"].upper(),
+        config.base_url + kwargs["url"],
+        headers=headers,
+        params=options.extra_query,
+        json=body,
+        timeout=config.timeout if options.timeout is None else request_timeout(options.timeout),
+    )
+
+
+def send(http: httpx.Client, request: httpx.Request) -> httpx.Response:
+    """Send one attempt; an httpx failure becomes :class:`~luma_uni.errors.APIConnectionError`."""
+    try:
+        return http.send(request)
+    except httpx.RequestError as exc:
+        raise connection_error(exc, request.method, request.url.path) from exc
+
+
+async def async_send(http: httpx.AsyncClient, request: httpx.Request) -> httpx.Response:
+    """The asyncio form of :func:`send`."""
+    try:
+        return await http.send(request)
+    except httpx.RequestError as exc:
+        raise connection_error(exc, request.method, request.url.path) from exc
+
+
+def read_response(build_response: BuildResponse, api: ApiClient, response: httpx.Response) -> RawResponse:
+    """The response with its Generation; raise the typed error of an error status or a malformed body."""
+    try:
+        return RawResponse(response, generation_from(build_response(client=api, response=response)))
+    except MalformedResponse as exc:
+        error = malformed_error(exc, response.headers)
+        if isinstance(error, APIStatusError):
+            error.response = response
+        raise error from exc
+    except APIStatusError as exc:
+        exc.response = response
+        raise
