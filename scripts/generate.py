@@ -17,8 +17,15 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
+
+import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # run as a script: import the helper modules as scripts.*
+
+from scripts.enum_names import EnumNamingError, with_member_names  # noqa: E402
+
 PACKAGE = "luma_agents_client"
 TARGET = ROOT / "generated" / PACKAGE
 INPUTS = ("openapi.yaml", "generator-config.yaml", "templates/")
@@ -35,14 +42,33 @@ def _isolated_env() -> dict[str, str]:
     }
 
 
+def load_spec(path: Path) -> dict[str, Any]:
+    spec = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    if not isinstance(spec, dict):
+        raise SystemExit(f"{path} is not an OpenAPI document (top level is not a mapping)")
+    return spec
+
+
+def _prepared_spec(spec: dict[str, Any], directory: Path) -> Path:
+    """The spec the generator reads: openapi.yaml plus the derived enum member names (never written back)."""
+    try:
+        prepared = with_member_names(spec)
+    except EnumNamingError as exc:
+        raise SystemExit(str(exc)) from None
+    path = directory / "openapi.prepared.yaml"
+    path.write_text(yaml.safe_dump(prepared, sort_keys=False, allow_unicode=True, width=1000), encoding="utf-8")
+    return path
+
+
 def generate_into(directory: Path) -> Path:
     """Run the generator; return the package directory it wrote inside ``directory``."""
     out = directory / PACKAGE
+    spec_path = _prepared_spec(load_spec(ROOT / "openapi.yaml"), directory)
     cmd = [
         str(Path(sys.executable).parent / "openapi-python-client"),
         "generate",
         "--path",
-        str(ROOT / "openapi.yaml"),
+        str(spec_path),
         "--config",
         str(ROOT / "generator-config.yaml"),
         "--custom-template-path",
