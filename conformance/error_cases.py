@@ -15,9 +15,9 @@ from typing import Any
 
 import httpx
 
+from conformance.spec import load_spec, max_image_bytes
 from luma_agents_client.models import ImageRef
 from luma_uni import Luma
-from luma_uni.spec import load_spec, max_image_bytes
 
 MAX_IMAGE_BYTES = max_image_bytes()  # the spec's x-max-decoded-bytes, which the 413 examples are about
 PROMPT = "A lighthouse on a cliff at dusk, oil painting"

@@ -34,10 +34,10 @@ from conformance.probe import (
     validate_payload,
 )
 from conformance.report import STATS
+from conformance.spec import load_spec, schema
 from conformance.strategies import UNREPRESENTABLE_DATE_TIMES, WIDE_FORMATS, register_wide_formats
 from luma_agents_client import models
 from luma_uni import InputError, Luma
-from luma_uni.spec import load_spec, schema
 
 PART = "3 client vs spec (probe)"
 OPTIONS = Options.from_env()

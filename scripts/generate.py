@@ -24,6 +24,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run as a script: import the helper modules as scripts.*
 
+from scripts import contract_module  # noqa: E402
 from scripts.enum_names import EnumNamingError, with_member_names  # noqa: E402
 
 PACKAGE = "luma_agents_client"
@@ -63,7 +64,8 @@ def _prepared_spec(spec: dict[str, Any], directory: Path) -> Path:
 def generate_into(directory: Path) -> Path:
     """Run the generator; return the package directory it wrote inside ``directory``."""
     out = directory / PACKAGE
-    spec_path = _prepared_spec(load_spec(ROOT / "openapi.yaml"), directory)
+    spec = load_spec(ROOT / "openapi.yaml")
+    spec_path = _prepared_spec(spec, directory)
     cmd = [
         str(Path(sys.executable).parent / "openapi-python-client"),
         "generate",
@@ -85,7 +87,24 @@ def generate_into(directory: Path) -> Path:
         raise SystemExit(f"openapi-python-client failed (exit {result.returncode})")
     # --meta none writes no py.typed; the package is typed, so say so (PEP 561).
     (out / "py.typed").write_text("")
+    _write_contract_module(spec, out)
     return out
+
+
+def _write_contract_module(spec: dict[str, Any], out: Path) -> None:
+    try:
+        source = contract_module.render(spec)
+    except contract_module.ContractModuleError as exc:
+        raise SystemExit(str(exc)) from None
+    module = out / contract_module.MODULE_NAME
+    module.write_text(source, encoding="utf-8")
+    # The same isolated formatting as the generator's post-hooks (generator-config.yaml).
+    ruff = str(Path(sys.executable).parent / "ruff")
+    for args in (
+        ["check", "--isolated", "--target-version", "py311", "--select", "F401,I,UP", "--fix-only", "--quiet"],
+        ["format", "--isolated", "--target-version", "py311", "--line-length", "120", "--quiet"],
+    ):
+        subprocess.run([ruff, *args, str(module)], check=True, cwd=out, env=_isolated_env())
 
 
 def _files(directory: Path) -> dict[str, bytes]:

@@ -12,10 +12,10 @@ import httpx
 import pytest
 from openapi_spec_validator import validate
 
+from conformance.spec import load_spec, schema
 from luma_agents_client import AuthenticatedClient, errors, models
 from luma_agents_client.api.generations import create_generation, get_generation
 from luma_agents_client.types import UNSET
-from luma_uni.spec import load_spec, schema
 
 SPEC = load_spec()
 GENERATION_ID = "d290f1ee-6c54-4b01-90e6-d701748f0851"

@@ -205,7 +205,7 @@ class MockApp:
         contract = self.state.contract
         body = validation.parse_json(raw)
         validation.check_body(contract, body)
-        failure_code = lifecycle.requested_failure(failure_header, body["prompt"])
+        failure_code = lifecycle.requested_failure(contract, failure_header, body["prompt"])
         source = None
         if not self.state.config.schema_only:
             rules.check(contract, body)
@@ -240,7 +240,7 @@ class MockApp:
             "model": record.model,
             "created_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(record.created_at)),
             "output": output,
-            "failure_reason": lifecycle.FAILURE_REASONS[record.failure_code]
+            "failure_reason": self.state.contract.failure_reasons[record.failure_code]
             if failed and record.failure_code
             else None,
             "failure_code": record.failure_code if failed else None,

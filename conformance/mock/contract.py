@@ -13,9 +13,10 @@ from __future__ import annotations
 import re
 import threading
 import urllib.parse
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, cast
 
 import jsonschema_rs
@@ -76,6 +77,7 @@ class Contract:
     styles: tuple[str, ...]
     output_formats: tuple[str, ...]
     failure_codes: tuple[str, ...]
+    failure_reasons: Mapping[str, str]  # FailureCode's x-failure-reasons: the failure_reason sent with each code
     states: tuple[str, ...]
     max_image_refs: int
     max_image_bytes: int  # ImageRef's x-max-decoded-bytes
@@ -140,6 +142,15 @@ def _compile(spec: JSON) -> Contract:
         return str(value)
 
     types, models, styles = enum("GenerationType"), enum("Model"), enum("Style")
+    failure_codes = enum("FailureCode")
+    reasons = _dig(spec, "components", "schemas", "FailureCode", "x-failure-reasons")
+    if not isinstance(reasons, dict) or set(reasons) != set(failure_codes):
+        have = sorted(reasons) if isinstance(reasons, dict) else []
+        raise ContractError(
+            "components.schemas.FailureCode.x-failure-reasons must give one failure_reason per FailureCode value: "
+            f"missing {sorted(set(failure_codes) - set(have))}, "
+            f"not in the enum {sorted(set(have) - set(failure_codes))}"
+        )
     return Contract(
         api_version=str(version),
         request_schema=request_schema,
@@ -149,7 +160,8 @@ def _compile(spec: JSON) -> Contract:
         aspect_ratios=enum("AspectRatio"),
         styles=styles,
         output_formats=enum("OutputFormat"),
-        failure_codes=enum("FailureCode"),
+        failure_codes=failure_codes,
+        failure_reasons=MappingProxyType({code: str(reasons[code]) for code in failure_codes}),
         states=enum("GenerationState"),
         max_image_refs=max_refs,
         max_image_bytes=max_image_bytes,

@@ -37,7 +37,7 @@ class MockState:
         contract = load_contract(config.spec_path)
         try:
             rules.check_defaults(contract)
-            lifecycle.check_failure_reasons(contract)
+            lifecycle.check_states(contract)
         except ValueError as exc:
             raise ContractError(f"{config.spec_path}: {exc}") from None
         return cls(

@@ -21,6 +21,7 @@ from typing import TypedDict, TypeVar, Unpack
 
 from attrs import frozen
 
+from luma_agents_client import contract
 from luma_agents_client.models import (
     AspectRatio,
     CreateGenerationRequest,
@@ -65,19 +66,15 @@ class Limits:
 
 @functools.cache
 def limits() -> Limits:
-    """Read once from the spec (the first create pays the YAML parse; importing the package does not)."""
-    from . import spec
-
-    properties = spec.schema("CreateGenerationRequest")["properties"]
-    max_refs = int(properties["image_ref"]["maxItems"])
+    """The spec's limits, as generated into ``luma_agents_client.contract``."""
     return Limits(
-        prompt_min=int(properties["prompt"]["minLength"]),
-        prompt_max=int(properties["prompt"]["maxLength"]),
-        max_refs=max_refs,
-        max_edit_refs=max_refs - 1,  # for image_edit, the source occupies one of the slots
-        user_id_max=int(properties["user_id"]["maxLength"]),
-        max_image_bytes=spec.max_image_bytes(),
-        media_types=spec.accepted_media_types(),
+        prompt_min=contract.PROMPT_MIN_LENGTH,
+        prompt_max=contract.PROMPT_MAX_LENGTH,
+        max_refs=contract.IMAGE_REF_MAX_ITEMS,
+        max_edit_refs=contract.IMAGE_REF_MAX_ITEMS - 1,  # for image_edit, the source occupies one of the slots
+        user_id_max=contract.USER_ID_MAX_LENGTH,
+        max_image_bytes=contract.MAX_IMAGE_BYTES,
+        media_types=contract.ACCEPTED_MEDIA_TYPES,
     )
 
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from conformance.mock.serve import RunningMock
+from conformance.spec import schema
 from luma_uni import AspectRatio, ImageRef, InputError, Luma, Style, _inputs
 from luma_uni._inputs import build_request, limits, portrait_ratios
-from luma_uni.spec import schema
 from tests.client.helpers import RequestLog, image_bytes
 
 URL = "https://example.com/photo.jpg"

@@ -12,7 +12,7 @@ import pytest
 from PIL import Image
 
 from conformance.mock.serve import RunningMock
-from luma_uni.spec import enum_values
+from conformance.spec import enum_values
 from tests.mock.helpers import create, data_ref, detail
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from conformance.mock import MockConfig
 from conformance.mock.serve import RunningMock
-from luma_uni.spec import enum_values
+from conformance.spec import enum_values
 from tests.mock.helpers import client, create, detail
 
 RATIOS_LISTED = "1:1, 1:2, 1:3, 16:9, 2:1, 2:3, 3:1, 3:2, 9:16"
