@@ -33,3 +33,13 @@ def enum_values(name: str) -> list[str]:
 def max_image_bytes() -> int:
     """The size limit of one input image in decoded bytes (``ImageRef``'s ``x-max-decoded-bytes``)."""
     return int(schema("ImageRef")["x-max-decoded-bytes"])
+
+
+def value_not_in(name: str) -> str:
+    """A string that is not a value of the enum ``name`` (tests that need an unknown value derive it here, so a
+    value the spec adds later never turns an "unknown" test value into a valid one)."""
+    values = set(enum_values(name))
+    candidate = "-".join(sorted(values)) + "-unknown"
+    while candidate in values:  # cannot happen (it is longer than every value), but say so in code
+        candidate += "-x"
+    return candidate

@@ -36,7 +36,7 @@ class MockState:
         """Load and compile the spec; `ContractError` (the mock must not start) when it is unusable."""
         contract = load_contract(config.spec_path)
         try:
-            rules.check_defaults(contract)
+            rules.check_registry(contract)
             lifecycle.check_states(contract)
         except ValueError as exc:
             raise ContractError(f"{config.spec_path}: {exc}") from None
