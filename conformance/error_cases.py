@@ -71,7 +71,10 @@ def example_values(rule_id: str) -> dict[str, str]:
     rule = CONTRACT.rule(rule_id)
     documented = documented_errors()[f"BadRequest.{rule_id}"].detail
     values = rules.parse_detail(CONTRACT, rule, documented)
-    assert values is not None, f"openapi.yaml's example BadRequest.{rule_id} is not worded as its x-rule"
+    assert values is not None, (
+        f"openapi.yaml's example components.responses.BadRequest.examples.{rule_id} ({documented!r}) is not worded "
+        f"as its x-rule ({rule.detail!r}) with today's values: change the example (tests/mock/test_x_rules.py says how)"
+    )
     return values
 
 
@@ -105,6 +108,14 @@ class Context:
 
 def _post(body: Any) -> Callable[[Context], httpx.Response]:
     return lambda ctx: ctx.raw.post("/generations", json=body)
+
+
+def _post_example(rule_id: str, **fields: str) -> Callable[[Context], httpx.Response]:
+    """POST the request values the x-rule's example shows (``fields`` maps body fields to placeholders); read when
+    the trigger runs, so a stale example fails its own test with a message naming it, not the collection."""
+    return lambda ctx: ctx.raw.post(
+        "/generations", json={"prompt": PROMPT, **{f: example_values(rule_id)[v] for f, v in fields.items()}}
+    )
 
 
 def _oversized_base64() -> str:
@@ -170,13 +181,13 @@ TRIGGERS: list[Trigger] = [
     Trigger(
         "BadRequest.unknown_model",
         "",
-        _post({"prompt": PROMPT, "model": example_values("unknown_model")["value"]}),
+        _post_example("unknown_model", model="value"),
         lambda ctx: ctx.luma.generations.create(prompt=PROMPT, model=example_values("unknown_model")["value"]),
     ),
     Trigger(
         "BadRequest.invalid_aspect_ratio",
         "",
-        _post({"prompt": PROMPT, "aspect_ratio": example_values("invalid_aspect_ratio")["value"]}),
+        _post_example("invalid_aspect_ratio", aspect_ratio="value"),
         lambda ctx: ctx.luma.generations.create(
             prompt=PROMPT, aspect_ratio=example_values("invalid_aspect_ratio")["value"]
         ),
@@ -184,13 +195,7 @@ TRIGGERS: list[Trigger] = [
     Trigger(
         "BadRequest.unsupported_type",
         "",
-        _post(
-            {
-                "prompt": PROMPT,
-                "type": example_values("unsupported_type")["value"],
-                "model": example_values("unsupported_type")["model"],
-            }
-        ),
+        _post_example("unsupported_type", type="value", model="model"),
         lambda ctx: ctx.luma.generations.create(
             prompt=PROMPT,
             type=example_values("unsupported_type")["value"],

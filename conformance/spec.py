@@ -36,10 +36,11 @@ def max_image_bytes() -> int:
 
 
 def value_not_in(name: str) -> str:
-    """A string that is not a value of the enum ``name`` (tests that need an unknown value derive it here, so a
-    value the spec adds later never turns an "unknown" test value into a valid one)."""
-    values = set(enum_values(name))
-    candidate = "-".join(sorted(values)) + "-unknown"
-    while candidate in values:  # cannot happen (it is longer than every value), but say so in code
-        candidate += "-x"
+    """A string that is not a value of the enum ``name``, shaped like its first value (``3:1`` → ``3:10``,
+    ``uni-1`` → ``uni-10``). Tests that need an unknown value derive it here, so a value the spec adds later never
+    turns an "unknown" test value into a valid one."""
+    values = enum_values(name)
+    candidate = values[0] + "0"
+    while candidate in values:
+        candidate += "0"
     return candidate

@@ -10,6 +10,7 @@ import pytest
 import yaml
 from openapi_python_client.strings import snake_case
 
+from conformance.spec import value_not_in
 from luma_agents_client import models
 from scripts.enum_names import EnumNamingError, member_names, with_member_names
 
@@ -35,7 +36,8 @@ def test_a_letter_leading_value_gets_the_generators_own_name(value: str) -> None
 def test_adding_a_value_keeps_every_existing_name() -> None:
     schema = ENUMS["AspectRatio"]
     before = member_names("AspectRatio", schema)
-    after = member_names("AspectRatio", {**schema, "enum": ["21:9", *schema["enum"], "4:3"]})
+    first, last = value_not_in("AspectRatio"), value_not_in("AspectRatio") + "1"
+    after = member_names("AspectRatio", {**schema, "enum": [first, *schema["enum"], last]})
     assert after[1:-1] == before
 
 

@@ -109,9 +109,10 @@ def refusal(contract: Contract, rule: Rule, values: Values) -> ApiError:
     return ApiError(rule.status, detail(contract, rule, values))
 
 
-def parse_detail(contract: Contract, rule: Rule, text: str) -> dict[str, str] | None:
-    """The request placeholders of ``text`` if it is this rule's detail (the spec-determined ones must match)."""
-    fixed = fixed_values(contract, rule.id)
+def parse_detail(contract: Contract, rule: Rule, text: str, *, any_fixed: bool = False) -> dict[str, str] | None:
+    """The request placeholders of ``text`` if it is this rule's detail: the spec-determined ones must match
+    today's spec, unless ``any_fixed`` (then they are returned too, as written)."""
+    fixed = {} if any_fixed else fixed_values(contract, rule.id)
     pattern = ""
     for literal, name, _, _ in string.Formatter().parse(rule.detail):
         pattern += re.escape(literal)
