@@ -24,7 +24,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run as a script: import the helper modules as scripts.*
 
-from scripts import contract_module  # noqa: E402
+from scripts import change_report, contract_module  # noqa: E402
 from scripts.enum_names import EnumNamingError, with_member_names  # noqa: E402
 
 PACKAGE = "luma_agents_client"
@@ -132,10 +132,25 @@ def _diff(expected: dict[str, bytes], actual: dict[str, bytes]) -> list[str]:
     return lines
 
 
+def _print_report(title: str, report: change_report.Report | None) -> None:
+    print(f"\n## {title}\n")
+    print(report.markdown() if report else "No git history here: nothing to compare with.")
+
+
+def _unacknowledged_breaks(spec: dict[str, Any], generated: Path) -> list[change_report.Change]:
+    """Breaking changes since the release baseline when pyproject.toml's version has not been bumped since."""
+    baseline = change_report.release_baseline(ROOT)
+    if baseline is None or change_report.version_at(ROOT, None) != change_report.version_at(ROOT, baseline):
+        return []
+    report = change_report.report(ROOT, baseline, spec, generated, package=PACKAGE, label="the release baseline")
+    return report.breaking_python if report else []
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--check", action="store_true", help="fail with a diff if generated/ is stale")
     args = parser.parse_args()
+    spec = load_spec(ROOT / "openapi.yaml")
     with tempfile.TemporaryDirectory(prefix="luma-generate-") as tmp:
         fresh = generate_into(Path(tmp))
         if args.check:
@@ -144,6 +159,15 @@ def main() -> int:
                 sys.stdout.writelines(diff)
                 print(f"\ngenerated/ is stale against {', '.join(INPUTS)}: run 'make generate' and commit the result.")
                 return 1
+            breaks = _unacknowledged_breaks(spec, fresh.parent)
+            if breaks:
+                print("\n".join(change.line() for change in breaks))
+                version = change_report.version_at(ROOT, None)
+                print(
+                    f"\nBreaking change to the generated client's Python API since version {version} was released: "
+                    "bump the version in pyproject.toml and src/luma_uni/_version.py to acknowledge it."
+                )
+                return 1
             print(f"generated/{PACKAGE} is up to date.")
             return 0
         if TARGET.exists():
@@ -151,7 +175,28 @@ def main() -> int:
         TARGET.parent.mkdir(parents=True, exist_ok=True)
         shutil.copytree(fresh, TARGET)
         print(f"wrote generated/{PACKAGE} ({len(_files(TARGET))} files)")
+    head = change_report.head_commit(ROOT)
+    since_head = head and change_report.report(ROOT, head, spec, TARGET.parent, package=PACKAGE, label="HEAD")
+    _print_report("What changed since the last commit", since_head or None)
+    _update_changelog(spec)
     return 0
+
+
+def _update_changelog(spec: dict[str, Any]) -> None:
+    """CHANGELOG.md's generated Unreleased entries: the changes since the release baseline. A version bump not
+    yet committed is the release itself, so nothing is unreleased."""
+    baseline = change_report.release_baseline(ROOT)
+    if baseline is None:
+        return
+    version = change_report.version_at(ROOT, None)
+    if version != change_report.version_at(ROOT, baseline):
+        section = change_report.no_change(f"release {version}")
+    else:
+        label = f"release {version}"
+        since = change_report.report(ROOT, baseline, spec, TARGET.parent, package=PACKAGE, label=label)
+        section = since.markdown() if since else change_report.no_change(label)
+    change_report.write_changelog(ROOT / "CHANGELOG.md", section)
+    print(f"\nCHANGELOG.md, Unreleased: {section.splitlines()[0]}")
 
 
 if __name__ == "__main__":
