@@ -274,6 +274,19 @@ def _plain(text: str) -> str:
     return re.sub(r"\x1b\[[0-9;]*m", "", text)  # griffe colours its explanations
 
 
+def _defaults_removed(old: Any, new: Any) -> Iterator[Change]:
+    """Model fields that lost their default (``= UNSET``): a required constructor argument. griffe cannot see it,
+    because the generated models are attrs classes whose ``__init__`` attrs writes at run time."""
+    for name, member in new.members.items():
+        if name.startswith("_") or member.is_alias or name not in old.members or old.members[name].is_alias:
+            continue
+        before = old.members[name]
+        if member.is_class or member.is_module:
+            yield from _defaults_removed(before, member)
+        elif member.is_attribute and before.is_attribute and before.value is not None and member.value is None:
+            yield Change(BREAKING, member.path, f"{name}: default {before.value} was removed (now required)")
+
+
 def python_api_changes(old_search_path: Path, new_search_path: Path, package: str) -> list[Change]:
     import griffe
 
@@ -282,14 +295,12 @@ def python_api_changes(old_search_path: Path, new_search_path: Path, package: st
 
     old, new = load(old_search_path), load(new_search_path)
     changes = [
-        Change(
-            BREAKING, breakage.obj.path, _plain(breakage.explain(griffe.ExplanationStyle.ONE_LINE)).split(": ", 1)[-1]
-        )
+        Change(BREAKING, breakage.obj.path, _plain(breakage.explain()).split(": ", 1)[-1])
         for breakage in griffe.find_breaking_changes(old, new)
     ]
-    changes.extend(
-        Change(ADDITIVE, path, "new public object") for path in sorted(_public_paths(new) - _public_paths(old))
-    )
+    changes.extend(_defaults_removed(old, new))
+    added = sorted(_public_paths(new) - _public_paths(old))
+    changes.extend(Change(ADDITIVE, path, "new public object") for path in added)
     return changes
 
 
