@@ -24,6 +24,7 @@ import yaml
 
 from conformance.mock import rules
 from conformance.mock.contract import load_contract
+from scripts.enum_names import member_name
 
 ROOT = Path(__file__).resolve().parent.parent
 NEW_REQUEST_FIELD, NEW_RESPONSE_FIELD = "seed", "credits_used"
@@ -167,5 +168,5 @@ def test_a_breaking_spec_edit_is_reported_and_fails_check_generated(copy: Path) 
     check = _run(copy, "scripts/generate.py", "--check")
     assert check.returncode == 1
     assert "bump the version in pyproject.toml" in check.stdout
-    assert f"luma_agents_client.models.model.Model.{removed.upper().replace('-', '_')}" in check.stdout
+    assert f"luma_agents_client.models.model.Model.{member_name(removed)}`: " in check.stdout
     assert "CreateGenerationRequest.model`: model: default UNSET was removed (now required)" in check.stdout
