@@ -24,6 +24,11 @@ class EnumNamingError(ValueError):
     """An enum of openapi.yaml whose member names cannot be derived; the message says which line to add."""
 
 
+def _snake(name: str) -> str:
+    """``VideoResolution`` → ``VIDEO_RESOLUTION`` (a suggested prefix; any prefix the enum reads well with will do)."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).upper()
+
+
 def member_name(value: str, prefix: str = "") -> str:
     """``uni-1`` → ``UNI_1``; ``16:9`` with prefix ``RATIO_`` → ``RATIO_16_9``."""
     return (prefix + "_".join(_WORD.findall(value))).upper()
@@ -41,7 +46,7 @@ def member_names(enum_name: str, schema: JSON) -> list[str]:
             raise EnumNamingError(
                 f"openapi.yaml: the enum {enum_name} has the value {value!r}, which does not start with a letter, so "
                 f"its member name needs a prefix. Add this line to components.schemas.{enum_name}:\n"
-                f'      {PREFIX_KEY}: "{enum_name.upper()}_"'
+                f'      {PREFIX_KEY}: "{_snake(enum_name)}_"'
             )
         name = member_name(value, prefix if not value[:1].isalpha() else "")
         if not name.isidentifier() or keyword.iskeyword(name):

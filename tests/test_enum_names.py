@@ -45,7 +45,7 @@ def test_a_digit_leading_value_without_prefix_names_the_enum_and_the_line_to_add
     with pytest.raises(EnumNamingError) as caught:
         member_names("VideoResolution", {"enum": ["360p", "720p"]})
     assert "VideoResolution" in str(caught.value)
-    assert 'x-enum-varname-prefix: "VIDEORESOLUTION_"' in str(caught.value)
+    assert 'x-enum-varname-prefix: "VIDEO_RESOLUTION_"' in str(caught.value)
 
 
 def test_two_values_with_one_name_are_refused() -> None:
