@@ -15,14 +15,21 @@ from typing import Any
 
 import httpx
 
+from conformance.mock import rules
+from conformance.mock.config import REPO_SPEC_PATH
+from conformance.mock.contract import load_contract
+from conformance.spec import load_spec, max_image_bytes
 from luma_agents_client.models import ImageRef
 from luma_uni import Luma
-from luma_uni.spec import load_spec, max_image_bytes
 
 MAX_IMAGE_BYTES = max_image_bytes()  # the spec's x-max-decoded-bytes, which the 413 examples are about
 PROMPT = "A lighthouse on a cliff at dusk, oil painting"
 URL = "https://example.com/photo.jpg"
 UNFETCHABLE_URL = "https://127.0.0.1/photo.png"  # loopback: refused by the real ingestion proxy and by the mock
+CONTRACT = load_contract(REPO_SPEC_PATH)
+EDIT = rules.EDIT_TYPE
+MAX_REFS = CONTRACT.max_image_refs
+LANDSCAPE = next(ratio for ratio in CONTRACT.aspect_ratios if ratio not in rules.portrait_ratios(CONTRACT))
 
 
 @dataclass(frozen=True)
@@ -58,6 +65,19 @@ def documented_errors() -> dict[str, DocumentedError]:
     return found
 
 
+def example_values(rule_id: str) -> dict[str, str]:
+    """The request values (``{value}``, ``{model}``) the spec's example of an x-rule shows, so the trigger sends
+    exactly what the example documents (tests/mock/test_x_rules.py keeps the example worded as the rule)."""
+    rule = CONTRACT.rule(rule_id)
+    documented = documented_errors()[f"BadRequest.{rule_id}"].detail
+    values = rules.parse_detail(CONTRACT, rule, documented)
+    assert values is not None, (
+        f"openapi.yaml's example components.responses.BadRequest.examples.{rule_id} ({documented!r}) is not worded "
+        f"as its x-rule ({rule.detail!r}) with today's values: change the example (tests/mock/test_x_rules.py says how)"
+    )
+    return values
+
+
 @dataclass
 class Context:
     """What a trigger may use: a raw HTTP client and a Luma client (both with the trigger's key), a directory
@@ -88,6 +108,14 @@ class Context:
 
 def _post(body: Any) -> Callable[[Context], httpx.Response]:
     return lambda ctx: ctx.raw.post("/generations", json=body)
+
+
+def _post_example(rule_id: str, **fields: str) -> Callable[[Context], httpx.Response]:
+    """POST the request values the x-rule's example shows (``fields`` maps body fields to placeholders); read when
+    the trigger runs, so a stale example fails its own test with a message naming it, not the collection."""
+    return lambda ctx: ctx.raw.post(
+        "/generations", json={"prompt": PROMPT, **{f: example_values(rule_id)[v] for f, v in fields.items()}}
+    )
 
 
 def _oversized_base64() -> str:
@@ -144,18 +172,35 @@ class Trigger:
 NOT_SENDABLE = "the client always sends a well-formed JSON body"
 
 TRIGGERS: list[Trigger] = [
-    Trigger("BadRequest.prompt_length", "", _post({"prompt": ""}), lambda ctx: ctx.luma.generations.create(prompt="")),
+    Trigger(
+        "BadRequest.prompt_length",
+        "",
+        _post({"prompt": "x" * (CONTRACT.prompt_max_length + 1)}),
+        lambda ctx: ctx.luma.generations.create(prompt="x" * (CONTRACT.prompt_max_length + 1)),
+    ),
     Trigger(
         "BadRequest.unknown_model",
         "",
-        _post({"prompt": PROMPT, "model": "uni-2"}),
-        lambda ctx: ctx.luma.generations.create(prompt=PROMPT, model="uni-2"),
+        _post_example("unknown_model", model="value"),
+        lambda ctx: ctx.luma.generations.create(prompt=PROMPT, model=example_values("unknown_model")["value"]),
     ),
     Trigger(
         "BadRequest.invalid_aspect_ratio",
         "",
-        _post({"prompt": PROMPT, "aspect_ratio": "4:3"}),
-        lambda ctx: ctx.luma.generations.create(prompt=PROMPT, aspect_ratio="4:3"),
+        _post_example("invalid_aspect_ratio", aspect_ratio="value"),
+        lambda ctx: ctx.luma.generations.create(
+            prompt=PROMPT, aspect_ratio=example_values("invalid_aspect_ratio")["value"]
+        ),
+    ),
+    Trigger(
+        "BadRequest.unsupported_type",
+        "",
+        _post_example("unsupported_type", type="value", model="model"),
+        lambda ctx: ctx.luma.generations.create(
+            prompt=PROMPT,
+            type=example_values("unsupported_type")["value"],
+            model=example_values("unsupported_type")["model"],
+        ),
     ),
     Trigger(
         "BadRequest.source_not_allowed",
@@ -166,8 +211,8 @@ TRIGGERS: list[Trigger] = [
     Trigger(
         "BadRequest.source_required",
         "",
-        _post({"prompt": PROMPT, "type": "image_edit"}),
-        lambda ctx: ctx.luma.generations.create(prompt=PROMPT, type="image_edit"),
+        _post({"prompt": PROMPT, "type": EDIT}),
+        lambda ctx: ctx.luma.generations.create(prompt=PROMPT, type=EDIT),
     ),
     Trigger(
         "BadRequest.url_and_data",
@@ -176,12 +221,12 @@ TRIGGERS: list[Trigger] = [
             "/generations",
             json={
                 "prompt": PROMPT,
-                "type": "image_edit",
+                "type": EDIT,
                 "source": {"url": URL, "data": ctx.png_base64, "media_type": "image/png"},
             },
         ),
         lambda ctx: ctx.luma.generations.create(
-            prompt=PROMPT, type="image_edit", source=ImageRef(url=URL, data=ctx.png_base64, media_type="image/png")
+            prompt=PROMPT, type=EDIT, source=ImageRef(url=URL, data=ctx.png_base64, media_type="image/png")
         ),
     ),
     Trigger(
@@ -201,20 +246,20 @@ TRIGGERS: list[Trigger] = [
     Trigger(
         "BadRequest.too_many_edit_refs",
         "",
-        _post({"prompt": PROMPT, "type": "image_edit", "source": {"url": URL}, "image_ref": [{"url": URL}] * 9}),
-        lambda ctx: ctx.luma.generations.create(prompt=PROMPT, type="image_edit", source=URL, image_ref=[URL] * 9),
+        _post({"prompt": PROMPT, "type": EDIT, "source": {"url": URL}, "image_ref": [{"url": URL}] * MAX_REFS}),
+        lambda ctx: ctx.luma.generations.create(prompt=PROMPT, type=EDIT, source=URL, image_ref=[URL] * MAX_REFS),
     ),
     Trigger(
         "BadRequest.too_many_refs",
         "",
-        _post({"prompt": PROMPT, "image_ref": [{"url": URL}] * 10}),
-        lambda ctx: ctx.luma.generations.create(prompt=PROMPT, image_ref=[URL] * 10),
+        _post({"prompt": PROMPT, "image_ref": [{"url": URL}] * (MAX_REFS + 1)}),
+        lambda ctx: ctx.luma.generations.create(prompt=PROMPT, image_ref=[URL] * (MAX_REFS + 1)),
     ),
     Trigger(
         "BadRequest.manga_landscape",
         "",
-        _post({"prompt": PROMPT, "style": "manga", "aspect_ratio": "16:9"}),
-        lambda ctx: ctx.luma.generations.create(prompt=PROMPT, style="manga", aspect_ratio="16:9"),
+        _post({"prompt": PROMPT, "style": rules.MANGA_STYLE, "aspect_ratio": LANDSCAPE}),
+        lambda ctx: ctx.luma.generations.create(prompt=PROMPT, style=rules.MANGA_STYLE, aspect_ratio=LANDSCAPE),
     ),
     Trigger(
         "BadRequest.malformed_json",
@@ -228,8 +273,6 @@ TRIGGERS: list[Trigger] = [
         "",
         _post({"prompt": PROMPT, "web_search": "yes"}),
         lambda ctx: ctx.luma.generations.create(prompt=PROMPT, web_search="yes"),  # type: ignore[arg-type]
-        client_detail=False,
-        client_wording="the client names the type it got instead of quoting the value",
     ),
     Trigger(
         "Unauthorized.missing",
@@ -303,11 +346,11 @@ TRIGGERS: list[Trigger] = [
             "/generations",
             json={
                 "prompt": PROMPT,
-                "type": "image_edit",
+                "type": EDIT,
                 "source": {"data": _oversized_base64(), "media_type": "image/png"},
             },
         ),
-        lambda ctx: ctx.luma.generations.create(prompt=PROMPT, type="image_edit", source=ctx.oversized_file()),
+        lambda ctx: ctx.luma.generations.create(prompt=PROMPT, type=EDIT, source=ctx.oversized_file()),
         mock_only="uploads 70 MB",
     ),
     Trigger(
@@ -333,11 +376,9 @@ TRIGGERS: list[Trigger] = [
     Trigger(
         "UnprocessableEntity.invalid_base64",
         "",
-        _post(
-            {"prompt": PROMPT, "type": "image_edit", "source": {"data": "!!not base64!!", "media_type": "image/png"}}
-        ),
+        _post({"prompt": PROMPT, "type": EDIT, "source": {"data": "!!not base64!!", "media_type": "image/png"}}),
         lambda ctx: ctx.luma.generations.create(
-            prompt=PROMPT, type="image_edit", source=ImageRef(data="!!not base64!!", media_type="image/png")
+            prompt=PROMPT, type=EDIT, source=ImageRef(data="!!not base64!!", media_type="image/png")
         ),
     ),
     Trigger(
@@ -352,17 +393,15 @@ TRIGGERS: list[Trigger] = [
         _post(
             {
                 "prompt": PROMPT,
-                "type": "image_edit",
+                "type": EDIT,
                 "source": {"data": base64.b64encode(b"<html>not an image</html>").decode(), "media_type": "image/png"},
             }
         ),
         lambda ctx: ctx.luma.generations.create(
             prompt=PROMPT,
-            type="image_edit",
+            type=EDIT,
             source=ImageRef(data=base64.b64encode(b"<html>not an image</html>").decode(), media_type="image/png"),
         ),
-        client_detail=False,
-        client_wording="the client sniffs the bytes itself and names the formats it accepts",
     ),
     Trigger(
         "TooManyRequests.rate_limit",

@@ -20,7 +20,7 @@ import schemathesis
 from schemathesis import APIOperation, BaseSchema
 from schemathesis.config import SchemathesisConfig
 
-from luma_uni.spec import load_spec
+from conformance.spec import load_spec
 
 JSON = dict[str, Any]
 PROBE_PREFIX = "/probe/"

@@ -8,7 +8,6 @@ InputError when the client refuses to send it at all).
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
@@ -23,10 +22,10 @@ from conformance.error_cases import PROMPT, TRIGGERS, Context, DocumentedError, 
 from conformance.mock.pytest_plugin import DEFAULT_TIME_SCALE
 from conformance.report import STATS
 from conformance.schemathesis_setup import PaidPostBudget
+from conformance.spec import enum_values, schema
 from conformance.targets import Target, mock_app
 from luma_agents_client.models import FailureCode, GenerationState
 from luma_uni import GenerationFailedError, InputError, Luma, errors
-from luma_uni.spec import enum_values, schema
 
 PART = "4 client vs mock, over HTTP"
 DOCUMENTED = documented_errors()
@@ -127,11 +126,8 @@ def test_edit_a_local_image(http_target: Target, image_file: Path, tmp_path: Pat
 
 
 def retryable_failure_codes() -> set[str]:
-    """The codes the spec's FailureCode description calls worth retrying unchanged."""
-    description = schema("FailureCode")["description"]
-    match = re.search(r"Worth retrying unchanged:(.*?)Not without", description, re.DOTALL)
-    assert match, "FailureCode's description no longer says which codes are worth retrying"
-    return set(re.findall(r"`([a-z_]+)`", match.group(1)))
+    """The codes the spec's FailureCode x-retryable calls worth retrying unchanged."""
+    return set(schema("FailureCode")["x-retryable"])
 
 
 @pytest.mark.parametrize("code", enum_values("FailureCode"))

@@ -10,8 +10,8 @@ from collections.abc import Callable
 from typing import Any
 
 from conformance.asgi import ASGIApp, Message, Receive, Scope, Send
+from conformance.spec import enum_values
 from luma_agents_client import models
-from luma_uni.spec import enum_values
 
 ENV_VAR = "CONFORMANCE_BROKEN_VARIANT"
 

@@ -209,7 +209,7 @@ class MockApp:
         contract, config = self.state.contract, self.state.config
         body = validation.parse_json(raw)
         validation.check_body(contract, body, permissive=config.permissive)
-        failure_code = lifecycle.requested_failure(failure_header, body["prompt"])
+        failure_code = lifecycle.requested_failure(contract, failure_header, body["prompt"])
         source = None
         if not (config.schema_only or config.permissive):
             rules.check(contract, body)
@@ -249,7 +249,7 @@ class MockApp:
             "model": record.model,
             "created_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(record.created_at)),
             "output": output,
-            "failure_reason": lifecycle.FAILURE_REASONS[record.failure_code]
+            "failure_reason": self.state.contract.failure_reasons[record.failure_code]
             if failed and record.failure_code
             else None,
             "failure_code": record.failure_code if failed else None,

@@ -13,9 +13,10 @@ from __future__ import annotations
 import re
 import threading
 import urllib.parse
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, cast
 
 import jsonschema_rs
@@ -66,6 +67,16 @@ class CompiledSchema:
 
 
 @dataclass(frozen=True)
+class Rule:
+    """One entry of CreateGenerationRequest's x-rules: the refusal's status and detail template."""
+
+    id: str
+    status: int
+    detail: str
+    description: str
+
+
+@dataclass(frozen=True)
 class Contract:
     api_version: str
     request_schema: CompiledSchema  # POST /generations body
@@ -76,8 +87,12 @@ class Contract:
     styles: tuple[str, ...]
     output_formats: tuple[str, ...]
     failure_codes: tuple[str, ...]
+    failure_reasons: Mapping[str, str]  # FailureCode's x-failure-reasons: the failure_reason sent with each code
     states: tuple[str, ...]
     max_image_refs: int
+    prompt_min_length: int
+    prompt_max_length: int
+    rules: tuple[Rule, ...]  # CreateGenerationRequest's x-rules, in the spec's order
     max_image_bytes: int  # ImageRef's x-max-decoded-bytes
     media_types: frozenset[str]  # ImageRef's x-accepted-media-types
     default_type: str  # x-server-default of the request's type, model and style
@@ -87,6 +102,9 @@ class Contract:
     # getGeneration 200 examples it answers unknown ids with.
     loose_request_schema: CompiledSchema
     generation_examples: tuple[JSON, ...]
+
+    def rule(self, rule_id: str) -> Rule:
+        return next(rule for rule in self.rules if rule.id == rule_id)
 
 
 def load_contract(spec_path: Path) -> Contract:
@@ -149,6 +167,16 @@ def _compile(spec: JSON) -> Contract:
         return str(value)
 
     types, models, styles = enum("GenerationType"), enum("Model"), enum("Style")
+    failure_codes = enum("FailureCode")
+    reasons = _dig(spec, "components", "schemas", "FailureCode", "x-failure-reasons")
+    if not isinstance(reasons, dict) or set(reasons) != set(failure_codes):
+        have = sorted(reasons) if isinstance(reasons, dict) else []
+        raise ContractError(
+            "components.schemas.FailureCode.x-failure-reasons must give one failure_reason per FailureCode value: "
+            f"missing {sorted(set(failure_codes) - set(have))}, "
+            f"not in the enum {sorted(set(have) - set(failure_codes))}"
+        )
+    prompt = _dig(properties, "prompt")
     return Contract(
         api_version=str(version),
         request_schema=request_schema,
@@ -158,9 +186,13 @@ def _compile(spec: JSON) -> Contract:
         aspect_ratios=enum("AspectRatio"),
         styles=styles,
         output_formats=enum("OutputFormat"),
-        failure_codes=enum("FailureCode"),
+        failure_codes=failure_codes,
+        failure_reasons=MappingProxyType({code: str(reasons[code]) for code in failure_codes}),
         states=enum("GenerationState"),
         max_image_refs=max_refs,
+        prompt_min_length=int(_dig(prompt, "minLength")),
+        prompt_max_length=int(_dig(prompt, "maxLength")),
+        rules=_rules(_dig(spec, "components", "schemas", "CreateGenerationRequest", "x-rules")),
         max_image_bytes=max_image_bytes,
         media_types=frozenset(media_types),
         default_type=server_default("type", types),
@@ -181,6 +213,25 @@ def _example_values(media: Any, spec: JSON) -> tuple[JSON, ...]:
         if isinstance(value, dict):
             values.append(value)
     return tuple(values)
+
+
+def _rules(entries: Any) -> tuple[Rule, ...]:
+    where = "components.schemas.CreateGenerationRequest.x-rules"
+    if not isinstance(entries, list):
+        raise ContractError(f"{where} must be a list of rules")
+    rules: list[Rule] = []
+    for index, entry in enumerate(entries):
+        fields = {"id": str, "status": int, "detail": str, "description": str}
+        if not isinstance(entry, dict) or any(not isinstance(entry.get(k), t) for k, t in fields.items()):
+            raise ContractError(f"{where}[{index}] must have id, status (an integer), detail and description")
+        rules.append(
+            Rule(id=entry["id"], status=entry["status"], detail=entry["detail"], description=entry["description"])
+        )
+    ids = [rule.id for rule in rules]
+    duplicates = sorted({i for i in ids if ids.count(i) > 1})
+    if duplicates:
+        raise ContractError(f"{where} has duplicate ids: {duplicates}")
+    return tuple(rules)
 
 
 def _dig(node: Any, *keys: str) -> Any:

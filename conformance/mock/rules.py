@@ -1,32 +1,74 @@
-"""The cross-field rules of POST /generations that a JSON schema cannot express, with the API's exact wording.
+"""The request rules of ``CreateGenerationRequest.x-rules`` in openapi.yaml, one predicate per rule id.
 
-Each is a 400 (see luma-api.md section 1 and the choices in openapi.yaml's info.description). They run after the
-schema check, so every value here already has its schema type. `schema_only` mode skips this module.
+The spec is the rules' one home for what the docs show: each rule's id, status, description and exact ``detail``
+template. This module holds only what needs code: when a rule is broken, and the values its ``{placeholders}``
+take. Two kinds:
+
+- *schema rules* word a JSON-schema violation the API words in its own way (an unknown model, a prompt too long);
+  they see the first schema error and return the placeholders when the error is theirs;
+- *body rules* judge a schema-valid body (cross-field rules), in the spec's order: the first broken one answers.
+
+The mock refuses to start when the spec's ids and the ids implemented here differ (:func:`check_registry`).
+Placeholders computed from the spec (``{valid}``, ``{limit}``, ``{min}``, ``{max}``) come from :func:`fixed_values`,
+so no list or number is typed twice; the others (``{value}``, ``{path}``, ``{model}``) come from the request.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
+import functools
+import json
+import re
+import string
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-from .contract import Contract
-from .errors import bad_request
+from .contract import Contract, Rule
+from .errors import ApiError
+
+if TYPE_CHECKING:
+    import jsonschema
 
 EDIT_TYPE = "image_edit"
 MANGA_STYLE = "manga"
 
-SOURCE_NOT_ALLOWED = "source is only valid for type 'image_edit'"
-SOURCE_REQUIRED = "source is required for type 'image_edit'"
+Values = Mapping[str, object]
+SchemaCheck = Callable[[Contract, Any, "jsonschema.ValidationError"], Values | None]
+BodyCheck = Callable[[Contract, dict[str, Any]], Values | None]
 
 
-def check_defaults(contract: Contract) -> None:
-    """Refuse to start when the spec no longer lists a value these rules rely on."""
-    for value, allowed, name in (
-        (EDIT_TYPE, contract.types, "GenerationType"),
-        (MANGA_STYLE, contract.styles, "Style"),
-    ):
-        if value not in allowed:
-            raise ValueError(f"the spec's {name} enum lacks {value!r}, which the mock's cross-field rules use")
+@dataclass(frozen=True)
+class Implementation:
+    schema_check: SchemaCheck | None = None
+    body_check: BodyCheck | None = None
+    unknown_value_of: str | None = None  # the enum whose value {value} is not (checked in the spec's examples)
+
+
+REGISTRY: dict[str, Implementation] = {}
+
+
+def _register(rule_id: str, **fields: Any) -> None:
+    current = REGISTRY.get(rule_id, Implementation())
+    REGISTRY[rule_id] = Implementation(**{**current.__dict__, **fields})
+
+
+def schema_rule(rule_id: str, unknown_value_of: str | None = None) -> Callable[[SchemaCheck], SchemaCheck]:
+    def register(check: SchemaCheck) -> SchemaCheck:
+        _register(rule_id, schema_check=check, unknown_value_of=unknown_value_of)
+        return check
+
+    return register
+
+
+def body_rule(rule_id: str) -> Callable[[BodyCheck], BodyCheck]:
+    def register(check: BodyCheck) -> BodyCheck:
+        _register(rule_id, body_check=check)
+        return check
+
+    return register
+
+
+# --- What the spec fills in --------------------------------------------------------------------------------------
 
 
 def ratio_sort_key(ratio: str) -> list[str]:
@@ -35,7 +77,7 @@ def ratio_sort_key(ratio: str) -> list[str]:
 
 
 def portrait_ratios(contract: Contract) -> list[str]:
-    """The spec's aspect ratios taller than wide, sorted as the API lists them (``1:2, 1:3, 2:3, 9:16``)."""
+    """The spec's aspect ratios taller than wide, sorted as the API lists them."""
     portrait = []
     for ratio in contract.aspect_ratios:
         width, _, height = ratio.partition(":")
@@ -44,14 +86,117 @@ def portrait_ratios(contract: Contract) -> list[str]:
     return sorted(portrait, key=ratio_sort_key)
 
 
-def manga_detail(contract: Contract) -> str:
-    return f"style 'manga' requires a portrait aspect_ratio ({', '.join(portrait_ratios(contract))}) or none"
+def fixed_values(contract: Contract, rule_id: str) -> dict[str, object]:
+    """The placeholders of a rule's detail that the spec determines (the same for every request)."""
+    if rule_id == "prompt_length":
+        return {"min": contract.prompt_min_length, "max": contract.prompt_max_length}
+    if rule_id == "invalid_aspect_ratio":
+        return {"valid": ", ".join(sorted(contract.aspect_ratios, key=ratio_sort_key))}
+    if rule_id == "too_many_refs":
+        return {"limit": contract.max_image_refs}
+    if rule_id == "too_many_edit_refs":
+        return {"limit": contract.max_image_refs - 1}  # the source occupies one slot
+    if rule_id == "manga_landscape":
+        return {"valid": ", ".join(portrait_ratios(contract))}
+    return {}
 
 
-def too_many_refs_detail(contract: Contract, generation_type: Any) -> str:
-    if generation_type == EDIT_TYPE:
-        return f"image_edit supports up to {contract.max_image_refs - 1} reference images (source occupies one slot)"
-    return f"image supports up to {contract.max_image_refs} reference images"
+def detail(contract: Contract, rule: Rule, values: Values) -> str:
+    return rule.detail.format_map({**fixed_values(contract, rule.id), **values})
+
+
+def refusal(contract: Contract, rule: Rule, values: Values) -> ApiError:
+    return ApiError(rule.status, detail(contract, rule, values))
+
+
+def parse_detail(contract: Contract, rule: Rule, text: str, *, any_fixed: bool = False) -> dict[str, str] | None:
+    """The request placeholders of ``text`` if it is this rule's detail: the spec-determined ones must match
+    today's spec, unless ``any_fixed`` (then they are returned too, as written)."""
+    fixed = {} if any_fixed else fixed_values(contract, rule.id)
+    pattern = ""
+    for literal, name, _, _ in string.Formatter().parse(rule.detail):
+        pattern += re.escape(literal)
+        if name is not None:
+            pattern += re.escape(str(fixed[name])) if name in fixed else f"(?P<{name}>.+?)"
+    match = re.fullmatch(pattern, text)
+    return match.groupdict() if match else None
+
+
+# --- Schema rules: the API's wording of some schema errors ---------------------------------------------------------
+
+
+def _top_field(error: jsonschema.ValidationError) -> str | None:
+    path = list(error.absolute_path)
+    return path[0] if len(path) == 1 and isinstance(path[0], str) else None
+
+
+def _field_value(body: Any, name: str) -> object:
+    return body.get(name) if isinstance(body, dict) else None
+
+
+@schema_rule("prompt_length")
+def _prompt_length(contract: Contract, body: Any, error: jsonschema.ValidationError) -> Values | None:
+    return {} if _top_field(error) == "prompt" and error.validator in {"minLength", "maxLength"} else None
+
+
+@schema_rule("unknown_model", unknown_value_of="Model")
+def _unknown_model(contract: Contract, body: Any, error: jsonschema.ValidationError) -> Values | None:
+    return {"value": show(_field_value(body, "model"))} if _top_field(error) == "model" else None
+
+
+@schema_rule("invalid_aspect_ratio", unknown_value_of="AspectRatio")
+def _invalid_aspect_ratio(contract: Contract, body: Any, error: jsonschema.ValidationError) -> Values | None:
+    return {"value": show(_field_value(body, "aspect_ratio"))} if _top_field(error) == "aspect_ratio" else None
+
+
+@schema_rule("unsupported_type", unknown_value_of="GenerationType")
+def _unsupported_type(contract: Contract, body: Any, error: jsonschema.ValidationError) -> Values | None:
+    if _top_field(error) != "type":
+        return None
+    model = _field_value(body, "model")
+    return {
+        "value": show(_field_value(body, "type")),
+        "model": show(model if model is not None else contract.default_model),
+    }
+
+
+@schema_rule("too_many_refs")
+def _too_many_refs_schema(contract: Contract, body: Any, error: jsonschema.ValidationError) -> Values | None:
+    too_many = _top_field(error) == "image_ref" and error.validator == "maxItems"
+    return {} if too_many and _field_value(body, "type") != EDIT_TYPE else None
+
+
+@schema_rule("too_many_edit_refs")
+def _too_many_edit_refs_schema(contract: Contract, body: Any, error: jsonschema.ValidationError) -> Values | None:
+    too_many = _top_field(error) == "image_ref" and error.validator == "maxItems"
+    return {} if too_many and _field_value(body, "type") == EDIT_TYPE else None
+
+
+def show(value: object) -> str:
+    return value if isinstance(value, str) else json.dumps(value)
+
+
+# --- Body rules: what a schema cannot state -----------------------------------------------------------------------
+
+
+def _type(contract: Contract, body: dict[str, Any]) -> Any:
+    return body.get("type", contract.default_type)
+
+
+@body_rule("source_required")
+def _source_required(contract: Contract, body: dict[str, Any]) -> Values | None:
+    return {} if _type(contract, body) == EDIT_TYPE and body.get("source") is None else None
+
+
+@body_rule("source_not_allowed")
+def _source_not_allowed(contract: Contract, body: dict[str, Any]) -> Values | None:
+    return {} if _type(contract, body) != EDIT_TYPE and body.get("source") is not None else None
+
+
+@body_rule("too_many_edit_refs")
+def _too_many_edit_refs(contract: Contract, body: dict[str, Any]) -> Values | None:
+    too_many = len(body.get("image_ref") or ()) > contract.max_image_refs - 1
+    return {} if _type(contract, body) == EDIT_TYPE and too_many else None
 
 
 def image_refs(body: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -63,34 +208,82 @@ def image_refs(body: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
         yield f"image_ref[{index}]", ref
 
 
-def check(contract: Contract, body: dict[str, Any]) -> None:
-    """400 for the first cross-field rule the (schema-valid) body breaks."""
-    generation_type = body.get("type", contract.default_type)
-    source = body.get("source")
-    if generation_type == EDIT_TYPE and source is None:
-        raise bad_request(SOURCE_REQUIRED)
-    if generation_type != EDIT_TYPE and source is not None:
-        raise bad_request(SOURCE_NOT_ALLOWED)
+def _first_ref(body: dict[str, Any], broken: Callable[[dict[str, Any]], bool]) -> Values | None:
+    return next(({"path": path} for path, ref in image_refs(body) if broken(ref)), None)
 
-    ref_limit = contract.max_image_refs - 1 if generation_type == EDIT_TYPE else contract.max_image_refs
-    if len(body.get("image_ref") or ()) > ref_limit:
-        raise bad_request(too_many_refs_detail(contract, generation_type))
 
-    for path, ref in image_refs(body):
-        has_url, has_data = ref.get("url") is not None, ref.get("data") is not None
-        if has_url and has_data:
-            raise bad_request(f"{path}: provide either 'url' or 'data', not both")
-        if not has_url and not has_data:
-            raise bad_request(f"{path}: provide either 'url' or 'data', not neither")
-        if has_data and ref.get("media_type") is None:
-            raise bad_request(f"{path}: 'media_type' is required with 'data'")
+@body_rule("url_and_data")
+def _url_and_data(contract: Contract, body: dict[str, Any]) -> Values | None:
+    return _first_ref(body, lambda ref: ref.get("url") is not None and ref.get("data") is not None)
 
+
+@body_rule("neither_url_nor_data")
+def _neither_url_nor_data(contract: Contract, body: dict[str, Any]) -> Values | None:
+    return _first_ref(body, lambda ref: ref.get("url") is None and ref.get("data") is None)
+
+
+@body_rule("media_type_required")
+def _media_type_required(contract: Contract, body: dict[str, Any]) -> Values | None:
+    return _first_ref(body, lambda ref: ref.get("data") is not None and ref.get("media_type") is None)
+
+
+@body_rule("manga_landscape")
+def _manga_landscape(contract: Contract, body: dict[str, Any]) -> Values | None:
     # aspect_ratio is ignored for edits (the output keeps the source's shape), so manga edits take any ratio.
     ratio = body.get("aspect_ratio")
-    if (
-        generation_type != EDIT_TYPE
-        and body.get("style", contract.default_style) == MANGA_STYLE
-        and ratio is not None
-        and ratio not in portrait_ratios(contract)
+    manga = body.get("style", contract.default_style) == MANGA_STYLE
+    landscape = ratio is not None and ratio not in portrait_ratios(contract)
+    return {} if _type(contract, body) != EDIT_TYPE and manga and landscape else None
+
+
+# --- Running them ---------------------------------------------------------------------------------------------------
+
+
+def check_registry(contract: Contract) -> None:
+    """Refuse to start unless the spec's x-rules and the rules implemented here are the same ids, and the values
+    the rules rely on are still in the spec's enums."""
+    in_spec = {rule.id for rule in contract.rules}
+    if in_spec != set(REGISTRY):
+        raise ValueError(
+            "CreateGenerationRequest.x-rules and conformance/mock/rules.py differ: "
+            f"in the spec only {sorted(in_spec - set(REGISTRY))}, implemented only {sorted(set(REGISTRY) - in_spec)}"
+        )
+    for value, allowed, name in (
+        (EDIT_TYPE, contract.types, "GenerationType"),
+        (MANGA_STYLE, contract.styles, "Style"),
     ):
-        raise bad_request(manga_detail(contract))
+        if value not in allowed:
+            raise ValueError(f"the spec's {name} enum lacks {value!r}, which the mock's cross-field rules use")
+
+
+def word_schema_error(contract: Contract, body: Any, error: jsonschema.ValidationError) -> ApiError | None:
+    """The refusal of the first schema rule that words this schema error, if any does."""
+    for rule in contract.rules:
+        check = REGISTRY[rule.id].schema_check
+        values = check(contract, body, error) if check else None
+        if values is not None:
+            return refusal(contract, rule, values)
+    return None
+
+
+def check(contract: Contract, body: dict[str, Any]) -> None:
+    """Raise the refusal of the first body rule (in the spec's order) that the schema-valid body breaks."""
+    for rule in contract.rules:
+        body_check = REGISTRY[rule.id].body_check
+        values = body_check(contract, body) if body_check else None
+        if values is not None:
+            raise refusal(contract, rule, values)
+
+
+@functools.cache
+def _repo_contract() -> Contract:
+    from .config import REPO_SPEC_PATH
+    from .contract import load_contract
+
+    return load_contract(REPO_SPEC_PATH)
+
+
+def rule_detail(rule_id: str, **values: object) -> str:
+    """The detail the mock sends for ``rule_id`` with these request values, for tests (read from the repo spec)."""
+    contract = _repo_contract()
+    return detail(contract, contract.rule(rule_id), values)

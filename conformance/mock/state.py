@@ -36,8 +36,8 @@ class MockState:
         """Load and compile the spec; `ContractError` (the mock must not start) when it is unusable."""
         contract = load_contract(config.spec_path)
         try:
-            rules.check_defaults(contract)
-            lifecycle.check_failure_reasons(contract)
+            rules.check_registry(contract)
+            lifecycle.check_states(contract)
         except ValueError as exc:
             raise ContractError(f"{config.spec_path}: {exc}") from None
         if config.permissive and not contract.generation_examples:

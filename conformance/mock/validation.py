@@ -1,8 +1,8 @@
 """Request checks against the compiled spec: JSON syntax, the body schema, the generation_id parameter.
 
 A schema violation answers 400. Most details are jsonschema's message prefixed with the field's path
-(``web_search: 'yes' is not of type 'boolean'``); the fields whose errors the API words in its own way get
-its exact strings (prompt length, unknown model, bad aspect_ratio, type for the model, too many references).
+(``web_search: 'yes' is not of type 'boolean'``); the errors the API words in its own way (prompt length, unknown
+model, bad aspect_ratio, type for the model, too many references) get the spec's x-rules wording (rules.py).
 """
 
 from __future__ import annotations
@@ -17,8 +17,6 @@ from .errors import INVALID_JSON, bad_request
 
 if TYPE_CHECKING:
     import jsonschema  # imported on the first refusal (see contract.py)
-
-PROMPT_LENGTH = "Prompt must be between 1 and 6000 characters"
 
 
 def _refuse_constant(name: str) -> Any:
@@ -40,7 +38,7 @@ def check_body(contract: Contract, body: Any, *, permissive: bool = False) -> No
         return
     error = schema.first_error(body)
     if error is not None:
-        raise bad_request(_detail(contract, body, error))
+        raise rules.word_schema_error(contract, body, error) or bad_request(_detail(error))
 
 
 def is_generation_id(contract: Contract, value: str, *, permissive: bool = False) -> bool:
@@ -49,27 +47,9 @@ def is_generation_id(contract: Contract, value: str, *, permissive: bool = False
     return permissive or contract.generation_id_schema.accepts_fast(value)
 
 
-def _detail(contract: Contract, body: Any, error: jsonschema.ValidationError) -> str:
+def _detail(error: jsonschema.ValidationError) -> str:
     path = list(error.absolute_path)
-    field = path[0] if path else None
-    value = body.get(field) if isinstance(body, dict) and isinstance(field, str) else None
-    if field == "prompt" and error.validator in {"minLength", "maxLength"}:
-        return PROMPT_LENGTH
-    if field == "model" and len(path) == 1:
-        return f"Unknown model: {_show(value)}"
-    if field == "aspect_ratio" and len(path) == 1:
-        valid = ", ".join(sorted(contract.aspect_ratios, key=rules.ratio_sort_key))
-        return f"Invalid aspect_ratio '{_show(value)}'. Valid: {valid}"
-    if field == "type" and len(path) == 1:
-        model = body.get("model", contract.default_model) if isinstance(body, dict) else contract.default_model
-        return f"Type '{_show(value)}' is not supported for model '{_show(model)}'"
-    if field == "image_ref" and len(path) == 1 and error.validator == "maxItems":
-        return rules.too_many_refs_detail(contract, body.get("type", contract.default_type))
     return f"{_format_path(path)}: {error.message}" if path else error.message
-
-
-def _show(value: Any) -> str:
-    return value if isinstance(value, str) else json.dumps(value)
 
 
 def _format_path(path: Iterable[str | int]) -> str:

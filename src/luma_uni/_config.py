@@ -15,6 +15,8 @@ from collections.abc import Mapping
 import httpx
 from attrs import frozen
 
+from luma_agents_client import contract
+
 from ._version import __version__
 from .errors import ConfigurationError
 
@@ -23,9 +25,7 @@ ENV_BASE_URL = "LUMA_BASE_URL"
 ENV_CUSTOM_HEADERS = "LUMA_CUSTOM_HEADERS"
 ENV_LOG = "LUMA_LOG"
 
-# openapi.yaml's first server; tests/client/test_config.py keeps the two equal (reading the spec here would cost
-# a YAML parse on every client construction).
-DEFAULT_BASE_URL = "https://agents.lumalabs.ai/v1"
+DEFAULT_BASE_URL = contract.PRODUCTION_BASE_URL  # openapi.yaml's first server
 DEFAULT_CONNECT_TIMEOUT = 5.0
 DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=DEFAULT_CONNECT_TIMEOUT)
 DEFAULT_MAX_RETRIES = 2

@@ -78,10 +78,15 @@ def _common_options(parser: argparse.ArgumentParser, *, top_level: bool) -> None
 
 
 def _create_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--model", choices=[m.value for m in Model], help="default: the server's")
-    parser.add_argument("--aspect-ratio", choices=[r.value for r in AspectRatio], help="default: the model picks")
-    parser.add_argument("--style", choices=[s.value for s in Style], help="default: the server's")
-    parser.add_argument("--output-format", choices=[f.value for f in OutputFormat], help="default: the model picks")
+    # The known values are listed for help, not enforced: a value the API added later is sent as is, and the
+    # server's 400 (exit 3, with its detail) answers a wrong one.
+    for flag, enum, default in (
+        ("--model", Model, "the server's"),
+        ("--aspect-ratio", AspectRatio, "the model picks"),
+        ("--style", Style, "the server's"),
+        ("--output-format", OutputFormat, "the model picks"),
+    ):
+        parser.add_argument(flag, metavar="VALUE", help=f"{', '.join(m.value for m in enum)} (default: {default})")
     parser.add_argument("--web-search", action="store_true", default=None, help="let the agent search the web first")
     parser.add_argument(
         "--ref", action="append", metavar="IMAGE", help="a reference image (file or https URL); repeatable"

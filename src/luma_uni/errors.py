@@ -26,6 +26,7 @@ from http import HTTPStatus
 
 import httpx
 
+from luma_agents_client import contract
 from luma_agents_client.models import FailureCode, Generation, GenerationState
 
 __all__ = [
@@ -54,12 +55,10 @@ __all__ = [
     "status_error_class",
 ]
 
-# The failure codes worth retrying with the same request (luma-api.md §2; openapi.yaml's FailureCode description).
+# The failure codes worth retrying with the same request (openapi.yaml's FailureCode x-retryable, generated).
 # Every other code, and any code this client does not know yet, needs a change first: retrying it unchanged would
 # only bill again.
-RETRYABLE_FAILURE_CODES: frozenset[FailureCode] = frozenset(
-    {FailureCode.GENERATION_FAILED, FailureCode.OUTPUT_NOT_FOUND, FailureCode.RATE_LIMITED}
-)
+RETRYABLE_FAILURE_CODES: frozenset[FailureCode] = contract.RETRYABLE_FAILURE_CODES
 
 
 class LumaError(Exception):

@@ -9,7 +9,9 @@ from typing import Any
 
 import pytest
 
+from conformance.mock.rules import rule_detail
 from conformance.mock.serve import RunningMock
+from conformance.spec import value_not_in
 from luma_agents_client.models import Generation
 from luma_uni._progress import LiveProgress, NoProgress, PlainProgress, progress_for
 from luma_uni.cli import main
@@ -104,8 +106,6 @@ def test_no_wait_get_wait_and_download(
     "argv",
     [
         ["generate"],  # missing prompt
-        ["generate", "x", "--aspect-ratio", "4:3"],  # not a choice
-        ["generate", ""],  # refused before sending
         ["edit", "/no/such/file.png", "x"],
         ["get", "not-a-uuid"],
         ["frobnicate"],
@@ -117,6 +117,19 @@ def test_usage_errors_exit_2(
     env.setenv("LUMA_AGENTS_API_KEY", frozen_mock.api_key)
     assert main([*argv, "--base-url", frozen_mock.base_url] if len(argv) > 1 else argv) == 2
     assert capsys.readouterr().err
+
+
+def test_an_unknown_enum_value_is_sent_and_the_servers_400_exits_3(
+    frozen_mock: RunningMock, env: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The CLI lists the known values in --help but does not enforce them: the API may know newer ones."""
+    env.setenv("LUMA_BASE_URL", frozen_mock.base_url)
+    env.setenv("LUMA_AGENTS_API_KEY", frozen_mock.api_key)
+    ratio = value_not_in("AspectRatio")
+    code, document = run_json(capsys, "generate", "x", "--aspect-ratio", ratio)
+    assert code == 3
+    assert document["error"]["type"] == "BadRequestError"
+    assert document["error"]["detail"] == rule_detail("invalid_aspect_ratio", value=ratio)
 
 
 def test_missing_key_exits_2_naming_the_variable(env: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:

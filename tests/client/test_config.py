@@ -8,9 +8,9 @@ from pathlib import Path
 import httpx
 import pytest
 
+from conformance.spec import load_spec
 from luma_uni import ConfigurationError, Luma, __version__
 from luma_uni._config import DEFAULT_BASE_URL, resolve_config
-from luma_uni.spec import load_spec
 
 KEY = "luma-api-0123456789abcdef0123456789abcdef"
 

@@ -8,6 +8,7 @@ from collections.abc import Callable
 import httpx
 import pytest
 
+from conformance.spec import load_spec
 from luma_uni import (
     APIStatusError,
     AuthenticationError,
@@ -24,7 +25,6 @@ from luma_uni import (
     UnprocessableEntityError,
     UnsupportedMediaTypeError,
 )
-from luma_uni.spec import load_spec
 
 KEY = "luma-api-0123456789abcdef0123456789abcdef"
 GENERATION: dict[str, object] = {

@@ -14,8 +14,8 @@ from typing import Any
 import httpx
 from PIL import Image
 
+from conformance.spec import load_spec
 from luma_uni import AsyncLuma, Luma
-from luma_uni.spec import load_spec
 
 API_URL = "https://api.luma.test/v1"
 API_HOST = "api.luma.test"

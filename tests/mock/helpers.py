@@ -10,7 +10,7 @@ import httpx
 from PIL import Image
 
 from conformance.mock.serve import RunningMock
-from luma_uni.spec import load_spec
+from conformance.spec import load_spec
 
 GENERATION_KEYS = {"id", "type", "state", "model", "created_at", "output", "failure_reason", "failure_code"}
 

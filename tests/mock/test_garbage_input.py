@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conformance.mock.serve import RunningMock
-from luma_uni.spec import load_spec, schema
+from conformance.spec import load_spec, schema
 from tests.mock.helpers import GENERATION_KEYS, data_ref
 
 DOCUMENTED = {200, 201, 400, 401, 402, 403, 404, 405, 413, 415, 422, 429}

@@ -13,10 +13,11 @@ import pytest
 
 from conformance.mock import MockConfig
 from conformance.mock.clock import MockClock
-from conformance.mock.lifecycle import FAILURE_REASONS
 from conformance.mock.serve import RunningMock
-from luma_uni.spec import enum_values, load_spec
+from conformance.spec import enum_values, load_spec, schema
 from tests.mock.helpers import GENERATION_KEYS, client, create, detail
+
+FAILURE_REASONS: dict[str, str] = schema("FailureCode")["x-failure-reasons"]
 
 # The spec's Generation schema, with its $refs resolvable, as the oracle for every body the mock sends.
 _SPEC = load_spec()
@@ -147,6 +148,7 @@ def test_failure_on_demand_by_prompt_marker(luma_mock_frozen: RunningMock, api: 
 
 
 def test_documented_failure_reasons_are_used_verbatim() -> None:
+    """luma-api.md §2 is the oracle: the spec's x-failure-reasons keep the four documented strings."""
     assert FAILURE_REASONS["content_moderated"] == "Generation output was flagged by our content moderation system."
     assert FAILURE_REASONS["budget_exhausted"] == "Insufficient credits to complete this generation."
     assert FAILURE_REASONS["generation_failed"] == "Generation failed"
@@ -157,7 +159,7 @@ def test_an_unknown_failure_code_is_refused(api: httpx.Client) -> None:
     response = api.post("/generations", json={"prompt": "x"}, headers={"X-Mock-Failure": "meltdown"})
     assert response.status_code == 400
     assert detail(response).startswith(
-        "Unknown mock failure code 'meltdown'. Valid: budget_exhausted, content_moderated, "
+        f"Unknown mock failure code 'meltdown'. Valid: {', '.join(sorted(FAILURE_REASONS))}"
     )
     response = api.post("/generations", json={"prompt": "x [mock:failure=meltdown]"})
     assert response.status_code == 400

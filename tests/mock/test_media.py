@@ -7,7 +7,7 @@ import base64
 import httpx
 import pytest
 
-from luma_uni.spec import max_image_bytes
+from conformance.spec import max_image_bytes
 from tests.mock.helpers import create, data_ref, detail, image_bytes
 
 PNG_HEAD = image_bytes("PNG")

@@ -11,7 +11,7 @@ from PIL import Image
 
 from conformance.mock import cards, images, layers, outputs, videos
 from conformance.mock.cards import Card, Shape
-from luma_uni.spec import enum_values
+from conformance.spec import enum_values
 from tests.mock.helpers import image_bytes
 
 ID = "0b0e2f3c-6c47-4e59-9a51-1f5b8a1f0d11"

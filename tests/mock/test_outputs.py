@@ -13,7 +13,7 @@ from PIL import Image
 
 from conformance.mock import cards, outputs
 from conformance.mock.serve import RunningMock
-from luma_uni.spec import enum_values
+from conformance.spec import enum_values
 from tests.mock.helpers import create, data_ref, detail
 
 

@@ -11,10 +11,14 @@ import luma_agents
 import pytest
 from PIL import Image
 
+from conformance.mock.rules import rule_detail
 from conformance.mock.serve import RunningMock
+from conformance.spec import value_not_in
 from luma_agents_client import AuthenticatedClient
 from luma_agents_client.api.generations import create_generation, get_generation
 from luma_agents_client.models import CreateGenerationRequest, Error, Generation
+
+UNKNOWN_RATIO = value_not_in("AspectRatio")
 
 
 def _sdk(mock: RunningMock, key: str | None = None) -> luma_agents.Luma:
@@ -60,10 +64,8 @@ def test_sdk_failure_on_demand(luma_mock_frozen: RunningMock) -> None:
 def test_sdk_errors_map_to_its_exception_classes(luma_mock_frozen: RunningMock) -> None:
     with _sdk(luma_mock_frozen) as sdk:
         with pytest.raises(luma_agents.BadRequestError) as bad:
-            sdk.generations.create(prompt="x", aspect_ratio="4:3")  # type: ignore[arg-type]
-        assert bad.value.body == {
-            "detail": "Invalid aspect_ratio '4:3'. Valid: 1:1, 1:2, 1:3, 16:9, 2:1, 2:3, 3:1, 3:2, 9:16"
-        }
+            sdk.generations.create(prompt="x", aspect_ratio=UNKNOWN_RATIO)  # type: ignore[arg-type]
+        assert bad.value.body == {"detail": rule_detail("invalid_aspect_ratio", value=UNKNOWN_RATIO)}
         with pytest.raises(luma_agents.NotFoundError):
             sdk.generations.get("d290f1ee-6c54-4b01-90e6-d701748f0851")
         with pytest.raises(luma_agents.RateLimitError) as limited:

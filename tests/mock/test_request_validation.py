@@ -8,11 +8,14 @@ import httpx
 import pytest
 
 from conformance.mock import MockConfig
+from conformance.mock.rules import rule_detail
 from conformance.mock.serve import RunningMock
-from luma_uni.spec import enum_values
+from conformance.spec import enum_values, schema, value_not_in
 from tests.mock.helpers import client, create, detail
 
-RATIOS_LISTED = "1:1, 1:2, 1:3, 16:9, 2:1, 2:3, 3:1, 3:2, 9:16"
+PROPERTIES = schema("CreateGenerationRequest")["properties"]
+PROMPT_MAX = PROPERTIES["prompt"]["maxLength"]
+MAX_REFS = PROPERTIES["image_ref"]["maxItems"]
 
 
 @pytest.mark.parametrize(
@@ -52,43 +55,46 @@ def test_a_body_that_is_not_strict_json_gets_400(api: httpx.Client, body: bytes)
     assert detail(response) == "Request body is not valid JSON"
 
 
-@pytest.mark.parametrize("prompt", ["", "x" * 6001])
-def test_prompt_length_outside_1_to_6000_gets_the_documented_400(api: httpx.Client, prompt: str) -> None:
+@pytest.mark.parametrize("prompt", ["x" * (PROPERTIES["prompt"]["minLength"] - 1), "x" * (PROMPT_MAX + 1)])
+def test_prompt_length_outside_the_limits_gets_the_documented_400(api: httpx.Client, prompt: str) -> None:
     response = api.post("/generations", json={"prompt": prompt})
     assert response.status_code == 400
-    assert detail(response) == "Prompt must be between 1 and 6000 characters"
+    assert detail(response) == rule_detail("prompt_length")
 
 
 def test_prompt_lengths_at_the_limits_are_accepted(api: httpx.Client) -> None:
-    create(api, prompt="x")
-    create(api, prompt="é" * 6000)  # characters, not bytes
+    create(api, prompt="x" * PROPERTIES["prompt"]["minLength"])
+    create(api, prompt="é" * PROMPT_MAX)  # characters, not bytes
 
 
-@pytest.mark.parametrize("model", ["uni-2", "UNI-1", "", 5, None])
+@pytest.mark.parametrize("model", [value_not_in("Model"), enum_values("Model")[0].upper(), "", 5, None])
 def test_unknown_model_gets_the_documented_400(api: httpx.Client, model: Any) -> None:
     response = api.post("/generations", json={"prompt": "x", "model": model})
     assert response.status_code == 400
     shown = model if isinstance(model, str) else ("null" if model is None else str(model))
-    assert detail(response) == f"Unknown model: {shown}"
+    assert detail(response) == rule_detail("unknown_model", value=shown)
 
 
-@pytest.mark.parametrize("ratio", ["4:3", "21:9", "1:1 ", 16])
+@pytest.mark.parametrize("ratio", [value_not_in("AspectRatio"), enum_values("AspectRatio")[0] + " ", 16])
 def test_bad_aspect_ratio_gets_the_documented_400_with_the_sorted_list(api: httpx.Client, ratio: Any) -> None:
     response = api.post("/generations", json={"prompt": "x", "aspect_ratio": ratio})
     assert response.status_code == 400
-    assert detail(response) == f"Invalid aspect_ratio '{ratio}'. Valid: {RATIOS_LISTED}"
+    assert detail(response) == rule_detail("invalid_aspect_ratio", value=str(ratio))
 
 
 def test_the_listed_ratios_are_the_spec_enum(api: httpx.Client) -> None:
-    assert sorted(RATIOS_LISTED.split(", ")) == sorted(enum_values("AspectRatio"))
+    listed = detail(api.post("/generations", json={"prompt": "x", "aspect_ratio": value_not_in("AspectRatio")}))
+    assert sorted(listed.rsplit("Valid: ", 1)[1].split(", ")) == sorted(enum_values("AspectRatio"))
 
 
-def test_a_type_the_model_does_not_support_gets_400(api: httpx.Client) -> None:
-    response = api.post("/generations", json={"prompt": "x", "type": "video", "model": "uni-1-max"})
+@pytest.mark.parametrize("model", [None, *enum_values("Model")])
+def test_a_type_the_model_does_not_support_gets_400(api: httpx.Client, model: str | None) -> None:
+    kind = value_not_in("GenerationType")
+    body = {"prompt": "x", "type": kind} | ({} if model is None else {"model": model})
+    response = api.post("/generations", json=body)
     assert response.status_code == 400
-    assert detail(response) == "Type 'video' is not supported for model 'uni-1-max'"
-    response = api.post("/generations", json={"prompt": "x", "type": "video"})
-    assert detail(response) == "Type 'video' is not supported for model 'uni-1'"
+    default_model = PROPERTIES["model"]["x-server-default"]
+    assert detail(response) == rule_detail("unsupported_type", value=kind, model=model or default_model)
 
 
 @pytest.mark.parametrize(
@@ -99,7 +105,7 @@ def test_a_type_the_model_does_not_support_gets_400(api: httpx.Client) -> None:
         ({}, "'prompt' is a required property"),
         ([], "[] is not of type 'object'"),
         ({"prompt": "x", "image_ref": [{"url": "https://a.example/x.png", "size": 1}]}, None),
-        ({"prompt": "x", "user_id": "u" * 257}, None),
+        ({"prompt": "x", "user_id": "u" * (PROPERTIES["user_id"]["maxLength"] + 1)}, None),
         ({"prompt": "x", "style": None}, None),
         ({"prompt": "x", "image_ref": None}, None),
         ({"prompt": 12}, "prompt: 12 is not of type 'string'"),
@@ -114,17 +120,24 @@ def test_schema_violations_get_400_naming_the_field(api: httpx.Client, body: Any
         assert detail(response)
 
 
-def test_more_than_nine_refs_for_an_image_get_the_chosen_400(api: httpx.Client) -> None:
-    refs = [{"url": f"https://img.example/{i}.png"} for i in range(10)]
+def test_more_refs_than_max_items_for_an_image_get_the_chosen_400(api: httpx.Client) -> None:
+    refs = [{"url": f"https://img.example/{i}.png"} for i in range(MAX_REFS + 1)]
     response = api.post("/generations", json={"prompt": "x", "image_ref": refs})
     assert response.status_code == 400
-    assert detail(response) == "image supports up to 9 reference images"
+    assert detail(response) == rule_detail("too_many_refs")
 
 
 def test_every_documented_field_and_value_is_accepted(api: httpx.Client) -> None:
     for model in enum_values("Model"):
         for ratio in enum_values("AspectRatio"):
-            body = create(api, model=model, aspect_ratio=ratio, style="auto", output_format="jpeg", web_search=True)
+            body = create(
+                api,
+                model=model,
+                aspect_ratio=ratio,
+                style=PROPERTIES["style"]["x-server-default"],
+                output_format=enum_values("OutputFormat")[-1],
+                web_search=True,
+            )
             assert body["model"] == model
     create(api, aspect_ratio=None, output_format=None, user_id=None, source=None, image_ref=[])
 

@@ -23,9 +23,10 @@ T = TypeVar("T", bound="CreateGenerationRequest")
 class CreateGenerationRequest:
     """Only `prompt` is required; a field left out is decided by the server. The server's defaults are given as
     `x-server-default` rather than `default`, so that generated clients do not send values the user did not choose.
-    Cross-field rules, refused with 400: `source` is required for `image_edit` and only valid there
-    (`null` is accepted for `image`); `image_edit` takes at most 8 `image_ref` items (the source takes the
-    ninth slot); `style: manga` needs a portrait `aspect_ratio` or none; each ImageRef gives `url` or `data`.
+    The rules a JSON schema cannot state, and the API's own wording of some schema errors, are listed in
+    `x-rules` (each with its status and exact `detail`; `{placeholders}` are filled from this spec or the request).
+    The mock enforces exactly these (conformance/mock/rules.py implements each id) and every one has an error
+    example of the same name.
 
         Attributes:
             prompt (str): What to generate, or how to change `source`. 1 to 6000 characters. Example: A lighthouse on a
@@ -38,12 +39,12 @@ class CreateGenerationRequest:
                 per-image price. Both take the same parameters. Newer servers also report `ray-3.2` (video).
             aspect_ratio (AspectRatio | None | Unset): Unset or null lets the model pick from the prompt. Ignored for
                 `image_edit`.
-            style (Style | Unset): Rendering style. `manga` needs a portrait `aspect_ratio` (2:3, 9:16, 1:2, 1:3) or none.
+            style (Style | Unset): Rendering style. `manga` needs a portrait `aspect_ratio` (taller than wide) or none.
             output_format (None | OutputFormat | Unset): Unset or null lets the model pick.
             web_search (bool | Unset): Let the agent search the web for reference images first (adds a few seconds). Server
                 default `false`.
-            image_ref (list[ImageRef] | Unset): Reference images. At most 9 for `image`, 8 for `image_edit`. Server default
-                `[]`.
+            image_ref (list[ImageRef] | Unset): Reference images. At most `maxItems` for `image`, one fewer for
+                `image_edit`. Server default `[]`.
             source (ImageRef | None | Unset): The image to edit. Required for `image_edit`; must be null or left out for
                 `image`.
             user_id (None | str | Unset): An opaque id of your end user (no PII), for trust-and-safety attribution and usage

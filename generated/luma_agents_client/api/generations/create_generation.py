@@ -122,12 +122,13 @@ def sync_detailed(
             the server. The server's defaults are given as
             `x-server-default` rather than `default`, so that generated clients do not send values the
             user did not choose.
-            Cross-field rules, refused with 400: `source` is required for `image_edit` and only valid
-            there
-            (`null` is accepted for `image`); `image_edit` takes at most 8 `image_ref` items (the
-            source takes the
-            ninth slot); `style: manga` needs a portrait `aspect_ratio` or none; each ImageRef gives
-            `url` or `data`.
+            The rules a JSON schema cannot state, and the API's own wording of some schema errors, are
+            listed in
+            `x-rules` (each with its status and exact `detail`; `{placeholders}` are filled from this
+            spec or the request).
+            The mock enforces exactly these (conformance/mock/rules.py implements each id) and every
+            one has an error
+            example of the same name.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -168,12 +169,13 @@ def sync(
             the server. The server's defaults are given as
             `x-server-default` rather than `default`, so that generated clients do not send values the
             user did not choose.
-            Cross-field rules, refused with 400: `source` is required for `image_edit` and only valid
-            there
-            (`null` is accepted for `image`); `image_edit` takes at most 8 `image_ref` items (the
-            source takes the
-            ninth slot); `style: manga` needs a portrait `aspect_ratio` or none; each ImageRef gives
-            `url` or `data`.
+            The rules a JSON schema cannot state, and the API's own wording of some schema errors, are
+            listed in
+            `x-rules` (each with its status and exact `detail`; `{placeholders}` are filled from this
+            spec or the request).
+            The mock enforces exactly these (conformance/mock/rules.py implements each id) and every
+            one has an error
+            example of the same name.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -209,12 +211,13 @@ async def asyncio_detailed(
             the server. The server's defaults are given as
             `x-server-default` rather than `default`, so that generated clients do not send values the
             user did not choose.
-            Cross-field rules, refused with 400: `source` is required for `image_edit` and only valid
-            there
-            (`null` is accepted for `image`); `image_edit` takes at most 8 `image_ref` items (the
-            source takes the
-            ninth slot); `style: manga` needs a portrait `aspect_ratio` or none; each ImageRef gives
-            `url` or `data`.
+            The rules a JSON schema cannot state, and the API's own wording of some schema errors, are
+            listed in
+            `x-rules` (each with its status and exact `detail`; `{placeholders}` are filled from this
+            spec or the request).
+            The mock enforces exactly these (conformance/mock/rules.py implements each id) and every
+            one has an error
+            example of the same name.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -253,12 +256,13 @@ async def asyncio(
             the server. The server's defaults are given as
             `x-server-default` rather than `default`, so that generated clients do not send values the
             user did not choose.
-            Cross-field rules, refused with 400: `source` is required for `image_edit` and only valid
-            there
-            (`null` is accepted for `image`); `image_edit` takes at most 8 `image_ref` items (the
-            source takes the
-            ninth slot); `style: manga` needs a portrait `aspect_ratio` or none; each ImageRef gives
-            `url` or `data`.
+            The rules a JSON schema cannot state, and the API's own wording of some schema errors, are
+            listed in
+            `x-rules` (each with its status and exact `detail`; `{placeholders}` are filled from this
+            spec or the request).
+            The mock enforces exactly these (conformance/mock/rules.py implements each id) and every
+            one has an error
+            example of the same name.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

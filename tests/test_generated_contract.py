@@ -1,0 +1,42 @@
+"""luma_agents_client.contract, written by scripts/generate.py, holds the spec's facts the client needs at run time,
+so that importing the client parses no YAML."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from conformance.spec import load_spec, schema
+from luma_agents_client import contract
+from luma_uni.errors import RETRYABLE_FAILURE_CODES
+
+REQUEST = schema("CreateGenerationRequest")["properties"]
+
+
+def test_the_constants_are_the_specs() -> None:
+    spec = load_spec()
+    assert spec["info"]["version"] == contract.API_VERSION
+    assert spec["servers"][0]["url"] == contract.PRODUCTION_BASE_URL
+    assert (
+        REQUEST["prompt"]["minLength"],
+        REQUEST["prompt"]["maxLength"],
+    ) == (contract.PROMPT_MIN_LENGTH, contract.PROMPT_MAX_LENGTH)
+    assert REQUEST["user_id"]["maxLength"] == contract.USER_ID_MAX_LENGTH
+    assert REQUEST["image_ref"]["maxItems"] == contract.IMAGE_REF_MAX_ITEMS
+    assert schema("ImageRef")["x-max-decoded-bytes"] == contract.MAX_IMAGE_BYTES
+    assert frozenset(schema("ImageRef")["x-accepted-media-types"]) == contract.ACCEPTED_MEDIA_TYPES
+
+
+def test_server_defaults_are_every_x_server_default() -> None:
+    expected = {name: p["x-server-default"] for name, p in REQUEST.items() if "x-server-default" in p}
+    assert {k: list(v) if isinstance(v, tuple) else v for k, v in contract.SERVER_DEFAULTS.items()} == expected
+
+
+def test_the_retryable_codes_are_x_retryable() -> None:
+    assert {code.value for code in RETRYABLE_FAILURE_CODES} == set(schema("FailureCode")["x-retryable"])
+    assert all(code.is_known for code in RETRYABLE_FAILURE_CODES)
+
+
+def test_importing_the_client_parses_no_yaml() -> None:
+    code = "import sys, luma_uni; luma_uni.Luma; sys.exit('yaml' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0, "luma_uni imported yaml"
