@@ -165,10 +165,10 @@ def wrap(
 
 
 def encode(image: Image.Image, fmt: str) -> bytes:
-    """``image`` as PNG or JPEG bytes (``fmt`` is the API's output_format: png | jpeg)."""
+    """``image`` encoded as ``fmt``, a format Pillow writes (``images.servable`` chose it)."""
     buffer = io.BytesIO()
     if fmt == "jpeg":
         image.convert("RGB").save(buffer, format="JPEG", quality=85)
     else:
-        image.save(buffer, format="PNG")
+        image.save(buffer, format=fmt.upper())
     return buffer.getvalue()

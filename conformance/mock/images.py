@@ -12,7 +12,24 @@ import functools
 from .cards import Card, Shape, draw_card, encode
 
 LONG_SIDE = 288
-CONTENT_TYPES = {"png": "image/png", "jpeg": "image/jpeg"}
+# The formats of the spec today, without importing Pillow when a generation is created (start-up time).
+_KNOWN_CONTENT_TYPES = {"png": "image/png", "jpeg": "image/jpeg"}
+FALLBACK_FORMAT = "png"
+
+
+def servable(fmt: str) -> tuple[str, str]:
+    """The format the mock encodes for an ``output_format`` and its content type. A value the spec added that
+    Pillow can write (``webp``, ``gif``) is served as asked; one it cannot is served as PNG, the model's pick, so a
+    new enum value never breaks the mock."""
+    if fmt in _KNOWN_CONTENT_TYPES:
+        return fmt, _KNOWN_CONTENT_TYPES[fmt]
+    from PIL import Image
+
+    Image.init()
+    name = fmt.upper()
+    if name in Image.SAVE and name in Image.MIME:
+        return fmt, Image.MIME[name]
+    return FALLBACK_FORMAT, _KNOWN_CONTENT_TYPES[FALLBACK_FORMAT]
 
 
 @functools.lru_cache(maxsize=128)

@@ -37,25 +37,16 @@ class OutputFile:
     name: str  # the last segment of its URL path, unique within the generation, e.g. "output.png", "layer-0.png"
     output_type: str  # output[].type: "image" or "video"
     content_type: str
-    output_format: str = "png"  # image: png | jpeg
+    output_format: str = "png"  # image: the format it is encoded in (images.servable)
     seconds: int = 0  # video: its duration
     long_side: int = 0  # layer: pixels of its long side
     layer: Layer | None = None  # layer: its output[].layer object
 
 
 def image_file(card: Card, shape: Shape, output_format: str) -> tuple[OutputFile, ...]:
-    """The single image of ``type`` image or image_edit; ``output_format`` is png or jpeg."""
-    return (
-        OutputFile(
-            "image",
-            card,
-            shape,
-            f"output.{output_format}",
-            "image",
-            images.CONTENT_TYPES[output_format],
-            output_format=output_format,
-        ),
-    )
+    """The single image of ``type`` image or image_edit, in ``output_format`` where the mock can encode it."""
+    fmt, content_type = images.servable(output_format)
+    return (OutputFile("image", card, shape, f"output.{fmt}", "image", content_type, output_format=fmt),)
 
 
 def video_file(card: Card, shape: Shape, duration: str | int | None) -> tuple[OutputFile, ...]:

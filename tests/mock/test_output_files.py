@@ -11,7 +11,7 @@ from PIL import Image
 
 from conformance.mock import cards, images, layers, outputs, videos
 from conformance.mock.cards import Card, Shape
-from conformance.spec import enum_values
+from conformance.spec import enum_values, value_not_in
 from tests.mock.helpers import image_bytes
 
 ID = "0b0e2f3c-6c47-4e59-9a51-1f5b8a1f0d11"
@@ -33,8 +33,21 @@ def _render(card: Card = CARD, shape: Shape | None = None, fmt: str = "png") -> 
     (file,) = outputs.image_file(card, shape or cards.shape_of_ratio("16:9"), fmt)
     content_type, body = outputs.render(file)
     image = _image(body)
-    assert content_type == images.CONTENT_TYPES[fmt] == f"image/{(image.format or '?').lower()}"
+    assert content_type == f"image/{(image.format or '?').lower()}"
     return image
+
+
+@pytest.mark.parametrize("fmt", ["webp", "gif"])
+def test_a_format_the_spec_adds_is_served_as_asked_where_pillow_writes_it(fmt: str) -> None:
+    image = _render(fmt=fmt)
+    assert (image.format or "").lower() == fmt
+
+
+def test_a_format_the_mock_cannot_encode_is_served_as_png_the_models_pick() -> None:
+    unknown = value_not_in("OutputFormat")
+    (file,) = outputs.image_file(CARD, cards.shape_of_ratio("1:1"), unknown)
+    content_type, body = outputs.render(file)
+    assert (content_type, file.name, _image(body).format) == ("image/png", "output.png", "PNG")
 
 
 def _alphas(image: Image.Image) -> set[int]:
