@@ -36,12 +36,18 @@ def probe_path(name: str) -> str:
     return f"{PROBE_PREFIX}{name}"
 
 
-def _probe_operation(name: str) -> JSON:
+BRANCH_MARK = "/when/"
+
+
+def _probe_operation(name: str, condition: JSON | None = None, index: int = 0) -> JSON:
+    """The probe of component ``name``; with ``condition`` (an invariant's ``if``), one that only generates payloads
+    meeting it, so each branch of an ``if``/``then`` invariant is exercised as often as the component itself."""
     ref = {"$ref": f"#/components/schemas/{name}"}
+    body = ref if condition is None else {"allOf": [ref, condition]}
     return {
-        "operationId": f"probe{name}",
+        "operationId": f"probe{name}" if condition is None else f"probe{name}When{index}",
         "security": [],
-        "requestBody": {"required": True, "content": {"application/json": {"schema": ref}}},
+        "requestBody": {"required": True, "content": {"application/json": {"schema": body}}},
         "responses": {
             "200": {
                 "description": f"The {name} payload, as the client re-encodes it.",
@@ -73,7 +79,15 @@ def probe_spec(spec: JSON | None = None, *, format_renames: Mapping[str, str] | 
     generators; a probe built that way is for generating only: validate against a probe without renames.
     """
     probe = copy.deepcopy(spec or load_spec())
-    probe["paths"] = {probe_path(name): {"post": _probe_operation(name)} for name in component_names(probe)}
+    paths: JSON = {}
+    for name in component_names(probe):
+        paths[probe_path(name)] = {"post": _probe_operation(name)}
+        invariants = probe["components"]["schemas"][name].get("allOf", [])
+        for index, invariant in enumerate(invariants):
+            if isinstance(invariant, dict) and "if" in invariant:
+                condition = _probe_operation(name, invariant["if"], index)
+                paths[f"{probe_path(name)}{BRANCH_MARK}{index}"] = {"post": condition}
+    probe["paths"] = paths
     probe.pop("security", None)
     if format_renames:
         probe["components"]["schemas"] = _rename_formats(probe["components"]["schemas"], format_renames)
@@ -108,7 +122,7 @@ def probe_operation(schema: BaseSchema, name: str) -> Operation:
 def component_of(operation: Operation) -> str:
     """The component schema a probe operation stands for."""
     assert operation.path.startswith(PROBE_PREFIX), operation.path
-    return operation.path.removeprefix(PROBE_PREFIX)
+    return operation.path.removeprefix(PROBE_PREFIX).partition(BRANCH_MARK)[0]
 
 
 def validate_payload(schema: BaseSchema, name: str, payload: Any) -> None:

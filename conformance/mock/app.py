@@ -190,7 +190,7 @@ class MockApp:
                 finishes_at=state.timing.finishes_at(now),
                 model=body.get("model", contract.default_model),
                 type=generation_type,
-                output_format=body.get("output_format") or "png",
+                output_format=body.get("output_format") or contract.default_output_format,
                 width=width,
                 height=height,
                 failure_code=failure_code,

@@ -80,9 +80,10 @@ class Contract:
     max_image_refs: int
     max_image_bytes: int  # ImageRef's x-max-decoded-bytes
     media_types: frozenset[str]  # ImageRef's x-accepted-media-types
-    default_type: str  # x-server-default of the request's type, model and style
+    default_type: str  # x-server-default of the request's type, model, style and output_format
     default_model: str
     default_style: str
+    default_output_format: str
 
 
 def load_contract(spec_path: Path) -> Contract:
@@ -139,7 +140,7 @@ def _compile(spec: JSON) -> Contract:
             raise ContractError(f"CreateGenerationRequest.{name}.x-server-default {value!r} is not one of {allowed}")
         return str(value)
 
-    types, models, styles = enum("GenerationType"), enum("Model"), enum("Style")
+    types, models, styles, formats = enum("GenerationType"), enum("Model"), enum("Style"), enum("OutputFormat")
     return Contract(
         api_version=str(version),
         request_schema=request_schema,
@@ -148,7 +149,7 @@ def _compile(spec: JSON) -> Contract:
         types=types,
         aspect_ratios=enum("AspectRatio"),
         styles=styles,
-        output_formats=enum("OutputFormat"),
+        output_formats=formats,
         failure_codes=enum("FailureCode"),
         states=enum("GenerationState"),
         max_image_refs=max_refs,
@@ -157,6 +158,7 @@ def _compile(spec: JSON) -> Contract:
         default_type=server_default("type", types),
         default_model=server_default("model", models),
         default_style=server_default("style", styles),
+        default_output_format=server_default("output_format", formats),
     )
 
 

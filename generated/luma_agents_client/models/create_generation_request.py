@@ -39,7 +39,8 @@ class CreateGenerationRequest:
             aspect_ratio (AspectRatio | None | Unset): Unset or null lets the model pick from the prompt. Ignored for
                 `image_edit`.
             style (Style | Unset): Rendering style. `manga` needs a portrait `aspect_ratio` (2:3, 9:16, 1:2, 1:3) or none.
-            output_format (None | OutputFormat | Unset): Unset or null lets the model pick.
+            output_format (None | OutputFormat | Unset): Server default `png` when left out or null (see the choices in the
+                API description).
             web_search (bool | Unset): Let the agent search the web for reference images first (adds a few seconds). Server
                 default `false`.
             image_ref (list[ImageRef] | Unset): Reference images. At most 9 for `image`, 8 for `image_edit`. Server default
