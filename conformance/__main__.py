@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
+from conformance.checks import SKIPS
 from conformance.options import Options, OptionsError
 from conformance.report import STATS, read_junit, render_summary, write_json
 
@@ -70,6 +71,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     wall = time.perf_counter() - started
     outcomes = read_junit(junit) if junit.exists() else []
+    for (check, reason), count in SKIPS.items():
+        STATS.skipped[f"{check}: {reason}"] += count
     console.rule("conformance summary")
     render_summary(console, outcomes, STATS, wall_seconds=wall, target=_describe(options), examples=options.examples)
     write_json(args.reports / "conformance-summary.json", STATS, outcomes, wall)
