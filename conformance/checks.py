@@ -12,8 +12,9 @@ spec the run was given; each failure message names the rule that broke and where
   earlier, and nothing but the fresh output URLs changed once it is terminal.
 - ``generation_lifecycle``: after a 201, the generation is followed to its end: it settles within
   ``x-settles-within-seconds``, its state never moves backwards, its output URLs answer with the requested (or
-  default) format and stop working after ``x-lifetime-seconds``. Moving time needs a server whose clock can be
-  moved (the mock's ``/_mock/clock``); elsewhere that part skips itself, and says so once (see ``SKIPS``).
+  default) format, refuse to serve once altered, and stop working after ``x-lifetime-seconds``. Moving time needs
+  a server whose clock can be moved (the mock's ``/_mock/clock``); elsewhere that part skips itself, and says so
+  once (see ``SKIPS``).
 """
 
 from __future__ import annotations
@@ -343,6 +344,29 @@ def _sample(case: Case[Any]) -> bool:
         return _FOLLOWED[key] <= LIFECYCLE_SAMPLES
 
 
+def _tampered(value: str) -> str:
+    """``value`` changed a little: a later time or longer lifetime for numbers, another last character otherwise."""
+    if value.isdigit():
+        return str(int(value) + 3600)
+    return value[:-1] + ("1" if value[-1:] == "0" else "0")
+
+
+def _check_tamper_proof(case: Case[Any], output: JSON, context: str) -> None:
+    """A presigned URL works only as minted: with any query parameter altered it must not answer the file."""
+    parts = urllib.parse.urlsplit(str(output.get("url")))
+    params = urllib.parse.parse_qsl(parts.query, keep_blank_values=True)
+    for index, (name, value) in enumerate(params):
+        changed = [*params[:index], (name, _tampered(value)), *params[index + 1 :]]
+        url = urllib.parse.urlunsplit(parts._replace(query=urllib.parse.urlencode(changed)))
+        answer = _raw(case, "GET", url)
+        if 200 <= answer.status_code < 300:
+            raise RuleBrokenError(
+                "a presigned output URL works only as minted: one with an altered parameter is refused",
+                "components.schemas.GenerationOutput.url",
+                f"{context}: with {name}={_tampered(value)!r} it still answered {answer.status_code}",
+            )
+
+
 @schemathesis.check
 def generation_lifecycle(ctx: CheckContext, response: Response, case: Case[Any]) -> bool | None:
     """Follow a created generation to its end and past its URLs' lifetime (on a server whose clock can move)."""
@@ -379,6 +403,7 @@ def generation_lifecycle(ctx: CheckContext, response: Response, case: Case[Any])
     outputs = [o for o in settled.get("output") or [] if isinstance(o, dict)]
     for output in outputs:
         _check_output_file(case, output, _expected_format(case), "the completed generation's output")
+        _check_tamper_proof(case, output, "the completed generation's output")
     if not outputs:
         return True
     url_spec = _url_spec(case)

@@ -7,10 +7,11 @@ import os
 import re
 import uuid
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from conformance.asgi import ASGIApp, Message, Receive, Scope, Send
 from conformance.mock.app import MockApp
+from conformance.mock.signing import UrlSigner
 from luma_agents_client import models
 from luma_uni.spec import enum_values
 
@@ -207,16 +208,23 @@ def jpeg_by_default(app: ASGIApp) -> ASGIApp:
     )
 
 
+class _NeverExpiringSigner:
+    """The mock's signer, whose URLs never expire: the signature is still checked, the expiry is not."""
+
+    def __init__(self, signer: UrlSigner) -> None:
+        self.signer = signer
+
+    def sign(self, origin: str, generation_id: str, extension: str, now: float) -> str:
+        return self.signer.sign(origin, generation_id, extension, now)
+
+    def verify(self, path: str, query: str, now: float) -> None:
+        self.signer.verify(path, query, 0.0)  # as if it were always 1970: no URL is ever past its expiry
+
+
 def urls_never_expire(app: ASGIApp) -> ASGIApp:
-    """Presigned output URLs keep working after their hour (the signature is still checked, the expiry is not)."""
-    assert isinstance(app, MockApp), "this variant patches the mock itself"
-    signer = app.state.signer
-    verify = signer.verify
-
-    def verify_ignoring_expiry(path: str, query: str, now: float) -> None:
-        verify(path, query, 0.0)  # as if it were always 1970: no URL is ever past its expiry
-
-    signer.verify = verify_ignoring_expiry  # type: ignore[method-assign]
+    """Presigned output URLs keep working after their hour."""
+    assert isinstance(app, MockApp), "this variant replaces the mock's signer"
+    app.state.signer = cast(UrlSigner, _NeverExpiringSigner(app.state.signer))
     return app
 
 
