@@ -94,7 +94,9 @@ class MockApp:
 
     # ASGI entry point and the shield ---------------------------------------------------------------------------
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+    # Not mutated (make mutation): mutmut's trampoline around an ASGI entry point is not awaitable the way uvicorn
+    # calls it, so every mutant here would "fail" for the tooling's sake; its three branches are plain routing.
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:  # pragma: no mutate block
         kind = scope["type"]
         if kind == "http":
             await self._http(scope, receive, send)
