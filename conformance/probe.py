@@ -188,6 +188,20 @@ class Feature:
         return f"{self.location}: {self.kind} {self.value}"
 
 
+ANY_VALUE = "any value of its component"
+
+
+def _refers(node: JSON) -> bool:
+    """Whether a property's schema is a component reference (or "that component or null")."""
+    return "$ref" in node or any("$ref" in branch for branch in node.get("anyOf", []))
+
+
+def _enum_feature(location: str, node: JSON, value: Any) -> Feature:
+    """Each value of an enum the component declares itself; for a referenced enum component (probed on its own,
+    value by value) any one value, so that an invariant narrowing when a field is set cannot make a run miss one."""
+    return Feature(location, "enum", ANY_VALUE if "." in location and _refers(node) else str(value))
+
+
 def expected_features(resolver: Resolver, name: str) -> set[Feature]:
     """Every enum value, null and format the component ``name`` declares itself (nested object components are
     probed on their own, so they are not descended into)."""
@@ -199,7 +213,7 @@ def expected_features(resolver: Resolver, name: str) -> set[Feature]:
             found.add(Feature(location, "null", "null"))
         for branch in resolver.branches(node):
             for value in branch.get("enum", []):
-                found.add(Feature(location, "enum", str(value)))
+                found.add(_enum_feature(location, node, value))
             if "format" in branch:
                 found.add(Feature(location, "format", branch["format"]))
             if "properties" in branch and depth == 0:
@@ -221,7 +235,7 @@ def observed_features(resolver: Resolver, name: str, payload: Any) -> Iterator[F
             return
         for branch in resolver.branches(node):
             if "enum" in branch:
-                yield Feature(location, "enum", str(value))
+                yield _enum_feature(location, node, value)
             if "format" in branch:
                 yield Feature(location, "format", branch["format"])
             if isinstance(value, dict):
