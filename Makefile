@@ -12,7 +12,7 @@ PORT   ?= 4010
 CONFORMANCE_EXAMPLES    ?= 100
 CONFORMANCE_CI_EXAMPLES ?= 25
 
-.PHONY: help venv generate check-generated lint typecheck docs test conformance mock demo bench clean
+.PHONY: help venv generate check-generated lint typecheck docs test conformance mutation mock demo bench clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-16s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -48,6 +48,9 @@ test: check-generated lint docs ## Everything CI runs: the stale check, lint, th
 
 conformance: $(STAMP) ## The property suite proving spec, mock and client agree (BASE_URL=... LUMA_AGENTS_API_KEY=... for live mode)
 	CONFORMANCE_EXAMPLES=$(CONFORMANCE_EXAMPLES) $(BIN)/python -m conformance
+
+mutation: $(STAMP) ## Mutation score of the contract modules: conformance alone, then the whole suite (slow; ONLY='glob ...')
+	$(BIN)/python scripts/mutation.py $(if $(ONLY),--only $(ONLY))
 
 mock: $(STAMP) ## Run the stateful mock on $(HOST):$(PORT) (Ctrl-C to stop)
 	$(BIN)/python -m conformance.mock --host $(HOST) --port $(PORT)

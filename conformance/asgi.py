@@ -61,7 +61,9 @@ def serve_app(app: ASGIApp, host: str = "127.0.0.1") -> Iterator[str]:
     """Serve any ASGI app (e.g. the mock inside a broken variant's middleware) with uvicorn on a free port in a
     daemon thread; yield its root URL (``http://127.0.0.1:<port>``)."""
     sock = bind(host, 0)
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off"))
+    # interface="asgi3": every app here is ASGI 3; auto-detection misreads wrapped or instrumented ones (mutmut).
+    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off", interface="asgi3")
+    server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name="conformance-server", daemon=True)
     thread.start()
     try:

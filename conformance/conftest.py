@@ -14,6 +14,7 @@ from conformance.options import Options
 from conformance.report import STATS
 from conformance.schemathesis_setup import PaidPostBudget
 from conformance.targets import IN_PROCESS_BASE_URL, Target, mock_app
+from conformance.waiting import WaitBudget
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -30,6 +31,12 @@ def options() -> Options:
 def paid_posts(options: Options) -> PaidPostBudget:
     """The cap on POSTs that create (and, on a real server, bill) a generation; unlimited against the mock."""
     return PaidPostBudget(options.max_paid_posts if options.live else None)
+
+
+@pytest.fixture(scope="session")
+def wait_budget(options: Options) -> WaitBudget:
+    """How long the end-to-end tests wait for a generation; shared, so one overrun ends the waiting for all."""
+    return WaitBudget(options.wait_budget)
 
 
 def target_names(options: Options, *, over_http: bool) -> list[str]:

@@ -8,6 +8,8 @@ CONFORMANCE_NO_SHRINK=1      report failures unshrunk (faster; the broken-varian
 BASE_URL                     live mode: run parts 2 and 4 against this server (e.g. https://agents.lumalabs.ai/v1)
 LUMA_AGENTS_API_KEY          live mode: the API key sent to BASE_URL
 CONFORMANCE_MAX_PAID_POSTS   live mode: most POSTs that may create (and bill) a generation (default 5)
+CONFORMANCE_WAIT_BUDGET      seconds an end-to-end test waits for one generation to finish (default 150: the real
+                             API takes 30-60 s); once one overran it, the remaining end-to-end tests fail at once
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from dataclasses import dataclass
 
 DEFAULT_EXAMPLES = 25
 DEFAULT_MAX_PAID_POSTS = 5
+DEFAULT_WAIT_BUDGET = 150
 
 
 class OptionsError(ValueError):
@@ -46,6 +49,7 @@ class Options:
     base_url: str | None
     api_key: str | None
     max_paid_posts: int
+    wait_budget: int  # seconds, on the client's clock (scaled like the mock's in mock mode)
 
     @property
     def live(self) -> bool:
@@ -72,4 +76,5 @@ class Options:
             base_url=base_url,
             api_key=api_key,
             max_paid_posts=_int("CONFORMANCE_MAX_PAID_POSTS", DEFAULT_MAX_PAID_POSTS, minimum=0),
+            wait_budget=_int("CONFORMANCE_WAIT_BUDGET", DEFAULT_WAIT_BUDGET, minimum=1),
         )

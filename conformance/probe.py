@@ -36,12 +36,18 @@ def probe_path(name: str) -> str:
     return f"{PROBE_PREFIX}{name}"
 
 
-def _probe_operation(name: str) -> JSON:
+BRANCH_MARK = "/when/"
+
+
+def _probe_operation(name: str, condition: JSON | None = None, index: int = 0) -> JSON:
+    """The probe of component ``name``; with ``condition`` (an invariant's ``if``), one that only generates payloads
+    meeting it, so each branch of an ``if``/``then`` invariant is exercised as often as the component itself."""
     ref = {"$ref": f"#/components/schemas/{name}"}
+    body = ref if condition is None else {"allOf": [ref, condition]}
     return {
-        "operationId": f"probe{name}",
+        "operationId": f"probe{name}" if condition is None else f"probe{name}When{index}",
         "security": [],
-        "requestBody": {"required": True, "content": {"application/json": {"schema": ref}}},
+        "requestBody": {"required": True, "content": {"application/json": {"schema": body}}},
         "responses": {
             "200": {
                 "description": f"The {name} payload, as the client re-encodes it.",
@@ -73,7 +79,15 @@ def probe_spec(spec: JSON | None = None, *, format_renames: Mapping[str, str] | 
     generators; a probe built that way is for generating only: validate against a probe without renames.
     """
     probe = copy.deepcopy(spec or load_spec())
-    probe["paths"] = {probe_path(name): {"post": _probe_operation(name)} for name in component_names(probe)}
+    paths: JSON = {}
+    for name in component_names(probe):
+        paths[probe_path(name)] = {"post": _probe_operation(name)}
+        invariants = probe["components"]["schemas"][name].get("allOf", [])
+        for index, invariant in enumerate(invariants):
+            if isinstance(invariant, dict) and "if" in invariant:
+                condition = _probe_operation(name, invariant["if"], index)
+                paths[f"{probe_path(name)}{BRANCH_MARK}{index}"] = {"post": condition}
+    probe["paths"] = paths
     probe.pop("security", None)
     if format_renames:
         probe["components"]["schemas"] = _rename_formats(probe["components"]["schemas"], format_renames)
@@ -108,7 +122,7 @@ def probe_operation(schema: BaseSchema, name: str) -> Operation:
 def component_of(operation: Operation) -> str:
     """The component schema a probe operation stands for."""
     assert operation.path.startswith(PROBE_PREFIX), operation.path
-    return operation.path.removeprefix(PROBE_PREFIX)
+    return operation.path.removeprefix(PROBE_PREFIX).partition(BRANCH_MARK)[0]
 
 
 def validate_payload(schema: BaseSchema, name: str, payload: Any) -> None:
@@ -174,6 +188,20 @@ class Feature:
         return f"{self.location}: {self.kind} {self.value}"
 
 
+ANY_VALUE = "any value of its component"
+
+
+def _refers(node: JSON) -> bool:
+    """Whether a property's schema is a component reference (or "that component or null")."""
+    return "$ref" in node or any("$ref" in branch for branch in node.get("anyOf", []))
+
+
+def _enum_feature(location: str, node: JSON, value: Any) -> Feature:
+    """Each value of an enum the component declares itself; for a referenced enum component (probed on its own,
+    value by value) any one value, so that an invariant narrowing when a field is set cannot make a run miss one."""
+    return Feature(location, "enum", ANY_VALUE if "." in location and _refers(node) else str(value))
+
+
 def expected_features(resolver: Resolver, name: str) -> set[Feature]:
     """Every enum value, null and format the component ``name`` declares itself (nested object components are
     probed on their own, so they are not descended into)."""
@@ -185,7 +213,7 @@ def expected_features(resolver: Resolver, name: str) -> set[Feature]:
             found.add(Feature(location, "null", "null"))
         for branch in resolver.branches(node):
             for value in branch.get("enum", []):
-                found.add(Feature(location, "enum", str(value)))
+                found.add(_enum_feature(location, node, value))
             if "format" in branch:
                 found.add(Feature(location, "format", branch["format"]))
             if "properties" in branch and depth == 0:
@@ -207,7 +235,7 @@ def observed_features(resolver: Resolver, name: str, payload: Any) -> Iterator[F
             return
         for branch in resolver.branches(node):
             if "enum" in branch:
-                yield Feature(location, "enum", str(value))
+                yield _enum_feature(location, node, value)
             if "format" in branch:
                 yield Feature(location, "format", branch["format"])
             if isinstance(value, dict):

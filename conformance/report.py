@@ -35,16 +35,22 @@ class Stats:
     checks: dict[str, Tally] = field(default_factory=dict)
     paid_posts: int = 0
     posts_not_sent: int = 0
+    # Why checks failed: per check, each distinct first line of a failure message and how often it came.
+    reasons: dict[str, Counter[str]] = field(default_factory=dict)
+    # Why checks or parts of them did not run (a check that needs the mock's clock, a wait budget overrun, ...).
+    skipped: Counter[str] = field(default_factory=Counter)
 
     def case(self, part: str, count: int = 1) -> None:
         self.cases[part] += count
 
-    def check(self, name: str, ok: bool) -> None:
+    def check(self, name: str, ok: bool, reason: str | None = None) -> None:
         tally = self.checks.setdefault(name, Tally())
         if ok:
             tally.passed += 1
         else:
             tally.failed += 1
+            if reason:
+                self.reasons.setdefault(name, Counter())[reason.strip().splitlines()[0][:200]] += 1
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -52,6 +58,8 @@ class Stats:
             "checks": {name: {"passed": t.passed, "failed": t.failed} for name, t in sorted(self.checks.items())},
             "paid_posts": self.paid_posts,
             "posts_not_sent": self.posts_not_sent,
+            "failure_reasons": {name: dict(reasons) for name, reasons in sorted(self.reasons.items())},
+            "skipped": dict(self.skipped),
         }
 
 
@@ -126,6 +134,16 @@ def render_summary(
     for name, tally in sorted(stats.checks.items()):
         checks.add_row(name, str(tally.passed), f"[red]{tally.failed}[/red]" if tally.failed else "0")
     console.print(checks)
+    if stats.reasons:
+        why = Table(title="why checks failed (most frequent reasons first)", expand=False)
+        for column in ("check", "times", "reason"):
+            why.add_column(column, justify="right" if column == "times" else "left")
+        for name, reasons in sorted(stats.reasons.items()):
+            for reason, count in reasons.most_common(3):
+                why.add_row(name, str(count), reason)
+        console.print(why)
+    for reason, count in sorted(stats.skipped.items()):
+        console.print(f"[yellow]not checked[/yellow] ({count}x): {reason}")
 
     failed = [o for o in outcomes if o.status in ("failed", "error")]
     for outcome in failed[:10]:

@@ -108,7 +108,8 @@ def instrument(
 
     def after_validate(context: HookContext, case: Case[Any], response: Response, results: list[CheckResult]) -> None:
         for result in results:
-            stats.check(result.name, result.failure is None)
+            failure = result.failure
+            stats.check(result.name, failure is None, None if failure is None else failure.message or failure.title)
 
     schema.hooks.register_hook_with_name(after_call, "after_call")
     schema.hooks.register_hook_with_name(after_validate, "after_validate")

@@ -24,6 +24,7 @@ from conformance.report import STATS
 from conformance.schemathesis_setup import PaidPostBudget
 from conformance.spec import enum_values, schema
 from conformance.targets import Target, mock_app
+from conformance.waiting import WaitBudget
 from luma_agents_client.models import FailureCode, GenerationState
 from luma_uni import GenerationFailedError, InputError, Luma, errors
 
@@ -93,13 +94,18 @@ def assert_lifecycle(states: list[GenerationState], last: str) -> None:
 
 @pytest.mark.parametrize("output_format", enum_values("OutputFormat"))
 def test_create_poll_complete_download(
-    http_target: Target, output_format: str, tmp_path: Path, paid_posts: PaidPostBudget
+    http_target: Target, output_format: str, tmp_path: Path, paid_posts: PaidPostBudget, wait_budget: WaitBudget
 ) -> None:
     spend_one_post(paid_posts)
     states: list[GenerationState] = []
     with luma_for(http_target) as luma:
-        generation = luma.generations.create_and_wait(
-            prompt=PROMPT, output_format=output_format, on_progress=lambda g: states.append(g.state)
+        generation = wait_budget.wait(
+            lambda timeout: luma.generations.create_and_wait(
+                prompt=PROMPT,
+                output_format=output_format,
+                on_progress=lambda g: states.append(g.state),
+                timeout=timeout,
+            )
         )
         paths = luma.generations.download(generation, tmp_path / "out")
     STATS.case(PART)
@@ -110,12 +116,20 @@ def test_create_poll_complete_download(
     STATS.check("client_end_to_end", True)
 
 
-def test_edit_a_local_image(http_target: Target, image_file: Path, tmp_path: Path, paid_posts: PaidPostBudget) -> None:
+def test_edit_a_local_image(
+    http_target: Target, image_file: Path, tmp_path: Path, paid_posts: PaidPostBudget, wait_budget: WaitBudget
+) -> None:
     spend_one_post(paid_posts)
     states: list[GenerationState] = []
     with luma_for(http_target) as luma:
-        generation = luma.generations.create_and_wait(
-            prompt="Make it winter", type="image_edit", source=image_file, on_progress=lambda g: states.append(g.state)
+        generation = wait_budget.wait(
+            lambda timeout: luma.generations.create_and_wait(
+                prompt="Make it winter",
+                type="image_edit",
+                source=image_file,
+                on_progress=lambda g: states.append(g.state),
+                timeout=timeout,
+            )
         )
         (path,) = luma.generations.download(generation.id, tmp_path / "out")
     STATS.case(PART)
@@ -131,14 +145,14 @@ def retryable_failure_codes() -> set[str]:
 
 
 @pytest.mark.parametrize("code", enum_values("FailureCode"))
-def test_each_failure_code_arrives_typed(http_target: Target, code: str) -> None:
+def test_each_failure_code_arrives_typed(http_target: Target, code: str, wait_budget: WaitBudget) -> None:
     if not http_target.is_mock:
         pytest.skip("a live server cannot be asked to fail")
     with (
         luma_for(http_target, headers={"X-Mock-Failure": code}) as luma,
         pytest.raises(GenerationFailedError) as caught,
     ):
-        luma.generations.create_and_wait(prompt=PROMPT)
+        wait_budget.wait(lambda timeout: luma.generations.create_and_wait(prompt=PROMPT, timeout=timeout))
     STATS.case(PART)
     error = caught.value
     assert isinstance(error.failure_code, FailureCode) and error.failure_code.is_known

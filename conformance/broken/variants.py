@@ -7,9 +7,11 @@ import os
 import re
 import uuid
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from conformance.asgi import ASGIApp, Message, Receive, Scope, Send
+from conformance.mock.app import MockApp
+from conformance.mock.signing import UrlSigner
 from conformance.spec import enum_values
 from luma_agents_client import models
 
@@ -81,17 +83,21 @@ class ReplaceRequest:
             return
         while (await receive()).get("more_body", False):
             pass  # drain the original body
-        replacement = self.body
-        sent = False
+        await self.app(scope, _receive_once(self.body), send)
 
-        async def replaced_receive() -> Message:
-            nonlocal sent
-            if sent:
-                return {"type": "http.disconnect"}
-            sent = True
-            return {"type": "http.request", "body": replacement, "more_body": False}
 
-        await self.app(scope, replaced_receive, send)
+def _receive_once(body: bytes) -> Receive:
+    """An ASGI ``receive`` that hands the app ``body`` in one message, then a disconnect."""
+    sent = False
+
+    async def receive() -> Message:
+        nonlocal sent
+        if sent:
+            return {"type": "http.disconnect"}
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return receive
 
 
 def _without(headers: list[tuple[bytes, bytes]], name: bytes) -> list[tuple[bytes, bytes]]:
@@ -156,7 +162,76 @@ def rewords_errors(app: ASGIApp) -> ASGIApp:
     )
 
 
+def failure_reason_while_queued(app: ASGIApp) -> ASGIApp:
+    """A queued generation already carries a failure_reason (the spec's if/then invariant forbids it)."""
+    return RewriteJsonResponse(
+        app,
+        lambda scope, status: status in (200, 201) and (_is(scope, "GET", _ITEM) or _is(scope, "POST", _COLLECTION)),
+        lambda body: body | {"failure_reason": "Generation failed"} if body.get("state") == "queued" else body,
+    )
+
+
+class EditJsonRequest:
+    """Edit the JSON body of the requests ``applies(scope)`` selects before the app sees them (bodies that are not
+    a JSON object pass unchanged)."""
+
+    def __init__(self, app: ASGIApp, applies: Callable[[Scope], bool], edit: JsonEdit) -> None:
+        self.app, self.applies, self.edit = app, applies, edit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if not self.applies(scope):
+            await self.app(scope, receive, send)
+            return
+        chunks = []
+        while True:
+            message = await receive()
+            chunks.append(message.get("body", b""))
+            if not message.get("more_body", False):
+                break
+        raw = b"".join(chunks)
+        try:
+            parsed = json.loads(raw)
+        except ValueError:
+            parsed = None
+        body = json.dumps(self.edit(parsed)).encode() if isinstance(parsed, dict) else raw
+        headers = [(k, v) for k, v in scope.get("headers", []) if k.lower() != b"content-length"]
+        scope = {**scope, "headers": [*headers, (b"content-length", str(len(body)).encode())]}
+        await self.app(scope, _receive_once(body), send)
+
+
+def jpeg_by_default(app: ASGIApp) -> ASGIApp:
+    """A request that leaves output_format out (or null) gets JPEG, where the spec's server default is PNG."""
+    return EditJsonRequest(
+        app,
+        lambda scope: _is(scope, "POST", _COLLECTION),
+        lambda body: body if body.get("output_format") else body | {"output_format": "jpeg"},
+    )
+
+
+class _NeverExpiringSigner:
+    """The mock's signer, whose URLs never expire: the signature is still checked, the expiry is not."""
+
+    def __init__(self, signer: UrlSigner) -> None:
+        self.signer = signer
+
+    def sign(self, origin: str, generation_id: str, name: str, now: float) -> str:
+        return self.signer.sign(origin, generation_id, name, now)
+
+    def verify(self, path: str, query: str, now: float) -> None:
+        self.signer.verify(path, query, 0.0)  # as if it were always 1970: no URL is ever past its expiry
+
+
+def urls_never_expire(app: ASGIApp) -> ASGIApp:
+    """Presigned output URLs keep working after their hour."""
+    assert isinstance(app, MockApp), "this variant replaces the mock's signer"
+    app.state.signer = cast(UrlSigner, _NeverExpiringSigner(app.state.signer))
+    return app
+
+
 MOCK_VARIANTS: dict[str, Callable[[ASGIApp], ASGIApp]] = {
+    "failure-reason-while-queued": failure_reason_while_queued,
+    "jpeg-by-default": jpeg_by_default,
+    "urls-never-expire": urls_never_expire,
     "foreign-enum-value": foreign_enum_value,
     "accepts-invalid-body": accepts_invalid_body,
     "ignores-auth": ignores_auth,

@@ -95,9 +95,10 @@ class Contract:
     rules: tuple[Rule, ...]  # CreateGenerationRequest's x-rules, in the spec's order
     max_image_bytes: int  # ImageRef's x-max-decoded-bytes
     media_types: frozenset[str]  # ImageRef's x-accepted-media-types
-    default_type: str  # x-server-default of the request's type, model and style
+    default_type: str  # x-server-default of the request's type, model, style and output_format
     default_model: str
     default_style: str
+    default_output_format: str
     # Permissive mode (MockConfig.permissive): the request schema cut down to what an SDK's types check, and the
     # getGeneration 200 examples it answers unknown ids with.
     loose_request_schema: CompiledSchema
@@ -166,7 +167,7 @@ def _compile(spec: JSON) -> Contract:
             raise ContractError(f"CreateGenerationRequest.{name}.x-server-default {value!r} is not one of {allowed}")
         return str(value)
 
-    types, models, styles = enum("GenerationType"), enum("Model"), enum("Style")
+    types, models, styles, formats = enum("GenerationType"), enum("Model"), enum("Style"), enum("OutputFormat")
     failure_codes = enum("FailureCode")
     reasons = _dig(spec, "components", "schemas", "FailureCode", "x-failure-reasons")
     if not isinstance(reasons, dict) or set(reasons) != set(failure_codes):
@@ -185,7 +186,7 @@ def _compile(spec: JSON) -> Contract:
         types=types,
         aspect_ratios=enum("AspectRatio"),
         styles=styles,
-        output_formats=enum("OutputFormat"),
+        output_formats=formats,
         failure_codes=failure_codes,
         failure_reasons=MappingProxyType({code: str(reasons[code]) for code in failure_codes}),
         states=enum("GenerationState"),
@@ -200,6 +201,7 @@ def _compile(spec: JSON) -> Contract:
         default_style=server_default("style", styles),
         loose_request_schema=loose_request_schema,
         generation_examples=generation_examples,
+        default_output_format=server_default("output_format", formats),
     )
 
 

@@ -2,8 +2,8 @@
 
 A URL looks like ``http://127.0.0.1:4010/_mock/files/<id>/<name>?X-Amz-Expires=3600&expires=<unix>&signature=<hex>``
 with ``<name>`` a file of the generation (``output.png``, ``output.mp4``, ``layer-0.png``; see outputs.py)
-(``X-Amz-Expires`` mirrors the real S3 URLs; only ``expires`` and ``signature`` are checked). An expired URL, or one
-whose path, expiry or signature was changed, gets 403.
+(``X-Amz-Expires`` mirrors the real S3 URLs). The signature covers the path and every other query parameter, as
+S3's does, so an expired URL, or one whose path, parameters or signature was changed, gets 403.
 """
 
 from __future__ import annotations
@@ -28,14 +28,14 @@ class UrlSigner:
     def __init__(self, secret: bytes) -> None:
         self._secret = secret
 
-    def _signature(self, path: str, expires: int) -> str:
-        return hmac.new(self._secret, f"{path}\n{expires}".encode(), hashlib.sha256).hexdigest()
+    def _signature(self, path: str, signed_query: str) -> str:
+        return hmac.new(self._secret, f"{path}\n{signed_query}".encode(), hashlib.sha256).hexdigest()
 
     def sign(self, origin: str, generation_id: str, name: str, now: float) -> str:
         path = f"{FILES_PREFIX}{generation_id}/{name}"
         expires = math.floor(now) + URL_LIFETIME_SECONDS
-        query = f"X-Amz-Expires={URL_LIFETIME_SECONDS}&expires={expires}&signature={self._signature(path, expires)}"
-        return f"{origin}{path}?{query}"
+        signed_query = f"X-Amz-Expires={URL_LIFETIME_SECONDS}&expires={expires}"
+        return f"{origin}{path}?{signed_query}&signature={self._signature(path, signed_query)}"
 
     def verify(self, path: str, query: str, now: float) -> None:
         """403 unless ``path?query`` is a URL this signer minted and it has not expired."""
@@ -44,7 +44,9 @@ class UrlSigner:
         if len(expires_values) != 1 or len(signatures) != 1 or not _EXPIRES.fullmatch(expires_values[0]):
             raise ApiError(403, BAD_SIGNATURE)
         expires = int(expires_values[0])
-        if not hmac.compare_digest(self._signature(path, expires).encode(), signatures[0].encode("utf-8", "replace")):
+        signed_query, _, given = query.rpartition("&signature=")  # the signature comes last, as minted
+        expected = self._signature(path, signed_query).encode()
+        if not hmac.compare_digest(expected, given.encode("utf-8", "replace")):
             raise ApiError(403, BAD_SIGNATURE)
         if now > expires:
             raise ApiError(403, EXPIRED)

@@ -33,6 +33,7 @@ SERVER_DEFAULTS: Final[Mapping[str, object]] = MappingProxyType(
         "type": "image",
         "model": "uni-1",
         "style": "auto",
+        "output_format": "png",
         "web_search": False,
         "image_ref": (),
     }

@@ -40,7 +40,8 @@ class CreateGenerationRequest:
             aspect_ratio (AspectRatio | None | Unset): Unset or null lets the model pick from the prompt. Ignored for
                 `image_edit`.
             style (Style | Unset): Rendering style. `manga` needs a portrait `aspect_ratio` (taller than wide) or none.
-            output_format (None | OutputFormat | Unset): Unset or null lets the model pick.
+            output_format (None | OutputFormat | Unset): Server default `png` when left out or null (see the choices in the
+                API description).
             web_search (bool | Unset): Let the agent search the web for reference images first (adds a few seconds). Server
                 default `false`.
             image_ref (list[ImageRef] | Unset): Reference images. At most `maxItems` for `image`, one fewer for

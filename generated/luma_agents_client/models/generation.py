@@ -23,22 +23,29 @@ T = TypeVar("T", bound="Generation")
 
 @_attrs_define
 class Generation:
-    """A generation's state and, once completed, its outputs.
+    """A generation's state and, once completed, its outputs. Invariants (stated below as `if`/`then`, so every schema
+    validation of a response checks them): `failure_code` and `failure_reason` are non-null exactly when `state` is
+    `failed`; `output` holds at least one item when `completed` and is empty (or null) before that and on failure; an
+    `image` or `image_edit` generation has one output, of type `image`. Rules JSON Schema cannot state are given as `x-`
+    extensions and checked by the conformance suite against any server (conformance/checks.py): `x-state-order` (a
+    generation's state never moves backwards; once terminal nothing but the freshly minted output URLs changes) and
+    `x-settles-within-seconds` (every generation reaches a terminal state within an hour, documented for concurrency
+    accounting).
 
-    Attributes:
-        id (UUID): Generation identifier.
-        created_at (datetime.datetime): Creation time, RFC 3339 (UTC).
-        model (Model): Model identifier. `uni-1` is the default tier; `uni-1-max` gives higher-quality output at a
-            higher
-            per-image price. Both take the same parameters. Newer servers also report `ray-3.2` (video).
-        state (GenerationState): `queued` → `processing` → `completed` | `failed`. The last two are terminal.
-        type_ (GenerationType): The kind of generation. `image_edit` transforms `source`. Newer servers also report
-            `video`,
-            `video_edit`, `video_reframe` and `layering`.
-        failure_code (FailureCode | None | Unset): Set when `state` is `failed`, otherwise null.
-        failure_reason (None | str | Unset): Human-readable failure description when `state` is `failed`, otherwise
-            null.
-        output (list[GenerationOutput] | None | Unset): Outputs; `[]` until `completed` and on failure.
+        Attributes:
+            id (UUID): Generation identifier.
+            created_at (datetime.datetime): Creation time, RFC 3339 (UTC).
+            model (Model): Model identifier. `uni-1` is the default tier; `uni-1-max` gives higher-quality output at a
+                higher
+                per-image price. Both take the same parameters. Newer servers also report `ray-3.2` (video).
+            state (GenerationState): `queued` → `processing` → `completed` | `failed`. The last two are terminal.
+            type_ (GenerationType): The kind of generation. `image_edit` transforms `source`. Newer servers also report
+                `video`,
+                `video_edit`, `video_reframe` and `layering`.
+            failure_code (FailureCode | None | Unset): Set when `state` is `failed`, otherwise null.
+            failure_reason (None | str | Unset): Human-readable failure description when `state` is `failed`, otherwise
+                null.
+            output (list[GenerationOutput] | None | Unset): Outputs; `[]` until `completed` and on failure.
     """
 
     id: UUID

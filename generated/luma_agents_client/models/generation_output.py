@@ -15,7 +15,9 @@ class GenerationOutput:
 
     Attributes:
         type_ (str): Media type of the output, e.g. `image` (newer servers also send `video`). Example: image.
-        url (str): A presigned URL, valid for one hour. Every GET of the generation mints a fresh one.
+        url (str): A presigned URL, valid for one hour (`x-lifetime-seconds`); once expired, or with any part of it
+            altered, it answers 403. Every GET of the generation mints a fresh one. It answers with the image in the
+            requested `output_format` (`image/png` or `image/jpeg`), or in the server default when the request left it out.
     """
 
     type_: str
