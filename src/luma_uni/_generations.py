@@ -35,11 +35,11 @@ from ._requests import (
     PollOptions,
     RequestOptions,
     async_send,
+    build_http_request,
     check_keywords,
     read_response,
     send,
 )
-from ._requests import build_request as build_http_request
 from ._retries import RetryPolicy, retry_delay
 from .errors import InputError, LumaError, PermissionDeniedError
 

@@ -84,7 +84,7 @@ def check_keywords(given: Mapping[str, object], allowed: type) -> None:
         raise TypeError(f"got an unexpected keyword argument {sorted(unknown)[0]!r}")
 
 
-def build_request(http: httpx.Client | httpx.AsyncClient, config: ClientConfig, call: ApiCall) -> httpx.Request:
+def build_http_request(http: httpx.Client | httpx.AsyncClient, config: ClientConfig, call: ApiCall) -> httpx.Request:
     """The request for one attempt. httpx adds the borrowed client's own default headers, cookies and query
     parameters, as it does for the official SDK; ours win over them, and the per-call options over ours."""
     kwargs, options = call.kwargs, call.options
