@@ -9,7 +9,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from conformance.asgi import ASGIApp, Message, Receive, Scope, Send
+from conformance.mock.asgi_types import ASGIApp, Message, Receive, Scope, Send
 from conformance.spec import enum_values
 from luma_agents_client import models
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import auth, lifecycle, media, outputs, rules, validation
+from .asgi_types import Receive, Scope, Send
 from .cards import Card, shape_of_ratio, shape_of_source
 from .config import MockConfig
 from .contract import Contract
@@ -35,10 +36,7 @@ from .errors import (
 from .faults import fault_from_json, from_headers
 from .http_io import (
     ClientDisconnectedError,
-    Receive,
     Request,
-    Scope,
-    Send,
     json_bytes,
     send_error,
     send_partial_and_drop,

@@ -5,17 +5,11 @@ from __future__ import annotations
 import json
 import re
 import uuid
-from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
 from typing import Any
 
+from .asgi_types import Headers, Receive, Scope, Send
 from .errors import ApiError, body_too_large
-
-Scope = MutableMapping[str, Any]
-Message = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
-Headers = list[tuple[bytes, bytes]]
 
 # An X-Request-Id is echoed only when it is a plain token (anything else is replaced by a minted one), so an echoed
 # header can never carry a line break or a megabyte.
