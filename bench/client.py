@@ -3,13 +3,14 @@
 1. Per-call cost of create + get through ``httpx.MockTransport`` (no network, the same canned bodies for all three),
    best of several interleaved rounds.
 2. Import time in fresh interpreters: CPU time, best of N, minus a bare interpreter's; with bytecode compiled, as
-   after a pip install. Three variants: as installed here, without click (a plain `pip install luma-uni`), and to a
-   ready client.
+   after a pip install. Three variants: ``import`` as installed here, without click (a plain `pip install luma-uni`),
+   and import + the first client. luma_uni imports its names on first use, so the last row is where its cost went:
+   it is shown beside the bare import, not instead of it.
 3. The GETs ``wait()`` issues for a 30 s generation, on the mock's clock (moved by the client's injected sleep, so
    the run is instant and deterministic), and how long after completion it noticed.
 
-Targets (issue 5): per call <= 1.3x raw httpx and <= 0.5x the official SDK; import <= 0.5x the official SDK;
-completion noticed within 2 s with <= 20 GETs.
+Targets: per call <= 1.3x raw httpx and <= 0.5x the official SDK (issue 5); ``import luma_uni`` <= 0.45x
+``import luma_agents`` (issue 11); completion noticed within 2 s with <= 20 GETs.
 """
 
 from __future__ import annotations
@@ -48,9 +49,10 @@ ROUNDS, CALLS_PER_ROUND, WARMUP = 7, 300, 100
 IMPORT_RUNS = 15
 IMPORTS = {
     "raw httpx + json": "import httpx, json",
-    "luma_uni": "from luma_uni import Luma",
-    "luma-agents 0.2.0": "from luma_agents import Luma",
+    "luma_uni": "import luma_uni",
+    "luma-agents 0.2.0": "import luma_agents",
 }
+IMPORT_TARGET = 0.45  # x the official SDK's import
 # httpx 0.28 imports its optional CLI (click, rich, pygments: ~50 ms) whenever click is installed, as it is in this
 # dev venv (typer, for openapi-python-client). A plain `pip install luma-uni` has no click: hiding it shows that case.
 WITHOUT_CLICK = "import sys; sys.modules['click'] = None; "
@@ -206,7 +208,7 @@ def main() -> int:
     print(_row("create+get, luma-agents 0.2.0", f"{theirs * 1e6:.0f} µs", f"{theirs / raw:.2f}x raw", ""))
     for variant, seconds in imports.items():
         imp_raw, imp_mine, imp_theirs = seconds["raw httpx + json"], seconds["luma_uni"], seconds["luma-agents 0.2.0"]
-        verdict = _ok(imp_mine <= 0.5 * imp_theirs) if variant != "import + client" else ""
+        verdict = _ok(imp_mine <= IMPORT_TARGET * imp_theirs) if variant != "import + client" else ""
         print(_row(f"{variant}, raw httpx + json", f"{imp_raw * 1e3:.0f} ms", "", ""))
         print(_row(f"{variant}, luma_uni", f"{imp_mine * 1e3:.0f} ms", _ratios(imp_mine, imp_raw, imp_theirs), verdict))
         print(_row(f"{variant}, luma-agents 0.2.0", f"{imp_theirs * 1e3:.0f} ms", "", ""))

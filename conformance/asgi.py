@@ -1,25 +1,15 @@
-"""ASGI plumbing for the suite: the app types, a shield that answers exceptions like a server, serving any app."""
+"""ASGI plumbing for the suite: a shield that answers exceptions like a server, and one request in process. (The
+ASGI types are the mock's ``asgi_types``; a server in a thread is the mock's ``serve.serve_app``.)"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import threading
-import time
-from collections.abc import Awaitable, Callable, Iterator, MutableMapping
-from contextlib import contextmanager
 from typing import Any
 
 import httpx
-import uvicorn
 
-from conformance.mock.serve import bind
-
-Scope = MutableMapping[str, Any]
-Message = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
-ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+from conformance.mock.asgi_types import ASGIApp, Message, Receive, Scope, Send
 
 logger = logging.getLogger("conformance")
 
@@ -51,32 +41,6 @@ class ServerErrorShield:
             logger.exception("the app raised; answering 500 as a server would")
             await send({"type": "http.response.start", "status": 500, "headers": [(b"content-type", b"text/plain")]})
             await send({"type": "http.response.body", "body": b"Internal Server Error"})
-
-
-STARTUP_TIMEOUT_SECONDS = 30.0
-
-
-@contextmanager
-def serve_app(app: ASGIApp, host: str = "127.0.0.1") -> Iterator[str]:
-    """Serve any ASGI app (e.g. the mock inside a broken variant's middleware) with uvicorn on a free port in a
-    daemon thread; yield its root URL (``http://127.0.0.1:<port>``)."""
-    sock = bind(host, 0)
-    # interface="asgi3": every app here is ASGI 3; auto-detection misreads wrapped or instrumented ones (mutmut).
-    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off", interface="asgi3")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name="conformance-server", daemon=True)
-    thread.start()
-    try:
-        deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
-        while not server.started:
-            if not thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError(f"uvicorn did not start serving {app!r}")
-            time.sleep(0.01)
-        yield f"http://{host}:{sock.getsockname()[1]}"
-    finally:
-        server.should_exit = True
-        thread.join(STARTUP_TIMEOUT_SECONDS)
-        sock.close()
 
 
 def request_in_process(app: ASGIApp, method: str, url: str, **kwargs: Any) -> httpx.Response:

@@ -7,9 +7,9 @@ from contextlib import ExitStack
 
 import pytest
 
-from conformance.asgi import ServerErrorShield, serve_app
+from conformance.asgi import ServerErrorShield
 from conformance.broken import MOCK_VARIANTS, activate_client_variant, active_variant
-from conformance.mock.serve import RunningMock, new_api_key
+from conformance.mock.serve import RunningMock, new_api_key, serve_app
 from conformance.options import Options
 from conformance.report import STATS
 from conformance.schemathesis_setup import PaidPostBudget
@@ -72,8 +72,8 @@ def build_target(request: pytest.FixtureRequest, options: Options) -> Target:
     if active_variant() in MOCK_VARIANTS:
         # A broken variant wraps its own mock, served for this test only.
         control, app = mock_app()
-        root = request.getfixturevalue("_exit_stack").enter_context(serve_app(app))
-        return Target("socket", new_api_key(), f"{root}/v1", control=control)
+        port = request.getfixturevalue("_exit_stack").enter_context(serve_app(app))
+        return Target("socket", new_api_key(), f"http://127.0.0.1:{port}/v1", control=control)
     # Over a socket, the mock as `make mock` serves it (all rules on), on the session's server (reset per test).
     running: RunningMock = request.getfixturevalue("luma_mock")
     return Target("socket", running.api_key, running.base_url, control=running.control)

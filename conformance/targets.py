@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from conformance.asgi import ASGIApp
 from conformance.broken import MOCK_VARIANTS, active_variant
 from conformance.mock import MockConfig, MockControl, create_app
+from conformance.mock.asgi_types import ASGIApp
 from conformance.mock.pytest_plugin import DEFAULT_TIME_SCALE
 
 # The base URL for in-process calls: never resolved, only parsed (the transport hands requests to the app).

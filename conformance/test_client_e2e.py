@@ -17,9 +17,9 @@ import httpx
 import pytest
 from PIL import Image
 
-from conformance.asgi import serve_app
 from conformance.error_cases import PROMPT, TRIGGERS, Context, DocumentedError, Trigger, documented_errors
 from conformance.mock.pytest_plugin import DEFAULT_TIME_SCALE
+from conformance.mock.serve import serve_app
 from conformance.report import STATS
 from conformance.schemathesis_setup import PaidPostBudget
 from conformance.spec import enum_values, schema
@@ -186,7 +186,7 @@ def trigger_context(target: Target, trigger: Trigger, files: Path, sent: list[ht
         base_url = target.base_url
         if trigger.mock_config:
             _, app = mock_app(**trigger.mock_config)
-            base_url = f"{stack.enter_context(serve_app(app))}/v1"
+            base_url = f"http://127.0.0.1:{stack.enter_context(serve_app(app))}/v1"
         key = trigger.key(target.api_key)
         raw = stack.enter_context(
             httpx.Client(base_url=base_url, headers={"Authorization": f"Bearer {key}", **trigger.headers}, timeout=60.0)

@@ -9,8 +9,8 @@ import uuid
 from collections.abc import Callable
 from typing import Any, cast
 
-from conformance.asgi import ASGIApp, Message, Receive, Scope, Send
 from conformance.mock.app import MockApp
+from conformance.mock.asgi_types import ASGIApp, Message, Receive, Scope, Send
 from conformance.mock.signing import UrlSigner
 from conformance.spec import enum_values
 from luma_agents_client import models

@@ -19,26 +19,24 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import auth, lifecycle, media, outputs, rules, validation
+from .asgi_types import Receive, Scope, Send
 from .cards import Card, shape_of_ratio, shape_of_source
 from .config import MockConfig
 from .contract import Contract
-from .errors import (
+from .faults import fault_from_json, from_headers
+from .http_errors import (
     GENERATION_NOT_FOUND,
     INTERNAL_ERROR,
     INTERNAL_ERROR_STATUS,
     METHOD_NOT_ALLOWED,
     NOT_FOUND,
     UNSUPPORTED_MEDIA_TYPE,
-    ApiError,
+    HttpError,
     bad_request,
 )
-from .faults import fault_from_json, from_headers
 from .http_io import (
     ClientDisconnectedError,
-    Receive,
     Request,
-    Scope,
-    Send,
     json_bytes,
     send_error,
     send_partial_and_drop,
@@ -56,14 +54,16 @@ BIG_BODY_BYTES = 1024 * 1024  # bodies past this are validated in a worker threa
 
 
 @dataclass(slots=True)
-class Response:
+class MockResponse:
+    """What a handler answers (named apart from httpx's and the generated client's Response)."""
+
     status: int
     body: bytes
     content_type: bytes = b"application/json"
     headers: list[tuple[str, str]] = field(default_factory=list)
 
 
-Handler = Callable[[Request, "re.Match[str]"], Awaitable[Response]]
+Handler = Callable[[Request, "re.Match[str]"], Awaitable[MockResponse]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,7 +112,7 @@ class MockApp:
         request = Request.from_scope(scope, receive)  # reads the scope only: cannot fail on any client input
         try:
             response = await self._dispatch(request, send)
-        except ApiError as error:
+        except HttpError as error:
             await send_error(send, request.request_id, self._api_version, error)
             return
         except ClientDisconnectedError:
@@ -120,7 +120,7 @@ class MockApp:
         except Exception:  # a bug: log it, answer a documented 5xx, never a 500 or a traceback to the client
             logger.exception("internal error while handling %s %s", request.method, request.path)
             await send_error(
-                send, request.request_id, self._api_version, ApiError(INTERNAL_ERROR_STATUS, INTERNAL_ERROR)
+                send, request.request_id, self._api_version, HttpError(INTERNAL_ERROR_STATUS, INTERNAL_ERROR)
             )
             return
         if response is not None:
@@ -135,16 +135,16 @@ class MockApp:
                 extra=extra,
             )
 
-    async def _dispatch(self, request: Request, send: Send) -> Response | None:
+    async def _dispatch(self, request: Request, send: Send) -> MockResponse | None:
         for route in self._routes:
             match = route.pattern.fullmatch(request.path)
             if match is not None:
                 break
         else:
-            raise ApiError(404, NOT_FOUND)
+            raise HttpError(404, NOT_FOUND)
         handler = route.methods.get(request.method)
         if handler is None:
-            raise ApiError(405, METHOD_NOT_ALLOWED, [("Allow", route.allow)])
+            raise HttpError(405, METHOD_NOT_ALLOWED, [("Allow", route.allow)])
         if route.faults_apply:
             fault = from_headers(request.headers) or self.state.faults.take(request.method, request.path)
             if fault is not None:
@@ -161,12 +161,12 @@ class MockApp:
 
     # The API ---------------------------------------------------------------------------------------------------
 
-    async def _create(self, request: Request, _: re.Match[str]) -> Response:
+    async def _create(self, request: Request, _: re.Match[str]) -> MockResponse:
         state = self.state
         key = auth.authenticate(request.headers.get("authorization"), permissive=state.config.permissive)
         content_type = request.headers.get("content-type", "")
         if content_type.partition(";")[0].strip().lower() != "application/json":
-            raise ApiError(415, UNSUPPORTED_MEDIA_TYPE)
+            raise HttpError(415, UNSUPPORTED_MEDIA_TYPE)
         raw = await request.read_body(state.max_body_bytes)
         failure_header = request.headers.get(lifecycle.FAILURE_HEADER)
         if len(raw) > BIG_BODY_BYTES:
@@ -204,7 +204,7 @@ class MockApp:
             state.store.add(record)
             rate_headers = state.limiter.record(key, now, record.finishes_at)
         # POST always answers `queued`, even with a zero queue time.
-        return Response(201, json_bytes(self._render(record, request, now, lifecycle.QUEUED)), headers=rate_headers)
+        return MockResponse(201, json_bytes(self._render(record, request, now, lifecycle.QUEUED)), headers=rate_headers)
 
     def _check_body(self, raw: bytes, failure_header: str | None) -> tuple[dict[str, Any], str | None, bytes | None]:
         """Parse and check a POST body; the body, the failure asked for, and the decoded source image if any."""
@@ -218,20 +218,20 @@ class MockApp:
             source = media.check(contract, body)
         return body, failure_code, source
 
-    async def _get(self, request: Request, match: re.Match[str]) -> Response:
+    async def _get(self, request: Request, match: re.Match[str]) -> MockResponse:
         permissive = self.state.config.permissive
         key = auth.authenticate(request.headers.get("authorization"), permissive=permissive)
         generation_id = match.group(1)
         if not validation.is_generation_id(self.state.contract, generation_id, permissive=permissive):
-            raise ApiError(404, GENERATION_NOT_FOUND)
+            raise HttpError(404, GENERATION_NOT_FOUND)
         with self.state.lock:
             store = self.state.store
             record = store.get_any(generation_id.lower()) if permissive else store.get(generation_id.lower(), key)
         if record is not None:
-            return Response(200, json_bytes(self._render(record, request, self.state.clock.now())))
+            return MockResponse(200, json_bytes(self._render(record, request, self.state.clock.now())))
         if permissive:  # an id the suite never created (a placeholder): a generation shaped like the spec's examples
-            return Response(200, json_bytes({**_completed_example(self.state.contract), "id": generation_id}))
-        raise ApiError(404, GENERATION_NOT_FOUND)
+            return MockResponse(200, json_bytes({**_completed_example(self.state.contract), "id": generation_id}))
+        raise HttpError(404, GENERATION_NOT_FOUND)
 
     def _render(
         self, record: GenerationRecord, request: Request, now: float, state: str | None = None
@@ -257,7 +257,7 @@ class MockApp:
             "failure_code": record.failure_code if failed else None,
         }
 
-    async def _file(self, request: Request, match: re.Match[str]) -> Response:
+    async def _file(self, request: Request, match: re.Match[str]) -> MockResponse:
         state = self.state
         now = state.clock.now()
         state.signer.verify(request.path, request.query, now)
@@ -265,23 +265,23 @@ class MockApp:
         with state.lock:
             record = state.store.get_any(generation_id)
         if record is None or state.timing.state(record.created_at, record.failure_code, now) != lifecycle.COMPLETED:
-            raise ApiError(404, NOT_FOUND)
+            raise HttpError(404, NOT_FOUND)
         file = next((file for file in record.files if file.name == name), None)
         if file is None:
-            raise ApiError(404, NOT_FOUND)
+            raise HttpError(404, NOT_FOUND)
         # A video takes a tenth of a second or more to encode the first time: off the event loop.
         if file.kind == "video":
             content_type, body = await asyncio.to_thread(outputs.render, file)
         else:
             content_type, body = outputs.render(file)
-        return Response(200, body, content_type.encode())
+        return MockResponse(200, body, content_type.encode())
 
     # The control API (no auth; not part of the spec) ---------------------------------------------------------
 
-    async def _health(self, request: Request, _: re.Match[str]) -> Response:
-        return Response(200, json_bytes({"status": "ok", "now": self.control.now()}))
+    async def _health(self, request: Request, _: re.Match[str]) -> MockResponse:
+        return MockResponse(200, json_bytes({"status": "ok", "now": self.control.now()}))
 
-    async def _clock(self, request: Request, _: re.Match[str]) -> Response:
+    async def _clock(self, request: Request, _: re.Match[str]) -> MockResponse:
         if request.method == "POST":
             payload = await _control_json(request)
             seconds = payload.get("advance") if isinstance(payload, dict) else None
@@ -291,22 +291,22 @@ class MockApp:
                 self.control.advance(seconds)
             except ValueError as exc:
                 raise bad_request(str(exc)) from None
-        return Response(200, json_bytes({"now": self.control.now()}))
+        return MockResponse(200, json_bytes({"now": self.control.now()}))
 
-    async def _add_fault(self, request: Request, _: re.Match[str]) -> Response:
+    async def _add_fault(self, request: Request, _: re.Match[str]) -> MockResponse:
         try:
             self.control.add_fault(**fault_from_json(await _control_json(request)))
         except ValueError as exc:
             raise bad_request(str(exc)) from None
-        return Response(201, json_bytes({"status": "queued"}))
+        return MockResponse(201, json_bytes({"status": "queued"}))
 
-    async def _clear_faults(self, request: Request, _: re.Match[str]) -> Response:
+    async def _clear_faults(self, request: Request, _: re.Match[str]) -> MockResponse:
         self.control.clear_faults()
-        return Response(200, json_bytes({"status": "cleared"}))
+        return MockResponse(200, json_bytes({"status": "cleared"}))
 
-    async def _reset(self, request: Request, _: re.Match[str]) -> Response:
+    async def _reset(self, request: Request, _: re.Match[str]) -> MockResponse:
         self.control.reset()
-        return Response(200, json_bytes({"status": "reset"}))
+        return MockResponse(200, json_bytes({"status": "reset"}))
 
 
 def _output_format(contract: Contract, requested: Any) -> str:

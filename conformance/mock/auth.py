@@ -5,7 +5,7 @@ token at all (an SDK's generated tests send ``Bearer My Auth Token``).
 
 from __future__ import annotations
 
-from .errors import ApiError
+from .http_errors import HttpError
 
 KEY_PREFIX = "luma-api-"
 
@@ -29,11 +29,11 @@ def authenticate(authorization: str | None, *, permissive: bool = False) -> str:
     if scheme == "Bearer" and permissive and token.strip():
         pass
     elif scheme != "Bearer" or not token.startswith(KEY_PREFIX) or len(token) == len(KEY_PREFIX) or _has_space(token):
-        raise ApiError(401, MISSING_OR_INVALID)
+        raise HttpError(401, MISSING_OR_INVALID)
     word, dash, _ = token[len(KEY_PREFIX) :].partition("-")
     if dash and word in SPECIAL_KEYS:
         status, detail = SPECIAL_KEYS[word]
-        raise ApiError(status, detail)
+        raise HttpError(status, detail)
     return token
 
 
@@ -44,4 +44,4 @@ def _has_space(token: str) -> bool:
 def check_can_pay(key: str) -> None:
     """402 for the ``luma-api-broke-…`` keys (on POST only: polling costs nothing)."""
     if key.startswith(f"{KEY_PREFIX}{BROKE}-"):
-        raise ApiError(402, INSUFFICIENT_CREDITS)
+        raise HttpError(402, INSUFFICIENT_CREDITS)

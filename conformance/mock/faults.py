@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import ApiError, bad_request
+from .http_errors import HttpError, bad_request
 
 MAX_DELAY_MS = 300_000  # five minutes: longer than any client timeout worth testing, short of a hang
 MAX_RETRY_AFTER = 86_400.0
@@ -57,7 +57,7 @@ class Fault:
         if not 0 <= self.delay_ms <= MAX_DELAY_MS:
             raise ValueError(f"delay_ms must be between 0 and {MAX_DELAY_MS}, got {self.delay_ms!r}")
 
-    def error(self) -> ApiError | None:
+    def error(self) -> HttpError | None:
         """The error response this fault answers with, if it sets a status."""
         if self.status is None:
             return None
@@ -65,7 +65,7 @@ class Fault:
         if retry_after is None and self.status == 429:
             retry_after = DEFAULT_RETRY_AFTER_429
         headers = [] if retry_after is None else [("Retry-After", _format_seconds(retry_after))]
-        return ApiError(self.status, FAULT_DETAILS.get(self.status) or _phrase(self.status), headers)
+        return HttpError(self.status, FAULT_DETAILS.get(self.status) or _phrase(self.status), headers)
 
 
 def _format_seconds(seconds: float) -> str:

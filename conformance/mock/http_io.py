@@ -5,17 +5,11 @@ from __future__ import annotations
 import json
 import re
 import uuid
-from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import ApiError, body_too_large
-
-Scope = MutableMapping[str, Any]
-Message = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
-Headers = list[tuple[bytes, bytes]]
+from .asgi_types import Headers, Receive, Scope, Send
+from .http_errors import HttpError, body_too_large
 
 # An X-Request-Id is echoed only when it is a plain token (anything else is replaced by a minted one), so an echoed
 # header can never carry a line break or a megabyte.
@@ -127,7 +121,7 @@ async def send_response(
     await send({"type": "http.response.body", "body": body, "more_body": False})
 
 
-async def send_error(send: Send, request_id: bytes, api_version: bytes, error: ApiError) -> None:
+async def send_error(send: Send, request_id: bytes, api_version: bytes, error: HttpError) -> None:
     extra = [(name.encode("latin-1"), value.encode("latin-1")) for name, value in error.headers]
     await send_response(
         send,

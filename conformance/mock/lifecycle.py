@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from .contract import Contract
-from .errors import bad_request
+from .http_errors import bad_request
 
 QUEUED, PROCESSING, COMPLETED, FAILED = "queued", "processing", "completed", "failed"
 TERMINAL = frozenset({COMPLETED, FAILED})

@@ -14,7 +14,7 @@ import urllib.parse
 from typing import Any
 
 from .contract import Contract
-from .errors import ApiError
+from .http_errors import HttpError
 from .rules import image_refs
 
 # Magic numbers of image formats, for the spec's x-accepted-media-types (WebP is RIFF....WEBP).
@@ -51,23 +51,23 @@ def check(contract: Contract, body: dict[str, Any]) -> bytes | None:
 
 
 def _decode(contract: Contract, path: str, data: str, media_type: Any) -> bytes:
-    too_large = ApiError(413, f"{path}: image exceeds {contract.max_image_bytes // 2**20} MB limit")
+    too_large = HttpError(413, f"{path}: image exceeds {contract.max_image_bytes // 2**20} MB limit")
     if len(data) > 4 * -(-contract.max_image_bytes // 3) + 2:  # over the limit whatever the padding: don't decode
         raise too_large
     try:
         decoded = base64.b64decode(data, validate=True)
     except (binascii.Error, ValueError):  # ValueError: non-ASCII characters
-        raise ApiError(422, f"{path}: invalid base64 data") from None
+        raise HttpError(422, f"{path}: invalid base64 data") from None
     if len(decoded) > contract.max_image_bytes:
         raise too_large
     declared = media_type.strip().lower() if isinstance(media_type, str) else ""
     if not declared.startswith("image/") or sniff(decoded) not in contract.media_types:
-        raise ApiError(422, f"{path}: content-type is not an image")
+        raise HttpError(422, f"{path}: content-type is not an image")
     return decoded
 
 
 def _check_url(path: str, url: str) -> None:
-    failed = ApiError(422, f"{path}: failed to fetch URL")
+    failed = HttpError(422, f"{path}: failed to fetch URL")
     try:
         parts = urllib.parse.urlsplit(url.strip())
         host = parts.hostname

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from collections import deque
 
-from .errors import ApiError
+from .http_errors import HttpError
 
 WINDOW_SECONDS = 60.0
 CONCURRENCY_RETRY_AFTER = 60
@@ -23,8 +23,8 @@ SWEEP_EVERY = 10_000  # creations between sweeps of idle keys
 HeaderList = list[tuple[str, str]]
 
 
-def too_many_concurrent_jobs() -> ApiError:
-    return ApiError(429, TOO_MANY_CONCURRENT_JOBS, [("Retry-After", str(CONCURRENCY_RETRY_AFTER))])
+def too_many_concurrent_jobs() -> HttpError:
+    return HttpError(429, TOO_MANY_CONCURRENT_JOBS, [("Retry-After", str(CONCURRENCY_RETRY_AFTER))])
 
 
 class RateLimiter:
@@ -42,7 +42,7 @@ class RateLimiter:
             if len(window) >= self.rpm:
                 leaves_at = window[0] + WINDOW_SECONDS
                 headers = [("Retry-After", str(max(1, math.ceil(leaves_at - now)))), *self._headers(0, leaves_at)]
-                raise ApiError(429, RATE_LIMIT_EXCEEDED, headers)
+                raise HttpError(429, RATE_LIMIT_EXCEEDED, headers)
         if self.max_concurrent is not None and self.active_jobs(key, now) >= self.max_concurrent:
             raise too_many_concurrent_jobs()
 

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .contract import Contract, Rule
-from .errors import ApiError
+from .http_errors import HttpError
 
 if TYPE_CHECKING:
     import jsonschema
@@ -105,8 +105,8 @@ def detail(contract: Contract, rule: Rule, values: Values) -> str:
     return rule.detail.format_map({**fixed_values(contract, rule.id), **values})
 
 
-def refusal(contract: Contract, rule: Rule, values: Values) -> ApiError:
-    return ApiError(rule.status, detail(contract, rule, values))
+def refusal(contract: Contract, rule: Rule, values: Values) -> HttpError:
+    return HttpError(rule.status, detail(contract, rule, values))
 
 
 def parse_detail(contract: Contract, rule: Rule, text: str, *, any_fixed: bool = False) -> dict[str, str] | None:
@@ -256,7 +256,7 @@ def check_registry(contract: Contract) -> None:
             raise ValueError(f"the spec's {name} enum lacks {value!r}, which the mock's cross-field rules use")
 
 
-def word_schema_error(contract: Contract, body: Any, error: jsonschema.ValidationError) -> ApiError | None:
+def word_schema_error(contract: Contract, body: Any, error: jsonschema.ValidationError) -> HttpError | None:
     """The refusal of the first schema rule that words this schema error, if any does."""
     for rule in contract.rules:
         check = REGISTRY[rule.id].schema_check

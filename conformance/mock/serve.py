@@ -1,4 +1,7 @@
-"""Serving the mock with uvicorn: in a background thread (tests, scripts) or in the foreground (the CLI)."""
+"""Serving the mock with uvicorn: in a background thread (tests, scripts) or in the foreground (the CLI).
+
+:func:`serve_app` is the one way to run uvicorn in a thread, for the mock and for any other ASGI app (the suite
+serves the mock wrapped in a broken variant's middleware with it)."""
 
 from __future__ import annotations
 
@@ -10,15 +13,18 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Literal
 
 import uvicorn
 
 from .app import MockApp, create_app
+from .asgi_types import ASGIApp
 from .auth import KEY_PREFIX
 from .config import MockConfig
 from .state import MockControl
 
 STARTUP_TIMEOUT_SECONDS = 30.0
+Lifespan = Literal["on", "off"]
 
 
 def new_api_key() -> str:
@@ -87,29 +93,47 @@ def bind(host: str, port: int) -> socket.socket:
     return sock
 
 
-def uvicorn_config(app: MockApp, log_level: str = "warning", access_log: bool = False) -> uvicorn.Config:
+def uvicorn_config(
+    app: ASGIApp, log_level: str = "warning", access_log: bool = False, lifespan: Lifespan = "on"
+) -> uvicorn.Config:
     logging.getLogger("uvicorn.error").addFilter(_DropFilter())
-    # http/loop "auto": httptools and uvloop when installed, h11 and asyncio otherwise.
-    return uvicorn.Config(app, log_level=log_level, access_log=access_log, lifespan="on", timeout_graceful_shutdown=5)
+    # http/loop "auto": httptools and uvloop when installed, h11 and asyncio otherwise. interface="asgi3": every app
+    # here is ASGI 3; auto-detection misreads wrapped or instrumented ones (mutmut's trampolines).
+    return uvicorn.Config(
+        app,
+        log_level=log_level,
+        access_log=access_log,
+        lifespan=lifespan,
+        timeout_graceful_shutdown=5,
+        interface="asgi3",
+    )
+
+
+@contextmanager
+def serve_app(app: ASGIApp, host: str = "127.0.0.1", port: int = 0, *, lifespan: Lifespan = "off") -> Iterator[int]:
+    """Serve ``app`` with uvicorn in a daemon thread for the duration of the ``with`` block; yield the bound port
+    (port 0 picks a free one). ``lifespan="on"`` for an app that handles lifespan events, as the mock does."""
+    sock = bind(host, port)
+    ready = threading.Event()
+    server = _Server(uvicorn_config(app, lifespan=lifespan), on_ready=ready.set)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name="luma-mock", daemon=True)
+    thread.start()
+    try:
+        if not ready.wait(STARTUP_TIMEOUT_SECONDS):
+            raise RuntimeError(f"uvicorn did not start serving {app!r} within {STARTUP_TIMEOUT_SECONDS:g} s")
+        yield sock.getsockname()[1]
+    finally:
+        server.should_exit = True
+        thread.join(STARTUP_TIMEOUT_SECONDS)
+        sock.close()
 
 
 @contextmanager
 def serve_in_thread(config: MockConfig | None = None, host: str = "127.0.0.1", port: int = 0) -> Iterator[RunningMock]:
     """Run the mock in a daemon thread for the duration of the ``with`` block."""
     app = create_app(config)
-    sock = bind(host, port)
-    ready = threading.Event()
-    server = _Server(uvicorn_config(app), on_ready=ready.set)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name="luma-mock", daemon=True)
-    thread.start()
-    try:
-        if not ready.wait(STARTUP_TIMEOUT_SECONDS):
-            raise RuntimeError(f"the mock did not start within {STARTUP_TIMEOUT_SECONDS:g} s")
-        yield RunningMock(app=app, host=host, port=sock.getsockname()[1], api_key=new_api_key())
-    finally:
-        server.should_exit = True
-        thread.join(STARTUP_TIMEOUT_SECONDS)
-        sock.close()
+    with serve_app(app, host, port, lifespan="on") as bound_port:
+        yield RunningMock(app=app, host=host, port=bound_port, api_key=new_api_key())
 
 
 def serve_forever(

@@ -14,7 +14,7 @@ import math
 import re
 import urllib.parse
 
-from .errors import ApiError
+from .http_errors import HttpError
 
 URL_LIFETIME_SECONDS = 3600
 FILES_PREFIX = "/_mock/files/"
@@ -42,11 +42,11 @@ class UrlSigner:
         params = urllib.parse.parse_qs(query, keep_blank_values=True)
         expires_values, signatures = params.get("expires", []), params.get("signature", [])
         if len(expires_values) != 1 or len(signatures) != 1 or not _EXPIRES.fullmatch(expires_values[0]):
-            raise ApiError(403, BAD_SIGNATURE)
+            raise HttpError(403, BAD_SIGNATURE)
         expires = int(expires_values[0])
         signed_query, _, given = query.rpartition("&signature=")  # the signature comes last, as minted
         expected = self._signature(path, signed_query).encode()
         if not hmac.compare_digest(expected, given.encode("utf-8", "replace")):
-            raise ApiError(403, BAD_SIGNATURE)
+            raise HttpError(403, BAD_SIGNATURE)
         if now > expires:
-            raise ApiError(403, EXPIRED)
+            raise HttpError(403, EXPIRED)

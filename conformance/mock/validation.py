@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import rules
 from .contract import Contract
-from .errors import INVALID_JSON, bad_request
+from .http_errors import INVALID_JSON, bad_request
 
 if TYPE_CHECKING:
     import jsonschema  # imported on the first refusal (see contract.py)

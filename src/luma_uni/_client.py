@@ -5,24 +5,58 @@ from __future__ import annotations
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from types import TracebackType
-from typing import Self
+from typing import Self, TypedDict, Unpack
 
 import httpx
 
 from ._config import DEFAULT_MAX_RETRIES, ClientConfig, borrowed_timeout, mask_key, resolve_config
 from ._generations import AsyncGenerations, Generations
-from ._retries import RetryPolicy
+from ._requests import check_keywords
 from .errors import ConfigurationError
 
 
-class Luma:
+class ClientSettings(TypedDict, total=False):
+    """The settings both clients take (see :class:`Luma`)."""
+
+    api_key: str | None
+    auth_token: str | None
+    base_url: str | None
+    timeout: float | httpx.Timeout | None
+    max_retries: int
+    default_headers: Mapping[str, str] | None
+
+
+class BaseLuma:
+    """What :class:`Luma` and :class:`AsyncLuma` share: resolving the settings, and what a client shows of them."""
+
+    def __init__(self, http_client: httpx.Client | httpx.AsyncClient | None, settings: ClientSettings) -> None:
+        self._config = _resolve(http_client, settings)
+        self._owns_http = http_client is None
+
+    @property
+    def base_url(self) -> str:
+        return self._config.base_url
+
+    @property
+    def max_retries(self) -> int:
+        return self._config.max_retries
+
+    def __repr__(self) -> str:
+        config = self._config
+        return (
+            f"{type(self).__name__}(base_url={config.base_url!r}, api_key={mask_key(config.api_key)!r},"
+            f" max_retries={config.max_retries})"
+        )
+
+
+class Luma(BaseLuma):
     """A client for the Luma Agents API's uni-1 image generations.
 
     ``api_key`` (or ``auth_token``, the official SDK's name for it) defaults to ``LUMA_AGENTS_API_KEY``,
     ``base_url`` to ``LUMA_BASE_URL`` or the production URL, extra headers come from ``LUMA_CUSTOM_HEADERS``
     ("Name: value" lines) and ``default_headers``. The timeout is 60 s with 5 s to connect unless given (a number
     sets the total; connecting still gets at most 5 s).
-    ``max_retries`` bounds automatic retries (see README.md, "Retry policy").
+    ``max_retries`` (default 2) bounds automatic retries (see README.md, "Retry policy").
 
     ``http_client`` is an ``httpx.Client`` to send through, e.g. for a proxy or custom transport. It is never
     changed: the key, base URL and timeout go with each API request, as in the official SDK (its own headers go
@@ -34,40 +68,14 @@ class Luma:
     def __init__(
         self,
         *,
-        api_key: str | None = None,
-        auth_token: str | None = None,
-        base_url: str | None = None,
-        timeout: float | httpx.Timeout | None = None,
-        max_retries: int = DEFAULT_MAX_RETRIES,
-        default_headers: Mapping[str, str] | None = None,
         http_client: httpx.Client | None = None,
         sleep: Callable[[float], None] | None = None,
         clock: Callable[[], float] | None = None,
+        **settings: Unpack[ClientSettings],
     ) -> None:
-        config = _resolve(
-            api_key=api_key,
-            auth_token=auth_token,
-            base_url=base_url,
-            timeout=timeout,
-            max_retries=max_retries,
-            default_headers=default_headers,
-            http_client=http_client,
-        )
-        self._config = config
-        self._owns_http = http_client is None
-        http = http_client if http_client is not None else httpx.Client()
-        self.generations = Generations(
-            http, config, RetryPolicy(max_retries=config.max_retries), sleep or time.sleep, clock or time.monotonic
-        )
-        self._http = http
-
-    @property
-    def base_url(self) -> str:
-        return self._config.base_url
-
-    @property
-    def max_retries(self) -> int:
-        return self._config.max_retries
+        super().__init__(http_client, settings)
+        self._http = http_client if http_client is not None else httpx.Client()
+        self.generations = Generations(self._http, self._config, sleep or time.sleep, clock or time.monotonic)
 
     def close(self) -> None:
         """Close the connection pool (not an ``http_client`` passed in: its owner closes it)."""
@@ -82,51 +90,22 @@ class Luma:
     ) -> None:
         self.close()
 
-    def __repr__(self) -> str:
-        return _repr(self, self._config)
 
-
-class AsyncLuma:
-    """The asyncio (and trio, through anyio) form of :class:`Luma`; ``http_client`` is an ``httpx.AsyncClient``
-    and ``sleep`` an async function."""
+class AsyncLuma(BaseLuma):
+    """The async form of :class:`Luma`, for asyncio and trio (through anyio); ``http_client`` is an
+    ``httpx.AsyncClient`` and ``sleep`` an async function."""
 
     def __init__(
         self,
         *,
-        api_key: str | None = None,
-        auth_token: str | None = None,
-        base_url: str | None = None,
-        timeout: float | httpx.Timeout | None = None,
-        max_retries: int = DEFAULT_MAX_RETRIES,
-        default_headers: Mapping[str, str] | None = None,
         http_client: httpx.AsyncClient | None = None,
         sleep: Callable[[float], Awaitable[None]] | None = None,
         clock: Callable[[], float] | None = None,
+        **settings: Unpack[ClientSettings],
     ) -> None:
-        config = _resolve(
-            api_key=api_key,
-            auth_token=auth_token,
-            base_url=base_url,
-            timeout=timeout,
-            max_retries=max_retries,
-            default_headers=default_headers,
-            http_client=http_client,
-        )
-        self._config = config
-        self._owns_http = http_client is None
-        http = http_client if http_client is not None else httpx.AsyncClient()
-        self.generations = AsyncGenerations(
-            http, config, RetryPolicy(max_retries=config.max_retries), sleep or _anyio_sleep, clock or time.monotonic
-        )
-        self._http = http
-
-    @property
-    def base_url(self) -> str:
-        return self._config.base_url
-
-    @property
-    def max_retries(self) -> int:
-        return self._config.max_retries
+        super().__init__(http_client, settings)
+        self._http = http_client if http_client is not None else httpx.AsyncClient()
+        self.generations = AsyncGenerations(self._http, self._config, sleep or _anyio_sleep, clock or time.monotonic)
 
     async def close(self) -> None:
         """Close the connection pool (not an ``http_client`` passed in: its owner closes it)."""
@@ -141,30 +120,21 @@ class AsyncLuma:
     ) -> None:
         await self.close()
 
-    def __repr__(self) -> str:
-        return _repr(self, self._config)
 
-
-def _resolve(
-    *,
-    api_key: str | None,
-    auth_token: str | None,
-    base_url: str | None,
-    timeout: float | httpx.Timeout | None,
-    max_retries: int,
-    default_headers: Mapping[str, str] | None,
-    http_client: httpx.Client | httpx.AsyncClient | None,
-) -> ClientConfig:
+def _resolve(http_client: httpx.Client | httpx.AsyncClient | None, settings: ClientSettings) -> ClientConfig:
     """The settings of both clients. A borrowed httpx client's own timeout counts when none is given; the client
     itself is only ever sent through (see ``_requests``)."""
+    check_keywords(settings, ClientSettings)
+    api_key, auth_token = settings.get("api_key"), settings.get("auth_token")
     if api_key is not None and auth_token is not None and api_key != auth_token:
         raise ConfigurationError("api_key and auth_token are the same setting; pass one of them")
+    timeout = settings.get("timeout")
     return resolve_config(
         api_key=api_key if api_key is not None else auth_token,
-        base_url=base_url,
+        base_url=settings.get("base_url"),
         timeout=timeout if timeout is not None else borrowed_timeout(http_client),
-        max_retries=max_retries,
-        default_headers=default_headers,
+        max_retries=settings.get("max_retries", DEFAULT_MAX_RETRIES),
+        default_headers=settings.get("default_headers"),
     )
 
 
@@ -172,10 +142,3 @@ async def _anyio_sleep(seconds: float) -> None:
     import anyio  # only async users pay for it
 
     await anyio.sleep(seconds)
-
-
-def _repr(client: Luma | AsyncLuma, config: ClientConfig) -> str:
-    return (
-        f"{type(client).__name__}(base_url={config.base_url!r}, api_key={mask_key(config.api_key)!r},"
-        f" max_retries={config.max_retries})"
-    )

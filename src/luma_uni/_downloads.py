@@ -9,6 +9,7 @@ of its own, and the API key must not travel to the storage host.
 from __future__ import annotations
 
 import contextlib
+import logging
 import mimetypes
 import os
 from collections.abc import Iterator
@@ -16,11 +17,15 @@ from pathlib import Path
 from typing import BinaryIO
 
 import httpx
+from attrs import evolve, frozen
 
 from luma_agents_client.models import Generation, GenerationOutput
 
+from ._polling import finished
 from ._responses import connection_error, status_error
-from .errors import MalformedResponseError
+from .errors import InputError, MalformedResponseError
+
+logger = logging.getLogger("luma_uni")
 
 CHUNK_SIZE = 1 << 16
 _ERROR_BODY_LIMIT = 64 * 1024
@@ -34,6 +39,39 @@ def outputs_of(generation: Generation) -> list[GenerationOutput]:
 def file_stem(generation: Generation, index: int) -> str:
     """``<id>`` for the usual single output, ``<id>-<n>`` when a generation has several."""
     return str(generation.id) if len(outputs_of(generation)) <= 1 else f"{generation.id}-{index + 1}"
+
+
+@frozen
+class OutputFile:
+    """One output to save: its URL, and the file's directory and name (the extension comes from the response)."""
+
+    generation: Generation
+    index: int
+    url: str
+    directory: Path
+    stem: str
+
+
+def output_files(generation: Generation, directory: str | Path) -> list[OutputFile]:
+    """The files to save for a completed generation, into ``directory`` (created here if missing); raise
+    :class:`~luma_uni.errors.InputError` for a generation that is still running."""
+    done = finished(generation)
+    if done is None:
+        raise InputError(f"Generation {generation.id} is still {generation.state}; wait for it before downloading")
+    target = Path(directory)
+    target.mkdir(parents=True, exist_ok=True)
+    outputs = outputs_of(done)
+    return [OutputFile(done, index, output.url, target, file_stem(done, index)) for index, output in enumerate(outputs)]
+
+
+def refreshed(file: OutputFile, generation: Generation) -> OutputFile | None:
+    """``file`` with the fresh URL of ``generation`` got again after its URL was refused (expired, say), or None
+    when the generation has no such output any more (the refusal stands)."""
+    fresh = outputs_of(generation)
+    if file.index >= len(fresh):
+        return None
+    logger.info("Output URL of %s was refused (expired?); retrying with a fresh one", file.generation.id)
+    return evolve(file, url=fresh[file.index].url)
 
 
 def extension_for(content_type: str | None, url: str) -> str:
@@ -95,9 +133,10 @@ def partial_file(directory: Path, stem: str) -> Iterator[PartialFile]:
         partial.discard()
 
 
-def save_output(http: httpx.Client, url: str, directory: Path, stem: str, timeout: httpx.Timeout) -> Path:
+def save_output(http: httpx.Client, file: OutputFile, timeout: httpx.Timeout) -> Path:
     """GET one output URL into ``directory/<stem><ext>``; raise the status's error (403: expired) or a
     connection error."""
+    url, directory, stem = file.url, file.directory, file.stem
     try:
         response = http.send(download_request(url, timeout), stream=True, follow_redirects=True)
         try:
@@ -113,10 +152,9 @@ def save_output(http: httpx.Client, url: str, directory: Path, stem: str, timeou
         raise connection_error(exc, "GET", url) from exc
 
 
-async def async_save_output(
-    http: httpx.AsyncClient, url: str, directory: Path, stem: str, timeout: httpx.Timeout
-) -> Path:
+async def async_save_output(http: httpx.AsyncClient, file: OutputFile, timeout: httpx.Timeout) -> Path:
     """The asyncio form of :func:`save_output` (file writes are small local appends, done inline)."""
+    url, directory, stem = file.url, file.directory, file.stem
     try:
         response = await http.send(download_request(url, timeout), stream=True, follow_redirects=True)
         try:

@@ -3,18 +3,21 @@
 Each call is built from the generated operation's parts (``_requests``), so the wire format is exactly the
 contract's; this layer adds validation before sending, the retry policy of ``_retries``, typed errors, polling and
 downloads.
+
+As in httpx's ``BaseClient``, :class:`BaseGenerations` makes every decision that needs no I/O: the request of each
+call, whether and when to retry (``retry_delay``), when to poll next (``Waiting``), which files to save and the
+fresh URL after a refusal (``_downloads``). :class:`Generations` and :class:`AsyncGenerations` only send, sleep and
+read, so the two forms cannot drift apart.
 """
 
 from __future__ import annotations
 
-import logging
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
-from typing import Any, Unpack
+from typing import Generic, ParamSpec, TypedDict, TypeVar, Unpack, cast
 
 import httpx
-from attrs import frozen
 
 from luma_agents_client import Client as ApiClient
 from luma_agents_client.api.generations import create_generation, get_generation
@@ -22,51 +25,97 @@ from luma_agents_client.models import CreateGenerationRequest, Generation
 from luma_agents_client.types import UNSET
 
 from ._config import ClientConfig
-from ._downloads import async_save_output, file_stem, outputs_of, save_output
+from ._downloads import OutputFile, async_save_output, output_files, refreshed, save_output
 from ._inputs import CreateOptions, build_request, reads_files
-from ._polling import DEFAULT_WAIT_TIMEOUT, ProgressCallback, finished, poll_delay
+from ._polling import DEFAULT_WAIT_TIMEOUT, ProgressCallback, Waiting
 from ._raw import RawResponse, async_parsed, parsed
-from ._requests import BuildResponse, CallOptions, Query, async_send, read_response, send
-from ._requests import build_request as build_http_request
-from ._retries import AsyncRetrier, Retrier, RetryPolicy
-from .errors import InputError, PermissionDeniedError, WaitTimeoutError
-
-logger = logging.getLogger("luma_uni")
+from ._requests import (
+    ApiCall,
+    CallOptions,
+    PollOptions,
+    RequestOptions,
+    async_send,
+    build_http_request,
+    check_keywords,
+    read_response,
+    send,
+)
+from ._retries import RetryPolicy, retry_delay
+from .errors import InputError, LumaError, PermissionDeniedError
 
 GenerationRef = str | uuid.UUID | Generation
 """A generation, or its id."""
 
+P = ParamSpec("P")
+T = TypeVar("T")
+HttpClient = TypeVar("HttpClient", httpx.Client, httpx.AsyncClient)
 
-class Generations:
+
+class CreateExtras(TypedDict, total=False):
+    """What a create sends besides its fields: an ``X-Request-Id`` (the API echoes it) and extra JSON fields."""
+
+    x_request_id: str | None
+    extra_body: Mapping[str, object] | None
+
+
+class CreateParams(CreateOptions, CreateExtras, RequestOptions, total=False):
+    """The keyword arguments of ``create`` besides ``prompt``."""
+
+
+class CreateAndWaitParams(CreateOptions, CreateExtras, PollOptions, total=False):
+    """The keyword arguments of ``create_and_wait`` besides ``prompt``, ``timeout`` and ``on_progress``."""
+
+
+_NOT_FIELDS = frozenset(CreateExtras.__annotations__) | frozenset(RequestOptions.__annotations__)
+
+
+class BaseGenerations(Generic[HttpClient]):
+    """What :class:`Generations` and :class:`AsyncGenerations` share: every decision that needs no I/O."""
+
+    def __init__(self, http: HttpClient, config: ClientConfig, clock: Callable[[], float]) -> None:
+        self._http: HttpClient = http
+        self._config = config
+        self._clock = clock
+        self._policy = RetryPolicy(max_retries=config.max_retries)
+        self._api = ApiClient(base_url=config.base_url)  # only parses responses: requests are ours (``_requests``)
+
+    def _create_call(self, body: CreateGenerationRequest, params: CreateParams) -> ApiCall:
+        x_request_id = params.get("x_request_id")
+        kwargs = create_generation._get_kwargs(body=body, x_request_id=UNSET if x_request_id is None else x_request_id)
+        options = CallOptions(
+            params.get("extra_headers"), params.get("extra_query"), params.get("extra_body"), params.get("timeout")
+        )
+        return ApiCall(create_generation._build_response, kwargs, options)
+
+    def _get_call(self, generation_id: GenerationRef, options: RequestOptions) -> ApiCall:
+        check_keywords(options, RequestOptions)
+        kwargs = get_generation._get_kwargs(_generation_id(generation_id))
+        call = CallOptions(options.get("extra_headers"), options.get("extra_query"), None, options.get("timeout"))
+        return ApiCall(get_generation._build_response, kwargs, call)
+
+    def _request(self, call: ApiCall) -> httpx.Request:
+        return build_http_request(self._http, self._config, call)
+
+    def _read(self, call: ApiCall, response: httpx.Response) -> RawResponse:
+        return read_response(call.build_response, self._api, response)
+
+    def _waiting(self, timeout: float, on_progress: ProgressCallback | None, polls_done: int) -> Waiting:
+        return Waiting(timeout, on_progress, self._clock, polls_done)
+
+    def _retry_delay(self, method: str, exc: LumaError, retries_done: int) -> float | None:
+        return retry_delay(method, exc, self._policy, retries_done)
+
+
+class Generations(BaseGenerations[httpx.Client]):
     """Image generations and edits (``client.generations``)."""
 
     def __init__(
-        self,
-        http: httpx.Client,
-        config: ClientConfig,
-        policy: RetryPolicy,
-        sleep: Callable[[float], None],
-        clock: Callable[[], float],
+        self, http: httpx.Client, config: ClientConfig, sleep: Callable[[float], None], clock: Callable[[], float]
     ) -> None:
-        self._http = http
-        self._config = config
-        self._api = ApiClient(base_url=config.base_url)  # only parses responses: requests are ours (``_requests``)
+        super().__init__(http, config, clock)
         self._sleep = sleep
-        self._clock = clock
-        self._retry_get = Retrier("GET", policy, sleep)
-        self._retry_post = Retrier("POST", policy, sleep)
 
-    def _raw_create(
-        self,
-        *,
-        prompt: str,
-        x_request_id: str | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Query | None = None,
-        extra_body: Mapping[str, object] | None = None,
-        timeout: float | httpx.Timeout | None = None,
-        **options: Unpack[CreateOptions],
-    ) -> RawResponse:
+    def _raw_create(self, *, prompt: str, **params: Unpack[CreateParams]) -> RawResponse:
         """Queue a generation (``type="image"``, the default) or an edit of ``source`` (``type="image_edit"``).
 
         Returns at once with state ``queued``. An argument left as None is left out (the server decides). Raises
@@ -77,26 +126,16 @@ class Generations:
         over the client's and the method's own values), and ``timeout`` replaces the client's for it.
         ``x_request_id`` is sent as ``X-Request-Id``; the API echoes it (see ``with_raw_response``).
         """
-        body = build_request(prompt=prompt, **options)
-        call = CallOptions(extra_headers, extra_query, extra_body, timeout)
-        return self._retry_post(
-            self._attempt, create_generation._build_response, _create_kwargs(body, x_request_id), call
-        )
+        body = build_request(prompt=prompt, **_fields(params))
+        return self._send(self._create_call(body, params))
 
     create = parsed(_raw_create)
 
-    def _raw_get(
-        self,
-        generation_id: GenerationRef,
-        *,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Query | None = None,
-        timeout: float | httpx.Timeout | None = None,
-    ) -> RawResponse:
-        """The generation's current state (every call mints fresh one-hour output URLs). The per-call options are
-        :meth:`create`'s (an ``X-Request-Id`` goes in ``extra_headers`` here)."""
-        call = CallOptions(extra_headers, extra_query, None, timeout)
-        return self._retry_get(self._attempt, get_generation._build_response, _get_kwargs(generation_id), call)
+    def _raw_get(self, generation_id: GenerationRef, **options: Unpack[RequestOptions]) -> RawResponse:
+        """The generation's current state (every call mints fresh one-hour output URLs). The per-call options
+        ``extra_headers``, ``extra_query`` and ``timeout`` are :meth:`create`'s (an ``X-Request-Id`` goes in
+        ``extra_headers`` here)."""
+        return self._send(self._get_call(generation_id, options))
 
     get = parsed(_raw_get)
 
@@ -106,18 +145,13 @@ class Generations:
         ``.status_code``, ``.http_request``, ``.request_id`` and ``.parse()`` for the Generation."""
         return GenerationsWithRawResponse(self)
 
-    def _attempt(self, build_response: BuildResponse, kwargs: dict[str, Any], options: CallOptions) -> RawResponse:
-        request = build_http_request(self._http, self._config, kwargs, options)
-        return read_response(build_response, self._api, send(self._http, request))
-
     def wait(
         self,
         generation_id: GenerationRef,
         *,
         timeout: float = DEFAULT_WAIT_TIMEOUT,
         on_progress: ProgressCallback | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Query | None = None,
+        **options: Unpack[PollOptions],
     ) -> Generation:
         """Poll until the generation completes and return it.
 
@@ -125,10 +159,8 @@ class Generations:
         :class:`~luma_uni.errors.WaitTimeoutError` after ``timeout`` seconds (the whole wait, not one request).
         ``on_progress`` gets every polled state; ``extra_headers`` and ``extra_query`` go with every poll.
         """
-        deadline = self._clock() + _positive(timeout)
-        polls = _Polls(deadline, timeout, on_progress, extra_headers, extra_query)
-        first = self.get(generation_id, extra_headers=extra_headers, extra_query=extra_query)
-        return self._wait(first, polls, polls_done=1)
+        waiting = self._waiting(timeout, on_progress, polls_done=1)
+        return self._wait(self.get(generation_id, **options), waiting, options)
 
     def create_and_wait(
         self,
@@ -136,39 +168,18 @@ class Generations:
         prompt: str,
         timeout: float = DEFAULT_WAIT_TIMEOUT,
         on_progress: ProgressCallback | None = None,
-        x_request_id: str | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Query | None = None,
-        extra_body: Mapping[str, object] | None = None,
-        **options: Unpack[CreateOptions],
+        **params: Unpack[CreateAndWaitParams],
     ) -> Generation:
         """:meth:`create`, then :meth:`wait` (the deadline counts from the start of the create). ``extra_body`` and
         ``x_request_id`` go with the create, ``extra_headers`` and ``extra_query`` with every request."""
-        deadline = self._clock() + _positive(timeout)
-        polls = _Polls(deadline, timeout, on_progress, extra_headers, extra_query)
-        generation = self.create(
-            prompt=prompt,
-            x_request_id=x_request_id,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            **options,
-        )
-        return self._wait(generation, polls, polls_done=0)
+        waiting = self._waiting(timeout, on_progress, polls_done=0)
+        return self._wait(self.create(prompt=prompt, **params), waiting, _poll_options(params))
 
-    def _wait(self, generation: Generation, polls: _Polls, polls_done: int) -> Generation:
-        while True:
-            if polls.on_progress is not None:
-                polls.on_progress(generation)
-            done = finished(generation)
-            if done is not None:
-                return done
-            remaining = polls.deadline - self._clock()
-            if remaining <= 0:
-                raise WaitTimeoutError(str(generation.id), generation.state, polls.timeout)
-            self._sleep(min(poll_delay(polls_done), remaining))
-            generation = self.get(generation.id, extra_headers=polls.extra_headers, extra_query=polls.extra_query)
-            polls_done += 1
+    def _wait(self, generation: Generation, waiting: Waiting, options: PollOptions) -> Generation:
+        while not isinstance(delay := waiting.next_poll(generation), Generation):
+            self._sleep(delay)
+            generation = self.get(generation.id, **options)
+        return delay
 
     def download(self, generation: GenerationRef, directory: str | Path) -> list[Path]:
         """Save every output of a completed generation into ``directory`` (created if missing); return the paths.
@@ -177,82 +188,69 @@ class Generations:
         all. An expired presigned URL (403) is refreshed once by getting the generation again.
         """
         current = generation if isinstance(generation, Generation) else self.get(generation)
-        done = _ready_for_download(current)
-        target = Path(directory)
-        target.mkdir(parents=True, exist_ok=True)
-        return [self._download_output(done, index, target) for index in range(len(outputs_of(done)))]
+        return [self._save(file) for file in output_files(current, directory)]
 
-    def _download_output(self, generation: Generation, index: int, directory: Path) -> Path:
-        stem = file_stem(generation, index)
-        http, timeout = self._http, self._config.timeout
+    def _save(self, file: OutputFile) -> Path:
         try:
-            return self._retry_get(save_output, http, outputs_of(generation)[index].url, directory, stem, timeout)
+            return self._with_retries("GET", save_output, self._http, file, self._config.timeout)
         except PermissionDeniedError:
-            fresh = outputs_of(self.get(generation.id))
-            if index >= len(fresh):
+            fresh = refreshed(file, self.get(file.generation.id))
+            if fresh is None:
                 raise
-            logger.info("Output URL of %s was refused (expired?); retrying with a fresh one", generation.id)
-            return self._retry_get(save_output, http, fresh[index].url, directory, stem, timeout)
+            return self._with_retries("GET", save_output, self._http, fresh, self._config.timeout)
+
+    def _send(self, call: ApiCall) -> RawResponse:
+        return self._with_retries(call.method, self._attempt, call)
+
+    def _attempt(self, call: ApiCall) -> RawResponse:
+        return self._read(call, send(self._http, self._request(call)))
+
+    def _with_retries(self, method: str, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+        retries_done = 0
+        while True:
+            try:
+                return fn(*args, **kwargs)
+            except LumaError as exc:
+                delay = self._retry_delay(method, exc, retries_done)
+                if delay is None:
+                    raise
+            self._sleep(delay)
+            retries_done += 1
 
 
-class AsyncGenerations:
-    """The asyncio form of :class:`Generations` (``AsyncLuma().generations``)."""
+class AsyncGenerations(BaseGenerations[httpx.AsyncClient]):
+    """The asyncio (and trio) form of :class:`Generations` (``AsyncLuma().generations``)."""
 
     def __init__(
         self,
         http: httpx.AsyncClient,
         config: ClientConfig,
-        policy: RetryPolicy,
         sleep: Callable[[float], Awaitable[None]],
         clock: Callable[[], float],
     ) -> None:
-        self._http = http
-        self._config = config
-        self._api = ApiClient(base_url=config.base_url)  # only parses responses: requests are ours (``_requests``)
+        super().__init__(http, config, clock)
         self._sleep = sleep
-        self._clock = clock
-        self._retry_get = AsyncRetrier("GET", policy, sleep)
-        self._retry_post = AsyncRetrier("POST", policy, sleep)
 
-    async def _raw_create(
-        self,
-        *,
-        prompt: str,
-        x_request_id: str | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Query | None = None,
-        extra_body: Mapping[str, object] | None = None,
-        timeout: float | httpx.Timeout | None = None,
-        **options: Unpack[CreateOptions],
-    ) -> RawResponse:
+    async def _raw_create(self, *, prompt: str, **params: Unpack[CreateParams]) -> RawResponse:
         """See :meth:`Generations.create`. Local image files are read in a worker thread."""
+        fields = _fields(params)
 
         def build() -> CreateGenerationRequest:
-            return build_request(prompt=prompt, **options)
+            return build_request(prompt=prompt, **fields)
 
-        if reads_files(options.get("source"), options.get("image_ref")):
+        if reads_files(fields.get("source"), fields.get("image_ref")):
             import anyio.to_thread
 
             body = await anyio.to_thread.run_sync(build)
         else:
             body = build()
-        call = CallOptions(extra_headers, extra_query, extra_body, timeout)
-        kwargs = _create_kwargs(body, x_request_id)
-        return await self._retry_post(self._attempt, create_generation._build_response, kwargs, call)
+        return await self._send(self._create_call(body, params))
 
     create = async_parsed(_raw_create)
 
-    async def _raw_get(
-        self,
-        generation_id: GenerationRef,
-        *,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Query | None = None,
-        timeout: float | httpx.Timeout | None = None,
-    ) -> RawResponse:
+    async def _raw_get(self, generation_id: GenerationRef, **options: Unpack[RequestOptions]) -> RawResponse:
         """See :meth:`Generations.get`."""
-        call = CallOptions(extra_headers, extra_query, None, timeout)
-        return await self._retry_get(self._attempt, get_generation._build_response, _get_kwargs(generation_id), call)
+        return await self._send(self._get_call(generation_id, options))
 
     get = async_parsed(_raw_get)
 
@@ -261,26 +259,17 @@ class AsyncGenerations:
         """See :attr:`Generations.with_raw_response`."""
         return AsyncGenerationsWithRawResponse(self)
 
-    async def _attempt(
-        self, build_response: BuildResponse, kwargs: dict[str, Any], options: CallOptions
-    ) -> RawResponse:
-        request = build_http_request(self._http, self._config, kwargs, options)
-        return read_response(build_response, self._api, await async_send(self._http, request))
-
     async def wait(
         self,
         generation_id: GenerationRef,
         *,
         timeout: float = DEFAULT_WAIT_TIMEOUT,
         on_progress: ProgressCallback | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Query | None = None,
+        **options: Unpack[PollOptions],
     ) -> Generation:
         """See :meth:`Generations.wait`."""
-        deadline = self._clock() + _positive(timeout)
-        polls = _Polls(deadline, timeout, on_progress, extra_headers, extra_query)
-        first = await self.get(generation_id, extra_headers=extra_headers, extra_query=extra_query)
-        return await self._wait(first, polls, polls_done=1)
+        waiting = self._waiting(timeout, on_progress, polls_done=1)
+        return await self._wait(await self.get(generation_id, **options), waiting, options)
 
     async def create_and_wait(
         self,
@@ -288,59 +277,49 @@ class AsyncGenerations:
         prompt: str,
         timeout: float = DEFAULT_WAIT_TIMEOUT,
         on_progress: ProgressCallback | None = None,
-        x_request_id: str | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Query | None = None,
-        extra_body: Mapping[str, object] | None = None,
-        **options: Unpack[CreateOptions],
+        **params: Unpack[CreateAndWaitParams],
     ) -> Generation:
         """See :meth:`Generations.create_and_wait`."""
-        deadline = self._clock() + _positive(timeout)
-        polls = _Polls(deadline, timeout, on_progress, extra_headers, extra_query)
-        generation = await self.create(
-            prompt=prompt,
-            x_request_id=x_request_id,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            **options,
-        )
-        return await self._wait(generation, polls, polls_done=0)
+        waiting = self._waiting(timeout, on_progress, polls_done=0)
+        return await self._wait(await self.create(prompt=prompt, **params), waiting, _poll_options(params))
 
-    async def _wait(self, generation: Generation, polls: _Polls, polls_done: int) -> Generation:
-        while True:
-            if polls.on_progress is not None:
-                polls.on_progress(generation)
-            done = finished(generation)
-            if done is not None:
-                return done
-            remaining = polls.deadline - self._clock()
-            if remaining <= 0:
-                raise WaitTimeoutError(str(generation.id), generation.state, polls.timeout)
-            await self._sleep(min(poll_delay(polls_done), remaining))
-            generation = await self.get(generation.id, extra_headers=polls.extra_headers, extra_query=polls.extra_query)
-            polls_done += 1
+    async def _wait(self, generation: Generation, waiting: Waiting, options: PollOptions) -> Generation:
+        while not isinstance(delay := waiting.next_poll(generation), Generation):
+            await self._sleep(delay)
+            generation = await self.get(generation.id, **options)
+        return delay
 
     async def download(self, generation: GenerationRef, directory: str | Path) -> list[Path]:
         """See :meth:`Generations.download`."""
         current = generation if isinstance(generation, Generation) else await self.get(generation)
-        done = _ready_for_download(current)
-        target = Path(directory)
-        target.mkdir(parents=True, exist_ok=True)
-        return [await self._download_output(done, index, target) for index in range(len(outputs_of(done)))]
+        return [await self._save(file) for file in output_files(current, directory)]
 
-    async def _download_output(self, generation: Generation, index: int, directory: Path) -> Path:
-        stem = file_stem(generation, index)
-        http, timeout = self._http, self._config.timeout
-        url = outputs_of(generation)[index].url
+    async def _save(self, file: OutputFile) -> Path:
         try:
-            return await self._retry_get(async_save_output, http, url, directory, stem, timeout)
+            return await self._with_retries("GET", async_save_output, self._http, file, self._config.timeout)
         except PermissionDeniedError:
-            fresh = outputs_of(await self.get(generation.id))
-            if index >= len(fresh):
+            fresh = refreshed(file, await self.get(file.generation.id))
+            if fresh is None:
                 raise
-            logger.info("Output URL of %s was refused (expired?); retrying with a fresh one", generation.id)
-            return await self._retry_get(async_save_output, http, fresh[index].url, directory, stem, timeout)
+            return await self._with_retries("GET", async_save_output, self._http, fresh, self._config.timeout)
+
+    async def _send(self, call: ApiCall) -> RawResponse:
+        return await self._with_retries(call.method, self._attempt, call)
+
+    async def _attempt(self, call: ApiCall) -> RawResponse:
+        return self._read(call, await async_send(self._http, self._request(call)))
+
+    async def _with_retries(self, method: str, fn: Callable[P, Awaitable[T]], *args: P.args, **kwargs: P.kwargs) -> T:
+        retries_done = 0
+        while True:
+            try:
+                return await fn(*args, **kwargs)
+            except LumaError as exc:
+                delay = self._retry_delay(method, exc, retries_done)
+                if delay is None:
+                    raise
+            await self._sleep(delay)
+            retries_done += 1
 
 
 class GenerationsWithRawResponse:
@@ -359,23 +338,13 @@ class AsyncGenerationsWithRawResponse:
         self.get = generations._raw_get
 
 
-@frozen
-class _Polls:
-    """What a wait keeps for every poll: its deadline, progress callback and per-call options."""
-
-    deadline: float
-    timeout: float
-    on_progress: ProgressCallback | None
-    extra_headers: Mapping[str, str] | None
-    extra_query: Query | None
+def _fields(params: CreateParams) -> CreateOptions:
+    """The request's fields among a create's keyword arguments (the rest are per-call options)."""
+    return cast(CreateOptions, {name: value for name, value in params.items() if name not in _NOT_FIELDS})
 
 
-def _create_kwargs(body: CreateGenerationRequest, x_request_id: str | None) -> dict[str, Any]:
-    return create_generation._get_kwargs(body=body, x_request_id=UNSET if x_request_id is None else x_request_id)
-
-
-def _get_kwargs(generation_id: GenerationRef) -> dict[str, Any]:
-    return get_generation._get_kwargs(_generation_id(generation_id))
+def _poll_options(params: CreateAndWaitParams) -> PollOptions:
+    return PollOptions(extra_headers=params.get("extra_headers"), extra_query=params.get("extra_query"))
 
 
 def _generation_id(value: GenerationRef) -> uuid.UUID:
@@ -391,16 +360,3 @@ def _generation_id(value: GenerationRef) -> uuid.UUID:
         raise InputError(
             f"generation_id {value!r} is not a UUID (ids look like d290f1ee-6c54-4b01-90e6-d701748f0851)"
         ) from None
-
-
-def _positive(timeout: float) -> float:
-    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or not timeout > 0:
-        raise InputError(f"timeout must be a positive number of seconds, not {timeout!r}")
-    return float(timeout)
-
-
-def _ready_for_download(generation: Generation) -> Generation:
-    done = finished(generation)
-    if done is None:
-        raise InputError(f"Generation {generation.id} is still {generation.state}; wait for it before downloading")
-    return done

@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from luma_agents_client.models import Generation, GenerationState
 
-from .errors import GenerationFailedError, MalformedResponseError
+from .errors import GenerationFailedError, InputError, MalformedResponseError, WaitTimeoutError
 
 FIRST_POLL_DELAY = 1.0
 POLL_BACKOFF = 1.5
@@ -43,3 +43,38 @@ def finished(generation: Generation) -> Generation | None:
             raise MalformedResponseError(200, f"generation {generation.id} is completed but has no output")
         return generation
     return None
+
+
+class Waiting:
+    """The decisions of one wait: the deadline (counted from now), the progress callback and the poll schedule.
+    The clients' wait loops only sleep for what :meth:`next_poll` says and get the generation again."""
+
+    def __init__(
+        self, timeout: float, on_progress: ProgressCallback | None, clock: Callable[[], float], polls_done: int
+    ) -> None:
+        self.deadline = clock() + _positive(timeout)
+        self.timeout = timeout
+        self._on_progress = on_progress
+        self._clock = clock
+        self._polls_done = polls_done
+
+    def next_poll(self, generation: Generation) -> Generation | float:
+        """The generation if it completed, else the seconds to sleep before polling it again; raise
+        :class:`GenerationFailedError` if it failed and :class:`WaitTimeoutError` at the deadline."""
+        if self._on_progress is not None:
+            self._on_progress(generation)
+        done = finished(generation)
+        if done is not None:
+            return done
+        remaining = self.deadline - self._clock()
+        if remaining <= 0:
+            raise WaitTimeoutError(str(generation.id), generation.state, self.timeout)
+        delay = min(poll_delay(self._polls_done), remaining)
+        self._polls_done += 1
+        return delay
+
+
+def _positive(timeout: float) -> float:
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or not timeout > 0:
+        raise InputError(f"timeout must be a positive number of seconds, not {timeout!r}")
+    return float(timeout)

@@ -11,7 +11,7 @@ and the key never reaches a request the caller sends elsewhere through it.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Protocol
+from typing import Any, Protocol, TypedDict
 
 import httpx
 from attrs import frozen
@@ -36,10 +36,24 @@ class BuildResponse(Protocol):
     def __call__(self, *, client: ApiClient, response: httpx.Response) -> Response[Error | Generation]: ...
 
 
+class PollOptions(TypedDict, total=False):
+    """Per-call options that go with every request of a wait: headers and query parameters added to it (they win
+    over the client's and the method's own)."""
+
+    extra_headers: Mapping[str, str] | None
+    extra_query: Query | None
+
+
+class RequestOptions(PollOptions, total=False):
+    """The official SDK's per-call options of one request: :class:`PollOptions` and a timeout for this request
+    instead of the client's."""
+
+    timeout: float | httpx.Timeout | None
+
+
 @frozen
 class CallOptions:
-    """The official SDK's per-call options: headers, query parameters and JSON fields added to one request (they
-    win over the client's and the method's own), and a timeout for this request instead of the client's."""
+    """The per-call options of one request as sent: :class:`RequestOptions` and JSON fields added to the body."""
 
     extra_headers: Mapping[str, str] | None = None
     extra_query: Query | None = None
@@ -47,17 +61,39 @@ class CallOptions:
     timeout: float | httpx.Timeout | None = None
 
 
-def build_request(
-    http: httpx.Client | httpx.AsyncClient, config: ClientConfig, kwargs: Mapping[str, Any], options: CallOptions
-) -> httpx.Request:
+@frozen
+class ApiCall:
+    """One API operation as the clients send it: the generated module's request parts (``_get_kwargs``), its
+    response parser (``_build_response``) and the per-call options. Every attempt of a retry sends the same."""
+
+    build_response: BuildResponse
+    kwargs: Mapping[str, Any]
+    options: CallOptions
+
+    @property
+    def method(self) -> str:
+        method: str = self.kwargs["method"].upper()
+        return method
+
+
+def check_keywords(given: Mapping[str, object], allowed: type) -> None:
+    """Refuse a keyword argument a ``**kwargs: Unpack[TypedDict]`` signature does not name, as Python words it for
+    an explicit signature (the TypedDict types it for type checkers only)."""
+    unknown = set(given) - set(allowed.__annotations__)
+    if unknown:
+        raise TypeError(f"got an unexpected keyword argument {sorted(unknown)[0]!r}")
+
+
+def build_http_request(http: httpx.Client | httpx.AsyncClient, config: ClientConfig, call: ApiCall) -> httpx.Request:
     """The request for one attempt. httpx adds the borrowed client's own default headers, cookies and query
     parameters, as it does for the official SDK; ours win over them, and the per-call options over ours."""
+    kwargs, options = call.kwargs, call.options
     headers = {**config.request_headers(), **kwargs.get("headers", {}), **(options.extra_headers or {})}
     body = kwargs.get("json")
     if options.extra_body:
         body = {**(body or {}), **options.extra_body}
     return http.build_request(
-        kwargs["method"].upper(),
+        call.method,
         config.base_url + kwargs["url"],
         headers=headers,
         params=options.extra_query,

@@ -1,4 +1,4 @@
-"""When a failed request is sent again, and how long to wait first. The mechanics are tenacity's.
+"""When a failed request is sent again, and how long to wait first.
 
 The policy (also in README.md, "Retry policy"):
 
@@ -17,9 +17,8 @@ The policy (also in README.md, "Retry policy"):
   Otherwise exponential backoff: 0.5 s, 1 s, 2 s, ... capped at 8 s, plus up to 0.5 s of random jitter.
 * At most ``max_retries`` repeats (default 2, so three attempts in all), as in the official SDK.
 
-The first attempt runs outside tenacity: its per-call bookkeeping (about 20 µs) would be most of this client's
-overhead per request, and a first attempt needs none of it. A failure that may be retried enters tenacity, which
-replays it as attempt 1, so its stop, wait and logging see the whole history. (tenacity is imported then, too.)
+The loop that applies it is a plain ``while`` in the clients (as in the official SDK's ``_base_client.py``):
+:func:`retry_delay` makes every decision, the sync and async forms only sleep and send again.
 """
 
 from __future__ import annotations
@@ -27,20 +26,13 @@ from __future__ import annotations
 import email.utils
 import logging
 import math
-from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, ParamSpec, TypeVar
+import random
 
 from attrs import frozen
 
 from .errors import APIConnectionError, APIStatusError, LumaError
 
-if TYPE_CHECKING:  # tenacity is imported when the first client is built, not with the package
-    import tenacity
-
 logger = logging.getLogger("luma_uni")
-
-P = ParamSpec("P")
-T = TypeVar("T")
 
 RETRYABLE_GET_STATUSES = frozenset({408, 409, 429})  # and every status >= 500
 SAFE_POST_STATUSES = frozenset({408, 429})
@@ -95,120 +87,19 @@ def parse_retry_after(value: str | None, now: float) -> float | None:
     return max(0.0, seconds)
 
 
-class _Wait:
-    """tenacity wait strategy: the server's Retry-After if given, else capped exponential backoff with jitter."""
+def retry_delay(method: str, exc: LumaError, policy: RetryPolicy, retries_done: int) -> float | None:
+    """Seconds to wait before sending a ``method`` request again after it failed with ``exc`` (``retries_done``
+    repeats so far), or None when it must not be sent again: the policy forbids it or ``max_retries`` is used up.
 
-    def __init__(self, policy: RetryPolicy) -> None:
-        import tenacity
-
-        # wait_exponential + wait_random rather than wait_exponential_jitter, whose arguments changed in tenacity 9.
-        self._backoff = tenacity.wait_exponential(
-            multiplier=policy.backoff_initial, max=policy.backoff_max
-        ) + tenacity.wait_random(0, policy.jitter)
-
-    def __call__(self, retry_state: tenacity.RetryCallState) -> float:
-        exc = retry_state.outcome.exception() if retry_state.outcome else None
-        if isinstance(exc, APIStatusError) and exc.retry_after is not None:
-            return exc.retry_after
-        return float(self._backoff(retry_state))
-
-
-def _log_retry(method: str, policy: RetryPolicy) -> Callable[[tenacity.RetryCallState], None]:
-    def log(retry_state: tenacity.RetryCallState) -> None:
-        exc = retry_state.outcome.exception() if retry_state.outcome else None
-        delay = retry_state.upcoming_sleep
-        logger.info(
-            "Retrying %s in %.2f s (retry %d of %d) after: %s",
-            method,
-            delay,
-            retry_state.attempt_number,
-            policy.max_retries,
-            exc,
-        )
-
-    return log
-
-
-class Retrier:
-    """Runs a ``method`` request under the policy: ``retrier(fn, *args)`` calls ``fn`` until it succeeds, fails for
-    good, or runs out of retries. Thread-safe."""
-
-    def __init__(self, method: str, policy: RetryPolicy, sleep: Callable[[float], None]) -> None:
-        self._method = method
-        self._policy = policy
-        self._sleep = sleep
-        self._retrying: tenacity.Retrying | None = None
-
-    def __call__(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
-        try:
-            return fn(*args, **kwargs)
-        except LumaError as exc:
-            if self._policy.max_retries == 0 or not should_retry(self._method, exc, self._policy):
-                raise
-            first_failure = exc
-        pending: list[LumaError] = [first_failure]
-
-        def attempt() -> T:
-            if pending:
-                raise pending.pop()
-            return fn(*args, **kwargs)
-
-        if self._retrying is None:
-            self._retrying = _tenacity_retrying(self._method, self._policy, self._sleep)
-        return self._retrying(attempt)
-
-
-class AsyncRetrier:
-    """The asyncio form of :class:`Retrier` (``sleep`` is an async function)."""
-
-    def __init__(self, method: str, policy: RetryPolicy, sleep: Callable[[float], Awaitable[None]]) -> None:
-        self._method = method
-        self._policy = policy
-        self._sleep = sleep
-        self._retrying: tenacity.AsyncRetrying | None = None
-
-    async def __call__(self, fn: Callable[P, Awaitable[T]], *args: P.args, **kwargs: P.kwargs) -> T:
-        try:
-            return await fn(*args, **kwargs)
-        except LumaError as exc:
-            if self._policy.max_retries == 0 or not should_retry(self._method, exc, self._policy):
-                raise
-            first_failure = exc
-        pending: list[LumaError] = [first_failure]
-
-        async def attempt() -> T:
-            if pending:
-                raise pending.pop()
-            return await fn(*args, **kwargs)
-
-        if self._retrying is None:
-            self._retrying = _tenacity_async_retrying(self._method, self._policy, self._sleep)
-        return await self._retrying(attempt)
-
-
-def _tenacity_retrying(method: str, policy: RetryPolicy, sleep: Callable[[float], None]) -> tenacity.Retrying:
-    import tenacity
-
-    return tenacity.Retrying(
-        stop=tenacity.stop_after_attempt(policy.max_retries + 1),
-        wait=_Wait(policy),
-        retry=tenacity.retry_if_exception(lambda exc: should_retry(method, exc, policy)),
-        sleep=sleep,
-        before_sleep=_log_retry(method, policy),
-        reraise=True,
+    This is every decision of a retry; the clients' loops only sleep and send again.
+    """
+    if retries_done >= policy.max_retries or not should_retry(method, exc, policy):
+        return None
+    if isinstance(exc, APIStatusError) and exc.retry_after is not None:
+        delay = exc.retry_after
+    else:
+        delay = min(policy.backoff_initial * 2**retries_done, policy.backoff_max) + random.uniform(0, policy.jitter)
+    logger.info(
+        "Retrying %s in %.2f s (retry %d of %d) after: %s", method, delay, retries_done + 1, policy.max_retries, exc
     )
-
-
-def _tenacity_async_retrying(
-    method: str, policy: RetryPolicy, sleep: Callable[[float], Awaitable[None]]
-) -> tenacity.AsyncRetrying:
-    import tenacity
-
-    return tenacity.AsyncRetrying(
-        stop=tenacity.stop_after_attempt(policy.max_retries + 1),
-        wait=_Wait(policy),
-        retry=tenacity.retry_if_exception(lambda exc: should_retry(method, exc, policy)),
-        sleep=sleep,
-        before_sleep=_log_retry(method, policy),
-        reraise=True,
-    )
+    return delay

@@ -1,20 +1,21 @@
 """Fixtures for the client tests: a mock whose clock only moves when a test says so, fake time, a request log.
 
-Most behaviour tests use ``frozen_mock`` (the plugin's ``luma_mock_frozen``: its clock moves only by ``advance``)
-with ``fake_time``, whose ``sleep`` takes no real time but moves the mock's clock by the same amount. Waits, retries
-and URL expiry then run deterministically and instantly. The CLI tests, which sleep for real, use ``luma_mock``.
+The behaviour tests are async and take ``client``: one body runs against Luma and against AsyncLuma on asyncio and
+trio (anyio's pytest plugin; see ``mode``). Most use ``frozen_mock`` (the plugin's ``luma_mock_frozen``: its clock
+moves only by ``advance``) with ``fake_time``, whose ``sleep`` takes no real time but moves the mock's clock by the
+same amount. Waits, retries and URL expiry then run deterministically and instantly. The CLI tests, which sleep
+for real, use ``luma_mock``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
+from typing import cast
 
-import httpx
 import pytest
 
 from conformance.mock.serve import RunningMock
-from luma_uni import Luma
-from tests.client.helpers import FakeTime, RequestLog
+from tests.client.helpers import AnyClient, ClientFactory, FakeTime, Mode, RequestLog
 
 
 @pytest.fixture
@@ -33,17 +34,26 @@ def request_log() -> RequestLog:
     return RequestLog()
 
 
+@pytest.fixture(params=["sync", "asyncio", "trio"])
+def mode(request: pytest.FixtureRequest) -> Mode:
+    """Every behaviour test runs for Luma and for AsyncLuma on asyncio and on trio."""
+    return cast(Mode, request.param)
+
+
 @pytest.fixture
-def client(frozen_mock: RunningMock, fake_time: FakeTime, request_log: RequestLog) -> Iterator[Luma]:
-    """A Luma client on the frozen mock, with fake time and every request logged."""
-    with (
-        httpx.Client(event_hooks={"request": [request_log.record]}) as http,
-        Luma(
-            api_key=frozen_mock.api_key,
-            base_url=frozen_mock.base_url,
-            http_client=http,
-            sleep=fake_time.sleep,
-            clock=fake_time.clock,
-        ) as luma,
-    ):
-        yield luma
+def anyio_backend(mode: Mode) -> str:
+    """anyio's pytest plugin runs each test on this backend (the sync client's tests too: they just never await)."""
+    return "asyncio" if mode == "sync" else mode
+
+
+@pytest.fixture
+def open_client(mode: Mode, frozen_mock: RunningMock, fake_time: FakeTime, request_log: RequestLog) -> ClientFactory:
+    """Opens this test's kind of client on the frozen mock (``async with open_client(max_retries=0) as client``)."""
+    return ClientFactory(mode, frozen_mock, fake_time, request_log)
+
+
+@pytest.fixture
+async def client(open_client: ClientFactory) -> AsyncIterator[AnyClient]:
+    """A Luma or AsyncLuma on the frozen mock, with fake time and every request logged."""
+    async with open_client() as opened:
+        yield opened

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import contextlib
+import inspect
 import io
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import httpx
 from PIL import Image
 
 from conformance.mock.serve import RunningMock
 from conformance.mock.state import MockControl
-from luma_uni import AsyncLuma
+from luma_uni import AsyncLuma, Luma
+
+Mode = Literal["sync", "asyncio", "trio"]
+"""Which client a behaviour test runs: Luma (its calls made straight from the test), or AsyncLuma on a backend."""
 
 
 @dataclass
@@ -53,23 +57,70 @@ class RequestLog:
         return sum(1 for r in self.requests if r.method == method and path_contains in r.url.path)
 
 
-@contextlib.asynccontextmanager
-async def async_client(
-    mock: RunningMock, fake_time: FakeTime, log: RequestLog, **options: Any
-) -> AsyncIterator[AsyncLuma]:
-    """An AsyncLuma on ``mock`` with fake time and a request log; closes its httpx client on exit."""
-    async with (
-        httpx.AsyncClient(event_hooks={"request": [log.arecord]}) as http,
-        AsyncLuma(
-            api_key=mock.api_key,
-            base_url=mock.base_url,
-            http_client=http,
-            sleep=fake_time.async_sleep,
-            clock=fake_time.clock,
+class Awaited:
+    """Any object's methods as async functions: a sync result is returned as is, an awaitable one awaited. Over
+    ``Luma().generations`` and ``AsyncLuma().generations`` alike, so one test body runs against both clients."""
+
+    def __init__(self, target: Any) -> None:  # Any: the sync and the async classes share no base type
+        self._target = target
+
+    def __getattr__(self, name: str) -> Callable[..., Awaitable[Any]]:
+        method = getattr(self._target, name)
+
+        async def call(*args: Any, **kwargs: Any) -> Any:
+            result = method(*args, **kwargs)
+            return await result if inspect.isawaitable(result) else result
+
+        return call
+
+    @property
+    def with_raw_response(self) -> Awaited:
+        return Awaited(self._target.with_raw_response)
+
+
+@dataclass
+class AnyClient:
+    """A Luma or an AsyncLuma for a behaviour test: ``await client.generations.create(...)`` calls either."""
+
+    luma: Luma | AsyncLuma
+    http: httpx.Client | httpx.AsyncClient  # the borrowed httpx client it sends through
+
+    @property
+    def generations(self) -> Awaited:
+        return Awaited(self.luma.generations)
+
+
+@dataclass
+class ClientFactory:
+    """Opens the test's kind of client on ``mock`` with fake time and a request log; ``http`` goes to the httpx
+    client, ``options`` (which win over the defaults) to Luma or AsyncLuma."""
+
+    mode: Mode
+    mock: RunningMock
+    fake_time: FakeTime
+    log: RequestLog
+
+    @contextlib.asynccontextmanager
+    async def __call__(self, http: dict[str, Any] | None = None, **options: Any) -> AsyncIterator[AnyClient]:
+        sync = self.mode == "sync"
+        hook = self.log.record if sync else self.log.arecord
+        http_options = {"event_hooks": {"request": [hook]}, **(http or {})}
+        settings = {
+            "api_key": self.mock.api_key,
+            "base_url": self.mock.base_url,
+            "sleep": self.fake_time.sleep if sync else self.fake_time.async_sleep,
+            "clock": self.fake_time.clock,
             **options,
-        ) as client,
-    ):
-        yield client
+        }
+        if sync:
+            with httpx.Client(**http_options) as http_client, Luma(http_client=http_client, **settings) as luma:
+                yield AnyClient(luma, http_client)
+        else:
+            async with (
+                httpx.AsyncClient(**http_options) as async_http,
+                AsyncLuma(http_client=async_http, **settings) as async_luma,
+            ):
+                yield AnyClient(async_luma, async_http)
 
 
 def image_bytes(fmt: str = "PNG", size: tuple[int, int] = (24, 16)) -> bytes:

@@ -7,72 +7,75 @@ from pathlib import Path
 import pytest
 
 from conformance.mock.serve import RunningMock
-from luma_uni import APIConnectionError, InputError, Luma, PermissionDeniedError
+from luma_uni import APIConnectionError, InputError, PermissionDeniedError
 from luma_uni._downloads import PartialFile
-from tests.client.helpers import RequestLog
+from tests.client.helpers import AnyClient, RequestLog
+
+pytestmark = pytest.mark.anyio  # the async tests run once per client kind (conftest: mode)
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 JPEG_MAGIC = b"\xff\xd8\xff"
 
 
-def test_output_saved_with_the_extension_of_its_content_type(client: Luma, tmp_path: Path) -> None:
-    png = client.generations.create_and_wait(prompt="a lighthouse", output_format="png")
-    jpeg = client.generations.create_and_wait(prompt="a lighthouse", output_format="jpeg")
-    [png_path] = client.generations.download(png, tmp_path / "new" / "dir")
-    [jpeg_path] = client.generations.download(jpeg.id, tmp_path)
+async def test_output_saved_with_the_extension_of_its_content_type(client: AnyClient, tmp_path: Path) -> None:
+    png = await client.generations.create_and_wait(prompt="a lighthouse", output_format="png")
+    jpeg = await client.generations.create_and_wait(prompt="a lighthouse", output_format="jpeg")
+    [png_path] = await client.generations.download(png, tmp_path / "new" / "dir")
+    [jpeg_path] = await client.generations.download(jpeg.id, tmp_path)
     assert png_path == tmp_path / "new" / "dir" / f"{png.id}.png"
     assert png_path.read_bytes().startswith(PNG_MAGIC)
     assert jpeg_path == tmp_path / f"{jpeg.id}.jpg"
     assert jpeg_path.read_bytes().startswith(JPEG_MAGIC)
 
 
-def test_expired_url_is_refreshed_once(
-    client: Luma, frozen_mock: RunningMock, request_log: RequestLog, tmp_path: Path
+async def test_expired_url_is_refreshed_once(
+    client: AnyClient, frozen_mock: RunningMock, request_log: RequestLog, tmp_path: Path
 ) -> None:
-    generation = client.generations.create_and_wait(prompt="a lighthouse")
+
+    generation = await client.generations.create_and_wait(prompt="a lighthouse")
     frozen_mock.control.advance(2 * 3600)  # presigned URLs live one hour
     gets_before = request_log.count("GET")
-    [path] = client.generations.download(generation, tmp_path)  # the old Generation's URL is now refused
+    [path] = await client.generations.download(generation, tmp_path)  # the old Generation's URL is now refused
     assert path.read_bytes().startswith(PNG_MAGIC)
     assert request_log.count("GET") == gets_before + 1  # one fresh GET of the generation
     assert request_log.count("GET", "/_mock/files/") == 2  # the refused URL, then the fresh one
 
 
-def test_refused_again_after_refresh_raises_permission_denied(
-    client: Luma, frozen_mock: RunningMock, tmp_path: Path
+async def test_refused_again_after_refresh_raises_permission_denied(
+    client: AnyClient, frozen_mock: RunningMock, tmp_path: Path
 ) -> None:
-    generation = client.generations.create_and_wait(prompt="a lighthouse")
+    generation = await client.generations.create_and_wait(prompt="a lighthouse")
     frozen_mock.control.add_fault(method="GET", path_contains="/_mock/files/", status=403, times=2)
     with pytest.raises(PermissionDeniedError):
-        client.generations.download(generation, tmp_path)
+        await client.generations.download(generation, tmp_path)
     assert list(tmp_path.iterdir()) == []
 
 
-def test_download_request_does_not_carry_the_api_key(
-    client: Luma, frozen_mock: RunningMock, request_log: RequestLog, tmp_path: Path
+async def test_download_request_does_not_carry_the_api_key(
+    client: AnyClient, frozen_mock: RunningMock, request_log: RequestLog, tmp_path: Path
 ) -> None:
-    generation = client.generations.create_and_wait(prompt="a lighthouse")
-    client.generations.download(generation, tmp_path)
+    generation = await client.generations.create_and_wait(prompt="a lighthouse")
+    await client.generations.download(generation, tmp_path)
     [file_request] = [r for r in request_log.requests if "/_mock/files/" in r.url.path]
     assert "authorization" not in file_request.headers
     assert frozen_mock.api_key not in str(file_request.headers)
 
 
-def test_dropped_download_leaves_no_partial_file(
-    client: Luma, frozen_mock: RunningMock, request_log: RequestLog, tmp_path: Path
+async def test_dropped_download_leaves_no_partial_file(
+    client: AnyClient, frozen_mock: RunningMock, request_log: RequestLog, tmp_path: Path
 ) -> None:
-    generation = client.generations.create_and_wait(prompt="a lighthouse")
+    generation = await client.generations.create_and_wait(prompt="a lighthouse")
     frozen_mock.control.add_fault(method="GET", path_contains="/_mock/files/", drop=True, times=3)
     with pytest.raises(APIConnectionError):
-        client.generations.download(generation, tmp_path)
+        await client.generations.download(generation, tmp_path)
     assert request_log.count("GET", "/_mock/files/") == 3  # a download is a GET: retried
     assert list(tmp_path.iterdir()) == []
 
 
-def test_interrupted_write_leaves_no_partial_file(
-    client: Luma, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+async def test_interrupted_write_leaves_no_partial_file(
+    client: AnyClient, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    generation = client.generations.create_and_wait(prompt="a lighthouse")
+    generation = await client.generations.create_and_wait(prompt="a lighthouse")
 
     real_write = PartialFile.write
 
@@ -82,11 +85,11 @@ def test_interrupted_write_leaves_no_partial_file(
 
     monkeypatch.setattr(PartialFile, "write", write_then_interrupt)
     with pytest.raises(KeyboardInterrupt):
-        client.generations.download(generation, tmp_path)
+        await client.generations.download(generation, tmp_path)
     assert list(tmp_path.iterdir()) == []
 
 
-def test_download_of_an_unfinished_generation_is_refused(client: Luma, tmp_path: Path) -> None:
-    generation = client.generations.create(prompt="a lighthouse")
+async def test_download_of_an_unfinished_generation_is_refused(client: AnyClient, tmp_path: Path) -> None:
+    generation = await client.generations.create(prompt="a lighthouse")
     with pytest.raises(InputError, match="still queued"):
-        client.generations.download(generation, tmp_path)
+        await client.generations.download(generation, tmp_path)

@@ -6,16 +6,21 @@ generations (whose output URL is on a storage host), the storage host with image
 
 from __future__ import annotations
 
-import asyncio
+import contextlib
 import io
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 from PIL import Image
 
 from conformance.spec import load_spec
 from luma_uni import AsyncLuma, Luma
+from tests.client.helpers import AnyClient, Awaited, Mode
+
+pytestmark = pytest.mark.anyio  # every test runs once per client kind (conftest: mode)
 
 API_URL = "https://api.luma.test/v1"
 API_HOST = "api.luma.test"
@@ -76,11 +81,28 @@ def assert_key_only_to_the_api(seen: list[httpx.Request]) -> None:
     assert {API_HOST, "luma-agents-outputs.s3.amazonaws.com", "example.org", "mine.example"} <= hosts
 
 
-def test_callers_client_keeps_its_headers_base_url_and_timeout() -> None:
+@contextlib.asynccontextmanager
+async def callers_http(mode: Mode, seen: list[httpx.Request]) -> AsyncIterator[httpx.Client | httpx.AsyncClient]:
+    """The caller's own httpx client, of the kind this test's client takes."""
+    if mode == "sync":
+        with httpx.Client(**callers_settings(seen)) as http:
+            yield http
+    else:
+        async with httpx.AsyncClient(**callers_settings(seen)) as async_http:
+            yield async_http
+
+
+def lent_to(http: httpx.Client | httpx.AsyncClient, api_key: str, **options: Any) -> AnyClient:
+    """A Luma or AsyncLuma sending through ``http`` (not closed: the caller's client is closed by the caller)."""
+    if isinstance(http, httpx.Client):
+        return AnyClient(Luma(api_key=api_key, base_url=API_URL, http_client=http, **options), http)
+    return AnyClient(AsyncLuma(api_key=api_key, base_url=API_URL, http_client=http, **options), http)
+
+
+async def test_callers_client_keeps_its_headers_base_url_and_timeout(mode: Mode) -> None:
     seen: list[httpx.Request] = []
-    with httpx.Client(**callers_settings(seen)) as http:
-        with Luma(api_key=KEY_A, base_url=API_URL, http_client=http, timeout=30) as client:
-            client.generations.create(prompt="a lighthouse")
+    async with callers_http(mode, seen) as http:
+        await lent_to(http, KEY_A, timeout=30).generations.create(prompt="a lighthouse")
         assert_unchanged(http)
     [api_request] = seen
     assert str(api_request.url) == f"{API_URL}/generations"
@@ -89,54 +111,31 @@ def test_callers_client_keeps_its_headers_base_url_and_timeout() -> None:
     assert api_request.extensions["timeout"]["read"] == 30
 
 
-def test_callers_timeout_is_used_when_none_is_given() -> None:
+async def test_callers_timeout_is_used_when_none_is_given(mode: Mode) -> None:
     seen: list[httpx.Request] = []
-    with (
-        httpx.Client(**callers_settings(seen)) as http,
-        Luma(api_key=KEY_A, base_url=API_URL, http_client=http) as client,
-    ):
-        client.generations.create(prompt="a lighthouse")
+    async with callers_http(mode, seen) as http:
+        await lent_to(http, KEY_A).generations.create(prompt="a lighthouse")
     assert seen[0].extensions["timeout"] == CALLER_TIMEOUT.as_dict()
 
 
-def test_the_key_goes_to_the_api_host_only(tmp_path: Path) -> None:
+async def test_the_key_goes_to_the_api_host_only(mode: Mode, tmp_path: Path) -> None:
     seen: list[httpx.Request] = []
-    with httpx.Client(**callers_settings(seen)) as http:
-        with Luma(api_key=KEY_A, base_url=API_URL, http_client=http) as client:
-            generation = client.generations.create_and_wait(prompt="a lighthouse")
-            [path] = client.generations.download(generation, tmp_path)
-        http.get("https://example.org/x")
-        http.get("/relative")  # the caller's own base URL
+    async with callers_http(mode, seen) as http:
+        client = lent_to(http, KEY_A)
+        generation = await client.generations.create_and_wait(prompt="a lighthouse")
+        [path] = await client.generations.download(generation, tmp_path)
+        await Awaited(http).get("https://example.org/x")
+        await Awaited(http).get("/relative")  # the caller's own base URL
+        assert_unchanged(http)
     assert path.read_bytes() == png()
     assert_key_only_to_the_api(seen)
 
 
-def test_two_clients_sharing_one_http_client_send_their_own_keys() -> None:
+async def test_two_clients_sharing_one_http_client_send_their_own_keys(mode: Mode) -> None:
     seen: list[httpx.Request] = []
-    with httpx.Client(**callers_settings(seen)) as http:
-        a = Luma(api_key=KEY_A, base_url=API_URL, http_client=http)
-        b = Luma(api_key=KEY_B, base_url=API_URL, http_client=http)
-        a.generations.create(prompt="from a")
-        b.generations.create(prompt="from b")
-        a.generations.get("d290f1ee-6c54-4b01-90e6-d701748f0851")
+    async with callers_http(mode, seen) as http:
+        a, b = lent_to(http, KEY_A), lent_to(http, KEY_B)
+        await a.generations.create(prompt="from a")
+        await b.generations.create(prompt="from b")
+        await a.generations.get("d290f1ee-6c54-4b01-90e6-d701748f0851")
     assert [r.headers["authorization"] for r in seen] == [f"Bearer {KEY_A}", f"Bearer {KEY_B}", f"Bearer {KEY_A}"]
-
-
-def test_async_callers_client_is_never_changed_and_the_key_goes_to_the_api_only(tmp_path: Path) -> None:
-    seen: list[httpx.Request] = []
-
-    async def scenario() -> None:
-        async with httpx.AsyncClient(**callers_settings(seen)) as http:
-            async with AsyncLuma(api_key=KEY_A, base_url=API_URL, http_client=http, timeout=30) as a:
-                b = AsyncLuma(api_key=KEY_B, base_url=API_URL, http_client=http)
-                generation = await a.generations.create_and_wait(prompt="a lighthouse")
-                await b.generations.get(generation.id)
-                await a.generations.download(generation, tmp_path)
-            assert_unchanged(http)
-            await http.get("https://example.org/x")
-            await http.get("/relative")
-
-    asyncio.run(scenario())
-    assert_key_only_to_the_api(seen)
-    api_keys = [r.headers["authorization"] for r in seen if r.url.host == API_HOST]
-    assert api_keys == [f"Bearer {KEY_A}", f"Bearer {KEY_A}", f"Bearer {KEY_B}"]

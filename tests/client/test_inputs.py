@@ -12,9 +12,11 @@ from conformance.mock.rules import rule_detail
 from conformance.mock.serve import RunningMock
 from conformance.spec import enum_values, value_not_in
 from luma_agents_client import contract
-from luma_uni import BadRequestError, ImageRef, InputError, Luma, _inputs
+from luma_uni import BadRequestError, ImageRef, InputError, _inputs
 from luma_uni._inputs import build_request
-from tests.client.helpers import RequestLog, image_bytes
+from tests.client.helpers import AnyClient, RequestLog, image_bytes
+
+pytestmark = pytest.mark.anyio  # the async tests run once per client kind (conftest: mode)
 
 URL = "https://example.com/photo.jpg"
 
@@ -157,26 +159,28 @@ def test_unset_options_are_left_out() -> None:
     assert build_request(prompt="x").to_dict() == {"prompt": "x"}
 
 
-def test_refused_input_sends_nothing(client: Luma, request_log: RequestLog, tmp_path: Path) -> None:
+async def test_refused_input_sends_nothing(client: AnyClient, request_log: RequestLog, tmp_path: Path) -> None:
     with pytest.raises(InputError):
-        client.generations.create(prompt="x", type="image_edit", source=tmp_path / "missing.png")
+        await client.generations.create(prompt="x", type="image_edit", source=tmp_path / "missing.png")
     assert request_log.requests == []
 
 
-def test_an_unknown_model_reaches_the_server_and_its_400_comes_back_typed(
-    client: Luma, request_log: RequestLog
+async def test_an_unknown_model_reaches_the_server_and_its_400_comes_back_typed(
+    client: AnyClient, request_log: RequestLog
 ) -> None:
     model = value_not_in("Model")
     with pytest.raises(BadRequestError) as caught:
-        client.generations.create(prompt="x", model=model)
+        await client.generations.create(prompt="x", model=model)
     assert len(request_log.requests) == 1
     assert caught.value.status_code == 400
     assert caught.value.detail == rule_detail("unknown_model", value=model)
 
 
-def test_edit_of_a_local_file_is_accepted_by_the_mock(client: Luma, frozen_mock: RunningMock, tmp_path: Path) -> None:
+async def test_edit_of_a_local_file_is_accepted_by_the_mock(
+    client: AnyClient, frozen_mock: RunningMock, tmp_path: Path
+) -> None:
     source = write(tmp_path, "photo.jpg", image_bytes("JPEG", (64, 32)))
-    generation = client.generations.create_and_wait(
+    generation = await client.generations.create_and_wait(
         prompt="make it winter",
         type="image_edit",
         source=source,

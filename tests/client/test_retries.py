@@ -14,12 +14,14 @@ from luma_uni import (
     APIConnectionError,
     APITimeoutError,
     InternalServerError,
-    Luma,
     RateLimitError,
 )
 from luma_uni._retries import RetryPolicy, parse_retry_after, should_retry
 from luma_uni.errors import APIStatusError, status_error_class
-from tests.client.helpers import FakeTime, RequestLog
+from tests.client.helpers import AnyClient, ClientFactory, FakeTime, RequestLog
+
+pytestmark = pytest.mark.anyio  # the async tests run once per client kind (conftest: mode)
+
 
 POLICY = RetryPolicy()
 
@@ -76,20 +78,18 @@ def test_retry_after_seconds_and_http_date() -> None:
     assert parse_retry_after(None, now) is None
 
 
-def test_429_retry_after_is_honoured(
-    client: Luma, frozen_mock: RunningMock, fake_time: FakeTime, request_log: RequestLog
+async def test_429_retry_after_is_honoured(
+    client: AnyClient, frozen_mock: RunningMock, fake_time: FakeTime, request_log: RequestLog
 ) -> None:
     frozen_mock.control.add_fault(method="POST", path_contains="/generations", status=429, retry_after=7)
-    generation = client.generations.create(prompt="a lighthouse")
+    generation = await client.generations.create(prompt="a lighthouse")
     assert generation.state == "queued"
     assert fake_time.sleeps == [7.0]
     assert request_log.count("POST") == 2
     assert frozen_mock.control.generation_count() == 1
 
 
-def test_429_with_http_date_retry_after_is_honoured(
-    client: Luma, frozen_mock: RunningMock, fake_time: FakeTime
-) -> None:
+async def test_429_with_http_date_retry_after_is_honoured(open_client: ClientFactory, fake_time: FakeTime) -> None:
     # The mock sends seconds; an HTTP date arrives through a transport that rewrites the header.
     def handler(request: httpx.Request) -> httpx.Response:
         if len(fake_time.sleeps) == 0:
@@ -97,136 +97,122 @@ def test_429_with_http_date_retry_after_is_honoured(
             return httpx.Response(429, json={"detail": "Rate limit exceeded"}, headers={"Retry-After": when})
         return httpx.Response(201, json=_queued())
 
-    with Luma(
-        api_key="luma-api-x",
-        base_url="https://api.example/v1",
-        http_client=httpx.Client(transport=httpx.MockTransport(handler)),
-        sleep=fake_time.sleep,
-    ) as other:
-        other.generations.create(prompt="x")
+    transport = httpx.MockTransport(handler)
+    async with open_client({"transport": transport}, base_url="https://api.example/v1") as client:
+        await client.generations.create(prompt="x")
     assert len(fake_time.sleeps) == 1
     assert 18 <= fake_time.sleeps[0] <= 20
 
 
-def test_retry_after_beyond_the_cap_is_raised_at_once(
-    client: Luma, frozen_mock: RunningMock, fake_time: FakeTime, request_log: RequestLog
+async def test_retry_after_beyond_the_cap_is_raised_at_once(
+    client: AnyClient, frozen_mock: RunningMock, fake_time: FakeTime, request_log: RequestLog
 ) -> None:
     frozen_mock.control.add_fault(method="POST", path_contains="/generations", status=429, retry_after=3600)
     with pytest.raises(RateLimitError) as caught:
-        client.generations.create(prompt="a lighthouse")
+        await client.generations.create(prompt="a lighthouse")
     assert caught.value.retry_after == 3600.0
     assert fake_time.sleeps == []
     assert request_log.count("POST") == 1
 
 
-def test_5xx_on_get_is_retried_with_backoff(
-    client: Luma, frozen_mock: RunningMock, fake_time: FakeTime, request_log: RequestLog
+async def test_5xx_on_get_is_retried_with_backoff(
+    client: AnyClient, frozen_mock: RunningMock, fake_time: FakeTime, request_log: RequestLog
 ) -> None:
-    generation = client.generations.create(prompt="a lighthouse")
+    generation = await client.generations.create(prompt="a lighthouse")
     frozen_mock.control.add_fault(method="GET", path_contains="/generations/", status=503, times=2)
-    assert client.generations.get(generation.id).id == generation.id
+    assert (await client.generations.get(generation.id)).id == generation.id
     assert request_log.count("GET") == 3
     assert len(fake_time.sleeps) == 2
     first, second = fake_time.sleeps
     assert 0.5 <= first <= 1.0 and 1.0 <= second <= 1.5  # 0.5 s then 1 s, plus up to 0.5 s of jitter
 
 
-def test_get_gives_up_after_max_retries(
-    client: Luma, frozen_mock: RunningMock, fake_time: FakeTime, request_log: RequestLog
+async def test_get_gives_up_after_max_retries(
+    client: AnyClient, frozen_mock: RunningMock, fake_time: FakeTime, request_log: RequestLog
 ) -> None:
-    generation = client.generations.create(prompt="a lighthouse")
+    generation = await client.generations.create(prompt="a lighthouse")
     frozen_mock.control.add_fault(method="GET", path_contains="/generations/", status=500, times=5)
     with pytest.raises(InternalServerError):
-        client.generations.get(generation.id)
+        await client.generations.get(generation.id)
     assert request_log.count("GET") == 3  # max_retries=2: three attempts
 
 
-def test_dropped_get_is_retried(client: Luma, frozen_mock: RunningMock, request_log: RequestLog) -> None:
-    generation = client.generations.create(prompt="a lighthouse")
+async def test_dropped_get_is_retried(client: AnyClient, frozen_mock: RunningMock, request_log: RequestLog) -> None:
+    generation = await client.generations.create(prompt="a lighthouse")
     frozen_mock.control.add_fault(method="GET", path_contains="/generations/", drop=True)
-    assert client.generations.get(generation.id).id == generation.id
+    assert (await client.generations.get(generation.id)).id == generation.id
     assert request_log.count("GET") == 2
 
 
-def test_post_is_not_retried_after_a_read_timeout(frozen_mock: RunningMock, fake_time: FakeTime) -> None:
-    log = RequestLog()
+async def test_post_is_not_retried_after_a_read_timeout(
+    open_client: ClientFactory, frozen_mock: RunningMock, fake_time: FakeTime, request_log: RequestLog
+) -> None:
+    log = request_log
     frozen_mock.control.add_fault(method="POST", path_contains="/generations", delay_ms=3000)
-    with (
-        httpx.Client(event_hooks={"request": [log.record]}) as http,
-        Luma(
-            api_key=frozen_mock.api_key,
-            base_url=frozen_mock.base_url,
-            http_client=http,
-            timeout=httpx.Timeout(5.0, read=0.5),  # only the read times out, however busy the machine
-            sleep=fake_time.sleep,
-        ) as client,
-        pytest.raises(APITimeoutError) as caught,
-    ):
-        client.generations.create(prompt="a lighthouse")
+    timeout = httpx.Timeout(5.0, read=0.5)  # only the read times out, however busy the machine
+    async with open_client(timeout=timeout) as client:
+        with pytest.raises(APITimeoutError) as caught:
+            await client.generations.create(prompt="a lighthouse")
     assert caught.value.request_sent is True
     assert "may have been processed" in str(caught.value)
     assert log.count("POST") == 1
     assert fake_time.sleeps == []
 
 
-def test_post_is_not_retried_after_a_dropped_connection(
-    client: Luma, frozen_mock: RunningMock, request_log: RequestLog
+async def test_post_is_not_retried_after_a_dropped_connection(
+    client: AnyClient, frozen_mock: RunningMock, request_log: RequestLog
 ) -> None:
     frozen_mock.control.add_fault(method="POST", path_contains="/generations", drop=True)
     with pytest.raises(APIConnectionError) as caught:
-        client.generations.create(prompt="a lighthouse")
+        await client.generations.create(prompt="a lighthouse")
     assert caught.value.request_sent is True
     assert request_log.count("POST") == 1
 
 
-def test_post_is_retried_when_the_server_cannot_be_reached(fake_time: FakeTime) -> None:
+async def test_post_is_retried_when_the_server_cannot_be_reached(
+    open_client: ClientFactory, fake_time: FakeTime, request_log: RequestLog
+) -> None:
     with socket.socket() as probe:  # a port that was free a moment ago: connections are refused
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    log = RequestLog()
-    with (
-        httpx.Client(event_hooks={"request": [log.record]}) as http,
-        Luma(
-            api_key="luma-api-x", base_url=f"http://127.0.0.1:{port}/v1", http_client=http, sleep=fake_time.sleep
-        ) as c,
-        pytest.raises(APIConnectionError) as caught,
-    ):
-        c.generations.create(prompt="a lighthouse")
+    async with open_client(base_url=f"http://127.0.0.1:{port}/v1") as client:
+        with pytest.raises(APIConnectionError) as caught:
+            await client.generations.create(prompt="a lighthouse")
     assert caught.value.request_sent is False
-    assert log.count("POST") == 3
+    assert request_log.count("POST") == 3
     assert len(fake_time.sleeps) == 2
 
 
-def test_502_from_the_api_on_post_is_retried(client: Luma, frozen_mock: RunningMock, request_log: RequestLog) -> None:
+async def test_502_from_the_api_on_post_is_retried(
+    client: AnyClient, frozen_mock: RunningMock, request_log: RequestLog
+) -> None:
     frozen_mock.control.add_fault(method="POST", path_contains="/generations", status=502)
-    client.generations.create(prompt="a lighthouse")
+    await client.generations.create(prompt="a lighthouse")
     assert request_log.count("POST") == 2
     assert frozen_mock.control.generation_count() == 1
 
 
-def test_500_on_post_is_not_retried(client: Luma, frozen_mock: RunningMock, request_log: RequestLog) -> None:
+async def test_500_on_post_is_not_retried(client: AnyClient, frozen_mock: RunningMock, request_log: RequestLog) -> None:
     frozen_mock.control.add_fault(method="POST", path_contains="/generations", status=500)
     with pytest.raises(InternalServerError):
-        client.generations.create(prompt="a lighthouse")
+        await client.generations.create(prompt="a lighthouse")
     assert request_log.count("POST") == 1
 
 
-def test_max_retries_zero_disables_retries(frozen_mock: RunningMock, fake_time: FakeTime) -> None:
-    log = RequestLog()
+async def test_max_retries_zero_disables_retries(
+    open_client: ClientFactory, frozen_mock: RunningMock, request_log: RequestLog
+) -> None:
     frozen_mock.control.add_fault(method="POST", path_contains="/generations", status=429, retry_after=1)
-    with (
-        httpx.Client(event_hooks={"request": [log.record]}) as http,
-        Luma(
-            api_key=frozen_mock.api_key,
-            base_url=frozen_mock.base_url,
-            http_client=http,
-            max_retries=0,
-            sleep=fake_time.sleep,
-        ) as client,
-        pytest.raises(RateLimitError),
-    ):
-        client.generations.create(prompt="a lighthouse")
-    assert log.count("POST") == 1
+    async with open_client(max_retries=0) as client:
+        with pytest.raises(RateLimitError):
+            await client.generations.create(prompt="a lighthouse")
+    assert request_log.count("POST") == 1
+
+
+async def test_the_default_sleep_and_clock_work(open_client: ClientFactory, frozen_mock: RunningMock) -> None:
+    frozen_mock.control.add_fault(method="POST", path_contains="/generations", status=429, retry_after=0)
+    async with open_client(sleep=None, clock=None) as client:  # time.sleep, or anyio.sleep on asyncio and trio
+        assert (await client.generations.create(prompt="x")).state == "queued"
 
 
 def _queued() -> dict[str, object]:

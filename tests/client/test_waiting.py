@@ -5,9 +5,11 @@ from __future__ import annotations
 import pytest
 
 from conformance.mock.serve import RunningMock
-from luma_uni import FailureCode, Generation, GenerationFailedError, InputError, Luma, WaitTimeoutError, poll_delay
+from luma_uni import FailureCode, Generation, GenerationFailedError, InputError, WaitTimeoutError, poll_delay
 from luma_uni._polling import MAX_POLL_INTERVAL
-from tests.client.helpers import FakeTime, RequestLog
+from tests.client.helpers import AnyClient, FakeTime, RequestLog
+
+pytestmark = pytest.mark.anyio  # the async tests run once per client kind (conftest: mode)
 
 # luma-api.md §2: the failure codes worth retrying with the same request (the oracle for RETRYABLE_FAILURE_CODES).
 WORTH_RETRYING = {"generation_failed", "output_not_found", "rate_limited"}
@@ -20,12 +22,13 @@ def test_poll_schedule_starts_soon_and_backs_off_to_a_cap() -> None:
     assert delays == sorted(delays)
 
 
-def test_30_s_generation_is_noticed_within_2_s_with_at_most_20_gets(
-    client: Luma, frozen_mock: RunningMock, fake_time: FakeTime, request_log: RequestLog
+async def test_30_s_generation_is_noticed_within_2_s_with_at_most_20_gets(
+    client: AnyClient, frozen_mock: RunningMock, fake_time: FakeTime, request_log: RequestLog
 ) -> None:
+
     seen: list[tuple[str, float]] = []
     started = fake_time.now
-    generation = client.generations.create_and_wait(
+    generation = await client.generations.create_and_wait(
         prompt="a lighthouse", on_progress=lambda g: seen.append((str(g.state), fake_time.now - started))
     )
     assert generation.state == "completed"
@@ -38,20 +41,20 @@ def test_30_s_generation_is_noticed_within_2_s_with_at_most_20_gets(
     assert request_log.count("GET") <= 20
 
 
-def test_wait_on_an_existing_id_returns_the_completed_generation(
-    client: Luma, frozen_mock: RunningMock, request_log: RequestLog
+async def test_wait_on_an_existing_id_returns_the_completed_generation(
+    client: AnyClient, frozen_mock: RunningMock, request_log: RequestLog
 ) -> None:
-    created = client.generations.create(prompt="a lighthouse")
+    created = await client.generations.create(prompt="a lighthouse")
     frozen_mock.control.advance(60)
-    done = client.generations.wait(str(created.id))
+    done = await client.generations.wait(str(created.id))
     assert done.state == "completed"
     assert request_log.count("GET") == 1  # already finished: one look is enough
 
 
 @pytest.mark.parametrize("code", list(FailureCode))
-def test_each_failure_code_raises_a_typed_error(client: Luma, code: FailureCode) -> None:
+async def test_each_failure_code_raises_a_typed_error(client: AnyClient, code: FailureCode) -> None:
     with pytest.raises(GenerationFailedError) as caught:
-        client.generations.create_and_wait(prompt=f"a lighthouse [mock:failure={code.value}]")
+        await client.generations.create_and_wait(prompt=f"a lighthouse [mock:failure={code.value}]")
     error = caught.value
     assert error.failure_code == code
     assert error.failure_code is not None and error.failure_code.is_known
@@ -81,24 +84,26 @@ def test_unknown_failure_code_is_kept_and_not_retryable() -> None:
     assert error.retryable is False
 
 
-def test_deadline_raises_wait_timeout_with_the_last_state(
-    client: Luma, fake_time: FakeTime, request_log: RequestLog
+async def test_deadline_raises_wait_timeout_with_the_last_state(
+    client: AnyClient, fake_time: FakeTime, request_log: RequestLog
 ) -> None:
     started = fake_time.now
     with pytest.raises(WaitTimeoutError) as caught:
-        client.generations.create_and_wait(prompt="a lighthouse", timeout=10)
+        await client.generations.create_and_wait(prompt="a lighthouse", timeout=10)
     assert caught.value.last_state == "processing"
     assert caught.value.generation_id
     assert fake_time.now - started == pytest.approx(10.0)  # the last sleep is cut to the deadline
 
 
-def test_timeout_must_be_positive(client: Luma) -> None:
+async def test_timeout_must_be_positive(client: AnyClient) -> None:
     with pytest.raises(InputError, match="timeout"):
-        client.generations.wait("d290f1ee-6c54-4b01-90e6-d701748f0851", timeout=0)
+        await client.generations.wait("d290f1ee-6c54-4b01-90e6-d701748f0851", timeout=0)
 
 
 @pytest.mark.parametrize("bad_id", ["", "   ", "not-a-uuid"])
-def test_bad_generation_id_is_refused_before_sending(client: Luma, request_log: RequestLog, bad_id: str) -> None:
+async def test_bad_generation_id_is_refused_before_sending(
+    client: AnyClient, request_log: RequestLog, bad_id: str
+) -> None:
     with pytest.raises(InputError, match="generation_id"):
-        client.generations.get(bad_id)
+        await client.generations.get(bad_id)
     assert request_log.requests == []

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conformance.mock import auth, errors, faults, rate_limits, rules
+from conformance.mock import auth, faults, http_errors, rate_limits, rules
 from conformance.mock.config import REPO_SPEC_PATH
 from conformance.mock.contract import load_contract
 from conformance.spec import enum_values, schema
@@ -24,10 +24,10 @@ def test_every_fixed_detail_the_mock_sends_is_an_example_in_the_spec() -> None:
         auth.MISSING_OR_INVALID,
         auth.INSUFFICIENT_CREDITS,
         *(text for _, text in auth.SPECIAL_KEYS.values()),
-        errors.GENERATION_NOT_FOUND,
-        errors.UNSUPPORTED_MEDIA_TYPE,
-        errors.INVALID_JSON,
-        errors.INTERNAL_ERROR,
+        http_errors.GENERATION_NOT_FOUND,
+        http_errors.UNSUPPORTED_MEDIA_TYPE,
+        http_errors.INVALID_JSON,
+        http_errors.INTERNAL_ERROR,
         rate_limits.RATE_LIMIT_EXCEEDED,
         rate_limits.TOO_MANY_CONCURRENT_JOBS,
         faults.FAULT_DETAILS[502],

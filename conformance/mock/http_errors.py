@@ -1,4 +1,5 @@
-"""The one exception every rule raises to answer with a documented status and ``{"detail": ...}`` body."""
+"""The one exception every rule raises to answer with a documented status and ``{"detail": ...}`` body, and the
+fixed details. (Named apart from the client's ``luma_uni.errors`` and the generated ``errors``.)"""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from collections.abc import Sequence
 MAX_DETAIL_CHARS = 500  # a detail quoting a huge request value stays readable
 
 
-class ApiError(Exception):
+class HttpError(Exception):
     """Stop handling the request and answer ``status`` with ``{"detail": detail}`` (plus extra headers)."""
 
     def __init__(self, status: int, detail: str, headers: Sequence[tuple[str, str]] = ()) -> None:
@@ -19,8 +20,8 @@ class ApiError(Exception):
         self.headers = tuple(headers)
 
 
-def bad_request(detail: str) -> ApiError:
-    return ApiError(400, detail)
+def bad_request(detail: str) -> HttpError:
+    return HttpError(400, detail)
 
 
 NOT_FOUND = "Not Found"  # an unknown route (not an unknown generation)
@@ -33,5 +34,5 @@ INTERNAL_ERROR_STATUS = 502
 INTERNAL_ERROR = "Upstream service unavailable"
 
 
-def body_too_large(limit: int) -> ApiError:
-    return ApiError(413, f"Request body exceeds the {limit}-byte limit")
+def body_too_large(limit: int) -> HttpError:
+    return HttpError(413, f"Request body exceeds the {limit}-byte limit")
