@@ -56,7 +56,7 @@ class Luma(BaseLuma):
     ``base_url`` to ``LUMA_BASE_URL`` or the production URL, extra headers come from ``LUMA_CUSTOM_HEADERS``
     ("Name: value" lines) and ``default_headers``. The timeout is 60 s with 5 s to connect unless given (a number
     sets the total; connecting still gets at most 5 s).
-    ``max_retries`` (default 2) bounds automatic retries (see README.md, "Retry policy").
+    ``max_retries`` (default 2) bounds automatic retries (see docs/client.md, "Retry policy").
 
     ``http_client`` is an ``httpx.Client`` to send through, e.g. for a proxy or custom transport. It is never
     changed: the key, base URL and timeout go with each API request, as in the official SDK (its own headers go

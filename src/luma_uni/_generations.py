@@ -120,7 +120,7 @@ class Generations(BaseGenerations[httpx.Client]):
 
         Returns at once with state ``queued``. An argument left as None is left out (the server decides). Raises
         :class:`~luma_uni.errors.InputError` before sending for anything the API would refuse. Retried only when
-        the API surely created nothing (see README.md, "Retry policy"): a retried POST could otherwise bill twice.
+        the API surely created nothing (see docs/client.md, "Retry policy"): a retried POST could otherwise bill twice.
 
         As in the official SDK, ``extra_headers``, ``extra_query`` and ``extra_body`` add to this request (and win
         over the client's and the method's own values), and ``timeout`` replaces the client's for it.

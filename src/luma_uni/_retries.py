@@ -1,6 +1,6 @@
 """When a failed request is sent again, and how long to wait first.
 
-The policy (also in README.md, "Retry policy"):
+The policy (also in docs/client.md, "Retry policy"):
 
 * GET (a generation, or an output file) is safe to repeat. It is retried on connection errors, timeouts and the
   statuses 408, 409, 429 and >= 500.
