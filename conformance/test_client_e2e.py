@@ -210,7 +210,9 @@ def test_documented_error_on_the_wire(http_target: Target, trigger: Trigger, ima
     STATS.case(PART)
     ok = response.status_code == documented.status and response.json() == {"detail": documented.detail}
     if not trigger.known_issue:
-        STATS.check("documented_error_on_the_wire", ok)
+        got = f"{response.status_code} {response.text[:80]}"
+        reason = f"{trigger.example}: documented {documented.status} {documented.detail!r}, got {got}"
+        STATS.check("documented_error_on_the_wire", ok, None if ok else reason)
     assert (response.status_code, response.json()) == (documented.status, {"detail": documented.detail})
 
 

@@ -11,7 +11,10 @@ from typing import TypeVar
 
 import pytest
 
+from conformance.report import STATS
 from luma_uni import errors
+
+CHECK = "generation_finishes_within_wait_budget"
 
 T = TypeVar("T")
 
@@ -26,10 +29,13 @@ class WaitBudget:
         if self.overrun is not None:
             pytest.fail(f"not waited for: {self.overrun}")
         try:
-            return create_and_wait(float(self.seconds))
+            result = create_and_wait(float(self.seconds))
         except errors.WaitTimeoutError as exc:
             self.overrun = (
                 f"generation {exc.generation_id} was still {exc.last_state!s} after the wait budget of "
                 f"{self.seconds} s (CONFORMANCE_WAIT_BUDGET): the server does not finish generations"
             )
+            STATS.check(CHECK, False, self.overrun)
             pytest.fail(self.overrun)
+        STATS.check(CHECK, True)
+        return result
