@@ -21,6 +21,7 @@ from rich.console import Console
 
 from conformance.options import Options, OptionsError
 from conformance.report import STATS, read_junit, render_summary, write_json
+from conformance.spec import SpecSyntaxError, load_spec
 
 SUITE = Path(__file__).resolve().parent
 ROOT = SUITE.parent
@@ -49,6 +50,11 @@ def main(argv: list[str] | None = None) -> int:
         options = Options.from_env()
     except OptionsError as exc:
         console.print(f"[red]conformance: {exc}[/red]")
+        return 2
+    try:  # every test module reads the spec: a YAML error is one message here, not one traceback per module
+        load_spec()
+    except SpecSyntaxError as exc:
+        console.print(f"conformance: {exc}", style="red", markup=False)
         return 2
 
     args.reports.mkdir(parents=True, exist_ok=True)

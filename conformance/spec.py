@@ -13,11 +13,41 @@ JSON = dict[str, Any]
 SPEC_PATH = Path(__file__).resolve().parent.parent / "openapi.yaml"
 
 
+class SpecSyntaxError(ValueError):
+    """The spec is not valid YAML. The message names the file, line, column and problem (no parser traceback)."""
+
+
+def parse_spec(text: str, source: str) -> Any:
+    """``text`` parsed as YAML; ``source`` names it in the error (a path, or ``<commit>:openapi.yaml``)."""
+    try:
+        return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.MarkedYAMLError as exc:
+        raise SpecSyntaxError(_located(exc, text, source)) from None
+    except yaml.YAMLError as exc:
+        raise SpecSyntaxError(f"{source}: not valid YAML: {exc}") from None
+
+
+def _located(exc: yaml.MarkedYAMLError, text: str, source: str) -> str:
+    mark = exc.problem_mark or exc.context_mark
+    problem = exc.problem or exc.context or "unreadable YAML"
+    if mark is None:
+        return f"{source}: not valid YAML: {problem}"
+    lines = [f"{source}:{mark.line + 1}:{mark.column + 1}: not valid YAML: {problem}"]
+    if exc.context and exc.context_mark is not None and exc.problem:
+        lines[0] += f" ({exc.context} at line {exc.context_mark.line + 1}, column {exc.context_mark.column + 1})"
+    source_lines = text.splitlines()
+    if mark.line < len(source_lines):
+        lines += [f"    {source_lines[mark.line]}", "    " + " " * mark.column + "^"]
+    if problem.startswith("mapping values are not allowed"):
+        # The usual cause: "a: b" inside a plain (unquoted) value, e.g. a description that mentions `type: video`.
+        lines.append("A ': ' inside an unquoted value starts a mapping: quote the value or write it as a block (|).")
+    return "\n".join(lines)
+
+
 @functools.cache
 def load_spec() -> JSON:
-    """The parsed openapi.yaml of this checkout."""
-    text = SPEC_PATH.read_text(encoding="utf-8")
-    return cast(JSON, yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)))
+    """The parsed openapi.yaml of this checkout; `SpecSyntaxError` if it is not valid YAML."""
+    return cast(JSON, parse_spec(SPEC_PATH.read_text(encoding="utf-8"), str(SPEC_PATH)))
 
 
 def schema(name: str) -> JSON:

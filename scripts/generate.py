@@ -24,6 +24,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run as a script: import the helper modules as scripts.*
 
+from conformance.spec import SpecSyntaxError, parse_spec  # noqa: E402
 from scripts import change_report, contract_module  # noqa: E402
 from scripts.enum_names import EnumNamingError, with_member_names  # noqa: E402
 
@@ -44,7 +45,11 @@ def _isolated_env() -> dict[str, str]:
 
 
 def load_spec(path: Path) -> dict[str, Any]:
-    spec = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    """The parsed spec; a YAML error exits with one message (file, line, column, problem), not a traceback."""
+    try:
+        spec = parse_spec(path.read_text(encoding="utf-8"), path.relative_to(ROOT).as_posix())
+    except SpecSyntaxError as exc:
+        raise SystemExit(str(exc)) from None
     if not isinstance(spec, dict):
         raise SystemExit(f"{path} is not an OpenAPI document (top level is not a mapping)")
     return spec
@@ -147,6 +152,13 @@ def _unacknowledged_breaks(spec: dict[str, Any], generated: Path) -> list[change
 
 
 def main() -> int:
+    try:
+        return _main()
+    except SpecSyntaxError as exc:  # the baseline's committed spec (the working copy's is checked in load_spec)
+        raise SystemExit(str(exc)) from None
+
+
+def _main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--check", action="store_true", help="fail with a diff if generated/ is stale")
     args = parser.parse_args()
