@@ -1,5 +1,6 @@
 """The change report classes each spec change as additive or breaking for code that uses the client (oasdiff's
-rules as the reference; a value added to a response enum is additive because the client keeps unknown values)."""
+rules as the reference; a value added to a response enum is additive because the client keeps unknown values), and
+a changed ``x-`` extension as review: its meaning is the reader's, so the report says "check it"."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 import pytest
 
 from conformance.spec import load_spec, value_not_in
-from scripts.change_report import ADDITIVE, BREAKING, Change, spec_changes
+from scripts.change_report import ADDITIVE, BREAKING, REVIEW, Change, Report, spec_changes
 
 SPEC = load_spec()
 
@@ -18,6 +19,10 @@ def _edited(edit: Any) -> dict[str, Any]:
     spec = copy.deepcopy(SPEC)
     edit(spec["components"]["schemas"])
     return spec
+
+
+def _found(spec: dict[str, Any]) -> set[tuple[str, str]]:
+    return {(c.where, c.kind) for c in spec_changes(SPEC, spec)}
 
 
 def _only(change_list: list[Change]) -> Change:
@@ -73,3 +78,111 @@ def test_statuses_examples_and_rules() -> None:
         ("x-rules.keyframes_match", BREAKING),
         ("examples.GenerationQueued", ADDITIVE),
     }
+
+
+def test_every_x_extension_is_seen_and_a_changed_or_removed_one_is_review() -> None:
+    def edit(schemas: dict[str, Any]) -> None:
+        schemas["ImageRef"]["x-accepted-media-types"].pop()  # a list that loses an item
+        del schemas["GenerationOutput"]["properties"]["url"]["x-lifetime-seconds"]
+        schemas["Generation"]["x-settles-within-seconds"] += 1  # a number: its meaning is unknown here
+        schemas["CreateGenerationRequest"]["properties"]["prompt"]["x-made-up-later"] = ["a"]  # no rule knows it
+        schemas["FailureCode"]["x-failure-reasons"][next(iter(schemas["FailureCode"]["enum"]))] += " Reworded."
+        model = schemas["CreateGenerationRequest"]["properties"]["model"]
+        model["x-server-default"] = value_not_in("Model")
+        schemas["ImageRef"]["x-max-decoded-bytes"] -= 1  # a known request limit: breaking
+
+    first_failure = SPEC["components"]["schemas"]["FailureCode"]["enum"][0]
+    assert _found(_edited(edit)) == {
+        ("ImageRef.x-accepted-media-types", REVIEW),
+        ("GenerationOutput.url.x-lifetime-seconds", REVIEW),
+        ("Generation.x-settles-within-seconds", REVIEW),
+        ("CreateGenerationRequest.prompt.x-made-up-later", ADDITIVE),
+        (f"FailureCode.x-failure-reasons.{first_failure}", REVIEW),
+        ("CreateGenerationRequest.model.x-server-default", REVIEW),
+        ("ImageRef.x-max-decoded-bytes", BREAKING),
+    }
+
+
+def test_an_extension_entry_for_a_new_enum_value_is_additive_and_nested_entries_are_named() -> None:
+    models = SPEC["components"]["schemas"]["Model"]["enum"]
+    ratios = SPEC["components"]["schemas"]["AspectRatio"]["enum"]
+    with_models = _edited(
+        lambda s: s["Model"].update({"x-models": {m: {"aspect_ratios": list(ratios)} for m in models}})
+    )
+    new_model = value_not_in("Model")
+
+    def edit(schemas: dict[str, Any]) -> None:
+        schemas["Model"]["enum"].append(new_model)
+        schemas["Model"]["x-models"][new_model] = {"aspect_ratios": ratios[:1]}
+        schemas["Model"]["x-models"][models[0]]["aspect_ratios"].pop()
+
+    after = copy.deepcopy(with_models)
+    edit(after["components"]["schemas"])
+    changes = {(c.where, c.kind): c.what for c in spec_changes(with_models, after)}
+    assert set(changes) == {
+        ("Model", ADDITIVE),
+        (f"Model.x-models.{new_model}" if "." not in new_model else f"Model.x-models[{new_model!r}]", ADDITIVE),
+        (f"Model.x-models{_key(models[0])}.aspect_ratios", REVIEW),
+    }
+    lost = changes[(f"Model.x-models{_key(models[0])}.aspect_ratios", REVIEW)]
+    assert lost.startswith("lost") and ratios[-1] in lost
+
+
+def _key(key: str) -> str:
+    return f"[{key!r}]" if "." in key else f".{key}"
+
+
+def _rules(spec: dict[str, Any]) -> list[dict[str, Any]]:
+    rules: list[dict[str, Any]] = spec["components"]["schemas"]["CreateGenerationRequest"]["x-rules"]
+    return rules
+
+
+def test_a_removed_rule_is_additive_alone_and_review_beside_a_new_rule() -> None:
+    first, second = (rule["id"] for rule in _rules(SPEC)[:2])
+    removed = copy.deepcopy(SPEC)
+    del _rules(removed)[:2]
+    assert _found(removed) == {(f"x-rules.{first}", ADDITIVE), (f"x-rules.{second}", ADDITIVE)}
+
+    merged = copy.deepcopy(removed)
+    _rules(merged).append({"id": "merged_rule", "status": 400, "detail": "d", "description": "d"})
+    changes = {c.where: c for c in spec_changes(SPEC, merged)}
+    assert {where: c.kind for where, c in changes.items()} == {
+        f"x-rules.{first}": REVIEW,
+        f"x-rules.{second}": REVIEW,
+        "x-rules.merged_rule": BREAKING,
+    }
+    assert "new rule merged_rule may refuse what it refused" in changes[f"x-rules.{first}"].what
+
+
+def test_request_examples_info_and_header_descriptions_are_documentation_lines() -> None:
+    spec = copy.deepcopy(SPEC)
+    spec["info"]["description"] += "More."
+    post = spec["paths"]["/generations"]["post"]
+    examples = post["requestBody"]["content"]["application/json"]["examples"]
+    first = next(iter(examples))
+    examples[first]["value"]["prompt"] += "!"
+    examples["another"] = copy.deepcopy(examples[first])
+    spec["components"]["headers"]["Retry-After"]["description"] += "More."
+    del spec["components"]["responses"]["TooManyRequests"]["headers"]["Retry-After"]
+    changes = {c.where: (c.kind, c.what) for c in spec_changes(SPEC, spec)}
+    assert changes == {
+        "info.description": (ADDITIVE, "changed (documentation only)"),
+        f"POST /generations requestBody.examples.{first}": (ADDITIVE, "example changed (documentation only)"),
+        "POST /generations requestBody.examples.another": (ADDITIVE, "example new (documentation only)"),
+        "headers.Retry-After": (ADDITIVE, "header description changed (documentation only)"),
+        "responses.TooManyRequests.headers.Retry-After": (REVIEW, "header removed"),
+    }
+
+
+def test_the_report_groups_by_class_and_review_never_fails_the_build() -> None:
+    spec = [Change(ADDITIVE, "A", "a"), Change(REVIEW, "B", "b"), Change(BREAKING, "C", "c"), Change(REVIEW, "A", "r")]
+    report = Report("HEAD", "0" * 40, spec, [Change(ADDITIVE, "pkg.A", "new public object")])
+    assert report.breaking_python == []
+    lines = [line for line in report.markdown().splitlines() if line.startswith("- **")]
+    assert lines[:4] == [
+        "- **breaking** `C`: c",
+        "- **review** `A`: r",
+        "- **review** `B`: b",
+        "- **additive** `A`: a",
+    ]
+    assert "Review (behaviour described by an extension or a rule changed: check it):" in report.markdown()

@@ -73,8 +73,9 @@ def _additive_edit(spec: dict[str, Any]) -> list[tuple[str, str]]:
             value = _new_value(schema["enum"])
             schema["enum"].append(value)
             expected.append((name, repr(value)))
-            if "x-failure-reasons" in schema:
+            if "x-failure-reasons" in schema:  # an entry for the new value only: additive
                 schema["x-failure-reasons"][value] = "A failure the API added later."
+                expected.append((f"{name}.x-failure-reasons.{value}", "new entry (for a new enum value)"))
     schemas["CreateGenerationRequest"]["properties"][NEW_REQUEST_FIELD] = {"type": "integer", "description": "New."}
     schemas["Generation"]["properties"][NEW_RESPONSE_FIELD] = {"type": ["integer", "null"], "description": "New."}
     expected += [(f"CreateGenerationRequest.{NEW_REQUEST_FIELD}", "new optional field")]
