@@ -28,6 +28,7 @@ URL = "https://example.com/photo.jpg"
 UNFETCHABLE_URL = "https://127.0.0.1/photo.png"  # loopback: refused by the real ingestion proxy and by the mock
 CONTRACT = load_contract(REPO_SPEC_PATH)
 EDIT = rules.EDIT_TYPE
+LAYERING_PROMPT_MAX = CONTRACT.prompt_bounds(rules.LAYERING_TYPE)[1]
 MAX_REFS = CONTRACT.max_image_refs
 LANDSCAPE = next(ratio for ratio in CONTRACT.aspect_ratios if ratio not in rules.portrait_ratios(CONTRACT))
 
@@ -179,6 +180,14 @@ TRIGGERS: list[Trigger] = [
         lambda ctx: ctx.luma.generations.create(prompt="x" * (CONTRACT.prompt_max_length + 1)),
     ),
     Trigger(
+        "BadRequest.layering_prompt_length",
+        "",
+        _post({"prompt": "x" * (LAYERING_PROMPT_MAX + 1), "type": rules.LAYERING_TYPE, "source": {"url": URL}}),
+        lambda ctx: ctx.luma.generations.create(
+            prompt="x" * (LAYERING_PROMPT_MAX + 1), type=rules.LAYERING_TYPE, source=URL
+        ),
+    ),
+    Trigger(
         "BadRequest.unknown_model",
         "",
         _post_example("unknown_model", model="value"),
@@ -215,23 +224,19 @@ TRIGGERS: list[Trigger] = [
         lambda ctx: ctx.luma.generations.create(prompt=PROMPT, type=EDIT),
     ),
     Trigger(
-        "BadRequest.url_and_data",
-        "",
+        "BadRequest.ref_exactly_one",
+        "url and data",
         lambda ctx: ctx.raw.post(
             "/generations",
-            json={
-                "prompt": PROMPT,
-                "type": EDIT,
-                "source": {"url": URL, "data": ctx.png_base64, "media_type": "image/png"},
-            },
+            json={"prompt": PROMPT, "image_ref": [{"url": URL, "data": ctx.png_base64, "media_type": "image/png"}]},
         ),
         lambda ctx: ctx.luma.generations.create(
-            prompt=PROMPT, type=EDIT, source=ImageRef(url=URL, data=ctx.png_base64, media_type="image/png")
+            prompt=PROMPT, image_ref=[ImageRef(url=URL, data=ctx.png_base64, media_type="image/png")]
         ),
     ),
     Trigger(
-        "BadRequest.neither_url_nor_data",
-        "",
+        "BadRequest.ref_exactly_one",
+        "none",
         _post({"prompt": PROMPT, "image_ref": [{}]}),
         lambda ctx: ctx.luma.generations.create(prompt=PROMPT, image_ref=[ImageRef()]),
     ),

@@ -77,6 +77,20 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class TypeFacts:
+    """One GenerationType's entry of ``x-types``: what it takes and what it makes."""
+
+    source: str | None  # the media `source` must hold ("image" or "video"); None: source is refused
+    keeps_source_shape: bool  # the output keeps the source's shape, aspect_ratio is ignored
+    options: str | None  # the request object valid only with this type ("video", "layering")
+    output: str  # what a completed generation serves: "image", "video" or "layers"
+
+
+OUTPUT_KINDS = frozenset({"image", "video", "layers"})
+SOURCE_KINDS = frozenset({"image", "video"})
+
+
+@dataclass(frozen=True)
 class Contract:
     api_version: str
     request_schema: CompiledSchema  # POST /generations body
@@ -90,8 +104,10 @@ class Contract:
     failure_reasons: Mapping[str, str]  # FailureCode's x-failure-reasons: the failure_reason sent with each code
     states: tuple[str, ...]
     max_image_refs: int
-    prompt_min_length: int
+    prompt_min_length: int  # the bounds of every type without its own x-length-by-type entry
     prompt_max_length: int
+    prompt_lengths: Mapping[str, tuple[int, int]]  # prompt.x-length-by-type: (min, max) of the types listed
+    type_facts: Mapping[str, TypeFacts]  # GenerationType's x-types, one entry per GenerationType value
     rules: tuple[Rule, ...]  # CreateGenerationRequest's x-rules, in the spec's order
     max_image_bytes: int  # ImageRef's x-max-decoded-bytes
     media_types: frozenset[str]  # ImageRef's x-accepted-media-types
@@ -106,6 +122,16 @@ class Contract:
 
     def rule(self, rule_id: str) -> Rule:
         return next(rule for rule in self.rules if rule.id == rule_id)
+
+    def facts(self, generation_type: str) -> TypeFacts:
+        """The x-types entry of a type (a type without one, e.g. a newer server's, takes no source, makes an image)."""
+        return self.type_facts.get(generation_type, _PLAIN_TYPE)
+
+    def prompt_bounds(self, generation_type: str) -> tuple[int, int]:
+        return self.prompt_lengths.get(generation_type, (self.prompt_min_length, self.prompt_max_length))
+
+
+_PLAIN_TYPE = TypeFacts(source=None, keeps_source_shape=False, options=None, output="image")
 
 
 def load_contract(spec_path: Path) -> Contract:
@@ -178,6 +204,7 @@ def _compile(spec: JSON) -> Contract:
             f"not in the enum {sorted(set(have) - set(failure_codes))}"
         )
     prompt = _dig(properties, "prompt")
+    lengths = _prompt_lengths(prompt, types)
     return Contract(
         api_version=str(version),
         request_schema=request_schema,
@@ -191,8 +218,10 @@ def _compile(spec: JSON) -> Contract:
         failure_reasons=MappingProxyType({code: str(reasons[code]) for code in failure_codes}),
         states=enum("GenerationState"),
         max_image_refs=max_refs,
-        prompt_min_length=int(_dig(prompt, "minLength")),
-        prompt_max_length=int(_dig(prompt, "maxLength")),
+        prompt_min_length=lengths["default"][0],
+        prompt_max_length=lengths["default"][1],
+        prompt_lengths=MappingProxyType({name: bounds for name, bounds in lengths.items() if name != "default"}),
+        type_facts=_type_facts(_dig(spec, "components", "schemas", "GenerationType"), types),
         rules=_rules(_dig(spec, "components", "schemas", "CreateGenerationRequest", "x-rules")),
         max_image_bytes=max_image_bytes,
         media_types=frozenset(media_types),
@@ -203,6 +232,47 @@ def _compile(spec: JSON) -> Contract:
         generation_examples=generation_examples,
         default_output_format=server_default("output_format", formats),
     )
+
+
+def _prompt_lengths(prompt: Any, types: tuple[str, ...]) -> dict[str, tuple[int, int]]:
+    """prompt.x-length-by-type as (min, max) per entry: a bound an entry leaves out is the schema's."""
+    where = "CreateGenerationRequest.prompt.x-length-by-type"
+    schema_min, schema_max = _dig(prompt, "minLength"), _dig(prompt, "maxLength")
+    by_type = prompt.get("x-length-by-type", {}) if isinstance(prompt, dict) else {}
+    if not isinstance(by_type, dict) or not set(by_type) <= {"default", *types}:
+        raise ContractError(f"{where} must map 'default' or GenerationType values to bounds")
+    lengths: dict[str, tuple[int, int]] = {}
+    for name in {"default", *by_type}:
+        bounds = by_type.get(name, {})
+        low, high = bounds.get("minLength", schema_min), bounds.get("maxLength", schema_max)
+        if not (isinstance(low, int) and isinstance(high, int) and schema_min <= low <= high <= schema_max):
+            raise ContractError(f"{where}.{name} must lie inside prompt's minLength..maxLength")
+        lengths[name] = (low, high)
+    return lengths
+
+
+def _type_facts(schema: JSON, types: tuple[str, ...]) -> Mapping[str, TypeFacts]:
+    where = "components.schemas.GenerationType.x-types"
+    entries = schema.get("x-types", {})
+    if not isinstance(entries, dict) or not set(entries) <= set(types):
+        raise ContractError(f"{where} must map GenerationType values to their facts")
+    facts = {}
+    for name, entry in entries.items():
+        known = {"source", "keeps_source_shape", "options", "output"}
+        if not isinstance(entry, dict) or not set(entry) <= known:
+            raise ContractError(f"{where}.{name} must be a mapping of {sorted(known)}")
+        fact = TypeFacts(
+            source=entry.get("source"),
+            keeps_source_shape=entry.get("keeps_source_shape", False) is True,
+            options=entry.get("options"),
+            output=entry.get("output", "image"),
+        )
+        if fact.source not in {None, *SOURCE_KINDS} or fact.output not in OUTPUT_KINDS:
+            raise ContractError(
+                f"{where}.{name}: source must be one of {sorted(SOURCE_KINDS)}, output one of {sorted(OUTPUT_KINDS)}"
+            )
+        facts[name] = fact
+    return MappingProxyType(facts)
 
 
 def _example_values(media: Any, spec: JSON) -> tuple[JSON, ...]:

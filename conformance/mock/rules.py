@@ -19,7 +19,7 @@ import functools
 import json
 import re
 import string
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -30,7 +30,10 @@ if TYPE_CHECKING:
     import jsonschema
 
 EDIT_TYPE = "image_edit"
+LAYERING_TYPE = "layering"
 MANGA_STYLE = "manga"
+# The fields of an ImageRef of which exactly one must be given.
+REF_INPUTS = ("url", "data", "generation_id", "file_id")
 
 Values = Mapping[str, object]
 SchemaCheck = Callable[[Contract, Any, "jsonschema.ValidationError"], Values | None]
@@ -86,10 +89,25 @@ def portrait_ratios(contract: Contract) -> list[str]:
     return sorted(portrait, key=ratio_sort_key)
 
 
+def quoted_list(values: Iterable[str]) -> str:
+    """``'a', 'b' and 'c'``: how the API words a list of values in a sentence."""
+    quoted = [f"'{value}'" for value in values]
+    return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} and {quoted[-1]}"
+
+
+def source_types(contract: Contract) -> list[str]:
+    """The types that take a ``source``, in the enum's order."""
+    return [name for name in contract.types if contract.facts(name).source is not None]
+
+
 def fixed_values(contract: Contract, rule_id: str) -> dict[str, object]:
     """The placeholders of a rule's detail that the spec determines (the same for every request)."""
     if rule_id == "prompt_length":
         return {"min": contract.prompt_min_length, "max": contract.prompt_max_length}
+    if rule_id == "layering_prompt_length":
+        return {"max": contract.prompt_bounds(LAYERING_TYPE)[1]}
+    if rule_id == "source_not_allowed":
+        return {"types": quoted_list(source_types(contract))}
     if rule_id == "invalid_aspect_ratio":
         return {"valid": ", ".join(sorted(contract.aspect_ratios, key=ratio_sort_key))}
     if rule_id == "too_many_refs":
@@ -134,9 +152,18 @@ def _field_value(body: Any, name: str) -> object:
     return body.get(name) if isinstance(body, dict) else None
 
 
+def _prompt_too_long(body: Any, error: jsonschema.ValidationError) -> bool:
+    return _top_field(error) == "prompt" and error.validator in {"minLength", "maxLength"}
+
+
 @schema_rule("prompt_length")
-def _prompt_length(contract: Contract, body: Any, error: jsonschema.ValidationError) -> Values | None:
-    return {} if _top_field(error) == "prompt" and error.validator in {"minLength", "maxLength"} else None
+def _prompt_length_schema(contract: Contract, body: Any, error: jsonschema.ValidationError) -> Values | None:
+    return {} if _prompt_too_long(body, error) and _field_value(body, "type") != LAYERING_TYPE else None
+
+
+@schema_rule("layering_prompt_length")
+def _layering_prompt_length_schema(contract: Contract, body: Any, error: jsonschema.ValidationError) -> Values | None:
+    return {} if _prompt_too_long(body, error) and _field_value(body, "type") == LAYERING_TYPE else None
 
 
 @schema_rule("unknown_model", unknown_value_of="Model")
@@ -183,14 +210,32 @@ def _type(contract: Contract, body: dict[str, Any]) -> Any:
     return body.get("type", contract.default_type)
 
 
+def _prompt_outside(contract: Contract, body: dict[str, Any]) -> bool:
+    low, high = contract.prompt_bounds(_type(contract, body))
+    return not low <= len(body["prompt"]) <= high
+
+
+@body_rule("prompt_length")
+def _prompt_length(contract: Contract, body: dict[str, Any]) -> Values | None:
+    return {} if _type(contract, body) != LAYERING_TYPE and _prompt_outside(contract, body) else None
+
+
+@body_rule("layering_prompt_length")
+def _layering_prompt_length(contract: Contract, body: dict[str, Any]) -> Values | None:
+    return {} if _type(contract, body) == LAYERING_TYPE and _prompt_outside(contract, body) else None
+
+
 @body_rule("source_required")
 def _source_required(contract: Contract, body: dict[str, Any]) -> Values | None:
-    return {} if _type(contract, body) == EDIT_TYPE and body.get("source") is None else None
+    generation_type = _type(contract, body)
+    needed = contract.facts(generation_type).source is not None
+    return {"value": generation_type} if needed and body.get("source") is None else None
 
 
 @body_rule("source_not_allowed")
 def _source_not_allowed(contract: Contract, body: dict[str, Any]) -> Values | None:
-    return {} if _type(contract, body) != EDIT_TYPE and body.get("source") is not None else None
+    refused = contract.facts(_type(contract, body)).source is None
+    return {} if refused and body.get("source") is not None else None
 
 
 @body_rule("too_many_edit_refs")
@@ -200,26 +245,30 @@ def _too_many_edit_refs(contract: Contract, body: dict[str, Any]) -> Values | No
 
 
 def image_refs(body: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
-    """Every ImageRef of a schema-valid body with the path the API names it by: ``source``, ``image_ref[i]``."""
+    """Every ImageRef of a schema-valid body with the path the API names it by: ``source``, ``image_ref[i]``,
+    ``video.start_frame``, ``video.end_frame``, ``video.keyframes[i]``, ``video.edit.keyframes[i]``."""
     source = body.get("source")
     if isinstance(source, dict):
         yield "source", source
     for index, ref in enumerate(body.get("image_ref") or ()):
         yield f"image_ref[{index}]", ref
+    video = body.get("video") or {}
+    for name in ("start_frame", "end_frame"):
+        if isinstance(video.get(name), dict):
+            yield f"video.{name}", video[name]
+    for index, ref in enumerate(video.get("keyframes") or ()):
+        yield f"video.keyframes[{index}]", ref
+    for index, ref in enumerate((video.get("edit") or {}).get("keyframes") or ()):
+        yield f"video.edit.keyframes[{index}]", ref
 
 
 def _first_ref(body: dict[str, Any], broken: Callable[[dict[str, Any]], bool]) -> Values | None:
     return next(({"path": path} for path, ref in image_refs(body) if broken(ref)), None)
 
 
-@body_rule("url_and_data")
-def _url_and_data(contract: Contract, body: dict[str, Any]) -> Values | None:
-    return _first_ref(body, lambda ref: ref.get("url") is not None and ref.get("data") is not None)
-
-
-@body_rule("neither_url_nor_data")
-def _neither_url_nor_data(contract: Contract, body: dict[str, Any]) -> Values | None:
-    return _first_ref(body, lambda ref: ref.get("url") is None and ref.get("data") is None)
+@body_rule("ref_exactly_one")
+def _ref_exactly_one(contract: Contract, body: dict[str, Any]) -> Values | None:
+    return _first_ref(body, lambda ref: sum(ref.get(name) is not None for name in REF_INPUTS) != 1)
 
 
 @body_rule("media_type_required")
@@ -229,11 +278,11 @@ def _media_type_required(contract: Contract, body: dict[str, Any]) -> Values | N
 
 @body_rule("manga_landscape")
 def _manga_landscape(contract: Contract, body: dict[str, Any]) -> Values | None:
-    # aspect_ratio is ignored for edits (the output keeps the source's shape), so manga edits take any ratio.
+    # aspect_ratio is ignored where the output keeps the source's shape, so manga edits take any ratio.
     ratio = body.get("aspect_ratio")
     manga = body.get("style", contract.default_style) == MANGA_STYLE
     landscape = ratio is not None and ratio not in portrait_ratios(contract)
-    return {} if _type(contract, body) != EDIT_TYPE and manga and landscape else None
+    return {} if not contract.facts(_type(contract, body)).keeps_source_shape and manga and landscape else None
 
 
 # --- Running them ---------------------------------------------------------------------------------------------------
@@ -250,6 +299,7 @@ def check_registry(contract: Contract) -> None:
         )
     for value, allowed, name in (
         (EDIT_TYPE, contract.types, "GenerationType"),
+        (LAYERING_TYPE, contract.types, "GenerationType"),
         (MANGA_STYLE, contract.styles, "Style"),
     ):
         if value not in allowed:

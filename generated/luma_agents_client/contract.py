@@ -13,7 +13,7 @@ API_VERSION: Final = "2026-04-01"
 """info.version: the wire version the server answers with in ``X-API-Version``."""
 PRODUCTION_BASE_URL: Final = "https://agents.lumalabs.ai/v1"
 """The first of servers."""
-PROMPT_MIN_LENGTH: Final = 1
+PROMPT_MIN_LENGTH: Final = 0
 PROMPT_MAX_LENGTH: Final = 6000
 USER_ID_MAX_LENGTH: Final = 256
 IMAGE_REF_MAX_ITEMS: Final = 9

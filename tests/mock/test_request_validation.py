@@ -15,6 +15,7 @@ from tests.mock.helpers import client, create, detail
 
 PROPERTIES = schema("CreateGenerationRequest")["properties"]
 PROMPT_MAX = PROPERTIES["prompt"]["maxLength"]
+PROMPT_MIN = PROPERTIES["prompt"]["x-length-by-type"]["default"]["minLength"]  # every type but layering
 MAX_REFS = PROPERTIES["image_ref"]["maxItems"]
 
 
@@ -55,7 +56,7 @@ def test_a_body_that_is_not_strict_json_gets_400(api: httpx.Client, body: bytes)
     assert detail(response) == "Request body is not valid JSON"
 
 
-@pytest.mark.parametrize("prompt", ["x" * (PROPERTIES["prompt"]["minLength"] - 1), "x" * (PROMPT_MAX + 1)])
+@pytest.mark.parametrize("prompt", ["x" * (PROMPT_MIN - 1), "x" * (PROMPT_MAX + 1)])
 def test_prompt_length_outside_the_limits_gets_the_documented_400(api: httpx.Client, prompt: str) -> None:
     response = api.post("/generations", json={"prompt": prompt})
     assert response.status_code == 400
@@ -63,7 +64,7 @@ def test_prompt_length_outside_the_limits_gets_the_documented_400(api: httpx.Cli
 
 
 def test_prompt_lengths_at_the_limits_are_accepted(api: httpx.Client) -> None:
-    create(api, prompt="x" * PROPERTIES["prompt"]["minLength"])
+    create(api, prompt="x" * PROMPT_MIN)
     create(api, prompt="é" * PROMPT_MAX)  # characters, not bytes
 
 
