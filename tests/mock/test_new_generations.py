@@ -12,7 +12,7 @@ import httpx
 import pytest
 from PIL import Image
 
-from conformance.mock import rules
+from conformance.mock import MockConfig, rules
 from conformance.mock.rules import rule_detail
 from conformance.mock.serve import RunningMock
 from conformance.spec import enum_values
@@ -233,3 +233,16 @@ def test_failures_on_demand_work_for_videos_and_layerings(
 
 def test_model_for_picks_a_model_of_the_type() -> None:
     assert IMAGE in CONTRACT.types_of(model_for(kind=IMAGE))
+
+
+def test_permissive_mode_takes_a_file_id_and_values_a_newer_server_knows(luma_mock_factory: Any) -> None:
+    """What the SDK's types allow passes in permissive mode, and is served as the server's defaults would be."""
+    mock: RunningMock = luma_mock_factory(MockConfig(permissive=True, time_scale=0))
+    with client(mock) as api:
+        edit = create(
+            api, **{**video(VIDEO_EDIT), "source": {"file_id": str(uuid.uuid4())}, "video": {"duration": "15s"}}
+        )
+        layering = create(api, type=LAYERING, source={"file_id": str(uuid.uuid4())}, layering={"resolution": "8k"})
+        mock.control.advance(DONE)
+        assert _get(api, edit["id"])["output"][0]["type"] == "video"
+        assert len(_get(api, layering["id"])["output"]) > 1

@@ -1,4 +1,4 @@
-"""Rate limits on POST per key: the sliding RPM window and the concurrent-jobs cap, with their headers and bodies."""
+"""Rate limits on POST per API client: the sliding RPM window and the concurrent-jobs cap, their headers and bodies."""
 
 from __future__ import annotations
 
