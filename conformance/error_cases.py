@@ -514,6 +514,22 @@ TRIGGERS: list[Trigger] = [
         mock_only="uploads 70 MB",
     ),
     Trigger(
+        "PayloadTooLarge.video_too_large",
+        "",
+        lambda ctx: ctx.raw.post(
+            "/generations",
+            json={
+                "prompt": PROMPT,
+                "type": VIDEO_EDIT,
+                "model": VIDEO_MODEL,
+                "source": {"data": _oversized_base64(), "media_type": "video/mp4"},
+            },
+        ),
+        None,
+        no_client="luma_uni reads local files as images only (issue 9's client half adds videos)",
+        mock_only="uploads 70 MB",
+    ),
+    Trigger(
         "UnsupportedMediaType.not_json",
         "",
         lambda ctx: ctx.raw.post("/generations", content=PROMPT.encode(), headers={"content-type": "text/plain"}),

@@ -3,15 +3,18 @@ documented 400, with values read from the spec and wording from rule_detail().""
 
 from __future__ import annotations
 
+import base64
 import uuid
 from typing import Any
 
 import httpx
 import pytest
 
-from conformance.mock import rules
+from conformance.mock import rules, videos
+from conformance.mock.cards import Card, Shape
 from conformance.mock.rules import rule_detail, types_phrase, valid_ratios
-from tests.mock.helpers import create, data_ref, detail, model_for, repo_contract
+from conformance.spec import load_spec
+from tests.mock.helpers import create, data_ref, detail, image_bytes, model_for, repo_contract
 
 CONTRACT = repo_contract()
 URL = "https://img.example/cat.png"
@@ -210,3 +213,28 @@ def test_the_default_duration_grid_accepts_its_last_frame(api: httpx.Client) -> 
 def test_valid_new_shapes_are_accepted(api: httpx.Client, body: dict[str, Any]) -> None:
     body.setdefault("prompt", "x")
     create(api, **body)
+
+
+def _example(component: str, name: str) -> str:
+    value: str = load_spec()["components"]["responses"][component]["content"]["application/json"]["examples"][name][
+        "value"
+    ]["detail"]
+    return value
+
+
+def _video_source(data: bytes, media_type: str = "video/mp4") -> dict[str, Any]:
+    return {**video(VIDEO_EDIT), "source": {"data": base64.b64encode(data).decode(), "media_type": media_type}}
+
+
+def test_a_real_video_as_data_is_accepted_and_other_bytes_are_not_a_video(api: httpx.Client) -> None:
+    mp4 = videos.render(Card("id", VIDEO, VIDEO_MODEL, "clip"), Shape(16, 9, "16:9"), 1)
+    create(api, **_video_source(mp4))
+    refused = api.post("/generations", json={"prompt": "x", **_video_source(image_bytes())})
+    assert (refused.status_code, detail(refused)) == (422, _example("UnprocessableEntity", "not_a_video"))
+
+
+def test_a_video_over_the_limit_gets_the_documented_413(api: httpx.Client) -> None:
+    oversized = "A" * (4 * -(-(CONTRACT.max_image_bytes + 1) // 3) + 4)
+    body = {**video(VIDEO_EDIT), "source": {"data": oversized, "media_type": "video/mp4"}}
+    refused = api.post("/generations", json={"prompt": "x", **body})
+    assert (refused.status_code, detail(refused)) == (413, _example("PayloadTooLarge", "video_too_large"))
