@@ -28,6 +28,39 @@ ACCEPTED_MEDIA_TYPES: Final = frozenset(
     )
 )
 """ImageRef's x-accepted-media-types."""
+ACCEPTED_VIDEO_MEDIA_TYPES: Final = frozenset(
+    (
+        "video/mp4",
+        "video/quicktime",
+        "video/webm",
+    )
+)
+"""ImageRef's x-accepted-video-media-types (a video input: the source of a video edit or reframe)."""
+MODEL_TYPES: Final[Mapping[str, frozenset[str]]] = MappingProxyType(
+    {
+        "uni-1": frozenset(
+            (
+                "image",
+                "image_edit",
+                "layering",
+            )
+        ),
+        "uni-1-max": frozenset(
+            (
+                "image",
+                "image_edit",
+            )
+        ),
+        "ray-3.2": frozenset(
+            (
+                "video",
+                "video_edit",
+                "video_reframe",
+            )
+        ),
+    }
+)
+"""Model's x-models: the generation types each model makes (a model not listed makes every type)."""
 SERVER_DEFAULTS: Final[Mapping[str, object]] = MappingProxyType(
     {
         "type": "image",

@@ -238,7 +238,7 @@ class AsyncGenerations(BaseGenerations[httpx.AsyncClient]):
         def build() -> CreateGenerationRequest:
             return build_request(prompt=prompt, **fields)
 
-        if reads_files(fields.get("source"), fields.get("image_ref")):
+        if reads_files(fields):
             import anyio.to_thread
 
             body = await anyio.to_thread.run_sync(build)

@@ -14,6 +14,8 @@ from PIL import Image
 
 from conformance.mock.serve import RunningMock
 from conformance.mock.state import MockControl
+from luma_agents_client import contract
+from luma_agents_client.models import GenerationType
 from luma_uni import AsyncLuma, Luma
 
 Mode = Literal["sync", "asyncio", "trio"]
@@ -128,3 +130,8 @@ def image_bytes(fmt: str = "PNG", size: tuple[int, int] = (24, 16)) -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", size, (200, 80, 20)).save(buffer, format=fmt)
     return buffer.getvalue()
+
+
+def model_for(kind: GenerationType) -> str:
+    """The first model of the spec's x-models that makes ``kind``."""
+    return next(model for model, types in contract.MODEL_TYPES.items() if kind.value in types)

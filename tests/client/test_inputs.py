@@ -111,7 +111,7 @@ def test_a_file_over_the_size_limit_is_refused_before_it_is_read(tmp_path: Path)
         handle.write(b"\x89PNG\r\n\x1a\n")
         handle.truncate(contract.MAX_IMAGE_BYTES + 1)
     limit, size = contract.MAX_IMAGE_BYTES, contract.MAX_IMAGE_BYTES + 1
-    expected = rf"source: image exceeds {limit // 2**20} MB limit \({size:,} bytes\)"
+    expected = rf"source: file exceeds {limit // 2**20} MB limit \({size:,} bytes\)"
     with pytest.raises(InputError, match=expected):
         build_request(prompt="x", type="image_edit", source=path)
 
