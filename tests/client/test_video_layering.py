@@ -4,11 +4,9 @@ and a 21:9 image, each created, waited for, downloaded and opened by a real deco
 from __future__ import annotations
 
 import uuid
-from fractions import Fraction
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
-import av
 import pytest
 from PIL import Image
 
@@ -27,7 +25,7 @@ from luma_agents_client.models import (
 )
 from luma_uni import BadRequestError, InputError
 from luma_uni._inputs import sniff_media_type
-from tests.client.helpers import AnyClient, RequestLog, image_bytes, model_for
+from tests.client.helpers import AnyClient, RequestLog, check_layer_files, image_bytes, model_for, video_seconds
 
 pytestmark = pytest.mark.anyio  # the async tests run once per client kind (conftest: mode)
 
@@ -43,15 +41,6 @@ async def make_video(client: AnyClient, **options: Any) -> Generation:
         prompt="waves at dusk", type=kind, model=model_for(kind), **options
     )
     return generation
-
-
-def video_seconds(path: Path) -> tuple[float, tuple[int, int]]:
-    """The duration and frame size of the first video stream, as PyAV decodes it."""
-    with av.open(str(path)) as container:
-        [stream] = container.streams.video
-        frames = sum(1 for _ in container.decode(stream))
-        assert stream.average_rate is not None
-        return float(Fraction(frames) / stream.average_rate), (stream.width, stream.height)
 
 
 async def test_video_is_created_waited_for_and_saved_as_a_decodable_mp4(client: AnyClient, tmp_path: Path) -> None:
@@ -110,15 +99,7 @@ async def test_layering_saves_one_rgba_png_per_layer_named_by_order_and_label(
         assert isinstance(output.layer, GenerationLayer)
         assert output.layer.index == index
         assert path.name.startswith(f"{layered.id}-{index}-")
-        assert path.suffix == ".png"
-        with Image.open(path) as picture:
-            assert picture.mode == "RGBA"
-            low, high = cast(tuple[int, int], picture.getchannel("A").getextrema())
-            if index < len(outputs) - 1:  # a layer over others is partly transparent; the background is opaque
-                assert low < 255
-            else:
-                assert low == high == 255
-            assert high == 255
+    check_layer_files(paths)
 
 
 async def test_image_21_9_is_wide(client: AnyClient, tmp_path: Path) -> None:
