@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from PIL import Image
 
+from conformance.mock.rules import rule_detail
 from luma_agents_client import contract
 from luma_agents_client.models import (
     AspectRatio,
@@ -148,7 +149,7 @@ async def test_file_id_is_sent_and_the_server_judges_it(client: AnyClient) -> No
         await client.generations.create(
             prompt="x", type=GenerationType.IMAGE_EDIT, source=ImageRef(file_id=uuid.uuid4())
         )
-    assert caught.value.status_code == 400
+    assert caught.value.detail == rule_detail("file_not_found", path="source")  # the server's words, typed
 
 
 def test_sniffed_video_types_are_the_spec_s() -> None:
