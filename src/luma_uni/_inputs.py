@@ -275,25 +275,28 @@ def _local_file(file: Path, path: str) -> ImageRef:
         size = file.stat().st_size
         if not file.is_file():
             raise InputError(f"{path}: {file} is not a file")
-        if size > contract.MAX_IMAGE_BYTES:  # checked before reading: not worth reading, nor uploading
-            _check_image_bytes(b"", size, path)
+        if size > contract.MAX_IMAGE_BYTES:  # checked before reading it whole: not worth reading, nor uploading
+            with file.open("rb") as handle:
+                _check_media_bytes(handle.read(_SNIFF_BYTES), size, path)
         raw = file.read_bytes()
     except FileNotFoundError as exc:
         raise InputError(f"{path}: no such file: {file}") from exc
     except OSError as exc:
         raise InputError(f"{path}: cannot read {file}: {exc.strerror or exc}") from exc
-    media_type = _check_image_bytes(raw, len(raw), path, name=str(file))
+    media_type = _check_media_bytes(raw, len(raw), path, name=str(file))
     return ImageRef(data=base64.b64encode(raw).decode("ascii"), media_type=media_type)
 
 
-def _check_image_bytes(raw: bytes, size: int, path: str, name: str = "the file") -> str:
-    """The sniffed media type of a local file; raise for one over the size limit (images and videos share it) or
-    of a format we cannot name. Whether a video is accepted at ``path`` is the server's rule."""
+def _check_media_bytes(raw: bytes, size: int, path: str, name: str = "the file") -> str:
+    """The sniffed media type of a local file (``raw`` may be only its first bytes); raise for one over the size
+    limit (images and videos share it; worded as the API words it) or of a format we cannot name. Whether a video
+    is accepted at ``path`` is the server's rule."""
+    media_type = sniff_media_type(raw[:_SNIFF_BYTES])
     if size > contract.MAX_IMAGE_BYTES:
-        raise InputError(f"{path}: file exceeds {contract.MAX_IMAGE_BYTES // 2**20} MB limit ({size:,} bytes)")
+        kind = "video" if media_type is not None and media_type.startswith("video/") else "image"
+        raise InputError(f"{path}: {kind} exceeds {contract.MAX_IMAGE_BYTES // 2**20} MB limit ({size:,} bytes)")
     if size == 0:
         raise InputError(f"{path}: {name} is empty")
-    media_type = sniff_media_type(raw[:_SNIFF_BYTES])
     if media_type is None:
         raise InputError(f"{path}: {name} is not a {_FORMAT_NAMES}")
     return media_type
