@@ -16,7 +16,7 @@ from conformance.spec import value_not_in
 from luma_agents_client.models import AspectRatio, Generation, GenerationType, VideoDuration
 from luma_uni._downloads import slug
 from luma_uni._progress import LiveProgress, NoProgress, PlainProgress, progress_for
-from luma_uni.cli import main
+from luma_uni.cli import _input, main
 from tests.client.helpers import check_layer_files, image_bytes, video_seconds
 
 
@@ -284,3 +284,14 @@ def test_video_options_reach_the_server_which_judges_them(
     code, document = run_json(capsys, "video", "waves", "--exr-export", "--no-wait")
     assert code == 3
     assert document["error"]["detail"] == rule_detail("exr_requires_hdr")
+
+
+def test_an_input_argument_is_a_generation_id_unless_a_file_has_that_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    generation_id = "d290f1ee-6c54-4b01-90e6-d701748f0851"
+    assert _input(generation_id) == {"generation_id": generation_id}
+    assert _input("photo.png") == "photo.png"
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / generation_id).write_bytes(image_bytes())
+    assert _input(generation_id) == generation_id  # a local file wins
