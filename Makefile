@@ -55,7 +55,7 @@ mutation: $(STAMP) ## Mutation score of the contract modules: conformance alone,
 mock: $(STAMP) ## Run the stateful mock on $(HOST):$(PORT) (Ctrl-C to stop)
 	$(BIN)/python -m conformance.mock --host $(HOST) --port $(PORT)
 
-demo: $(STAMP) ## Start the mock, generate an image and an edit into ./out/ with the CLI, stop the mock
+demo: $(STAMP) ## Start the mock, make an image, its edit and layers, a video and its edit into ./out/ with the CLI, stop the mock
 	$(BIN)/python scripts/demo.py
 
 bench: $(STAMP) ## Benchmarks against Prism and the official SDK (not run in CI)

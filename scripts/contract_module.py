@@ -46,6 +46,8 @@ def render(spec: JSON) -> str:
     defaults = {name: prop["x-server-default"] for name, prop in request.items() if "x-server-default" in prop}
     retryable_members = ", ".join(f"FailureCode.{member_name(code)}" for code in failure_codes if code in retryable)
     media_types = sorted(_dig(schemas, "ImageRef", "x-accepted-media-types"))
+    video_media_types = sorted(_dig(schemas, "ImageRef", "x-accepted-video-media-types"))
+    model_types = {name: entry["types"] for name, entry in _dig(schemas, "Model", "x-models").items()}
     lines = [
         '"""Facts of openapi.yaml the handwritten client needs at run time.',
         "",
@@ -70,6 +72,12 @@ def render(spec: JSON) -> str:
         '"""ImageRef\'s x-max-decoded-bytes: the size limit of one input image, decoded."""',
         f"ACCEPTED_MEDIA_TYPES: Final = frozenset({_as_python(media_types)})",
         '"""ImageRef\'s x-accepted-media-types."""',
+        f"ACCEPTED_VIDEO_MEDIA_TYPES: Final = frozenset({_as_python(video_media_types)})",
+        '"""ImageRef\'s x-accepted-video-media-types (a video input: the source of a video edit or reframe)."""',
+        "MODEL_TYPES: Final[Mapping[str, frozenset[str]]] = MappingProxyType(",
+        "    {" + "".join(f"{name!r}: frozenset({_as_python(types)}), " for name, types in model_types.items()) + "}",
+        ")",
+        '"""Model\'s x-models: the generation types each model makes (a model not listed makes every type)."""',
         "SERVER_DEFAULTS: Final[Mapping[str, object]] = MappingProxyType(",
         "    {" + "".join(f"{name!r}: {_as_python(value)}, " for name, value in defaults.items()) + "}",
         ")",

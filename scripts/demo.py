@@ -1,4 +1,5 @@
-"""`make demo`: start the mock, generate an image and an edit of it with the `luma-uni` CLI into ./out/, stop the mock.
+"""`make demo`: start the mock; with the `luma-uni` CLI, generate an image, an edit of it and its layers, a 21:9 video
+and an edit of that video chained by its generation id, into ./out/; stop the mock.
 
 The mock runs 10x faster than real time, so each 30 s generation takes about 3 s. No API key is needed: the mock
 takes any `luma-api-...` key.
@@ -20,6 +21,8 @@ OUT = Path("out")
 READY_TIMEOUT = 60.0
 PROMPT = "A lighthouse on a cliff at dusk, oil painting"
 EDIT_PROMPT = "Make it winter, snow on the rocks"
+VIDEO_PROMPT = "Waves breaking below a lighthouse at dusk"
+VIDEO_EDIT_PROMPT = "Make it snow"
 
 
 def start_mock() -> tuple[subprocess.Popen[str], str]:
@@ -70,7 +73,13 @@ def main() -> int:
         generated = cli("generate", PROMPT, "--aspect-ratio", "16:9", "--out", str(OUT), env=env)
         image = generated[-1]
         edited = cli("edit", image, EDIT_PROMPT, "--out", str(OUT), env=env)
+        layers = cli("layers", image, "--out", str(OUT), env=env)
+        video = cli("video", VIDEO_PROMPT, "--aspect-ratio", "21:9", "--out", str(OUT), env=env)
+        video_id = video[0].split()[0]  # the result line: "<id>  <state>  <type>  <model>"
+        video_edit = cli("video", VIDEO_EDIT_PROMPT, "--edit", video_id, "--out", str(OUT), env=env)
         print(f"\nimages in {OUT}/: {Path(image).name} (generated), {Path(edited[-1]).name} (its edit)")
+        print(f"layers: {', '.join(Path(line).name for line in layers[1:])}")
+        print(f"videos: {Path(video[-1]).name}, {Path(video_edit[-1]).name} (its edit, chained by generation id)")
     finally:
         process.terminate()
         process.wait(timeout=15)

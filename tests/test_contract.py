@@ -117,6 +117,7 @@ NEWER_SERVER_BODY = {
             "type": "video",
             "url": "https://cdn.example/out.mp4",
             "layer": {"index": 0, "label": "sky", "description": "the sky", "alpha_hint": "soft"},
+            "frames": 120,  # a field today's spec does not know
         }
     ],
     "failure_reason": None,
@@ -133,7 +134,8 @@ def test_unknown_enum_values_and_fields_parse_and_keep_the_raw_values() -> None:
     assert parsed.state is models.GenerationState.COMPLETED and parsed.state.is_known
     assert parsed.additional_properties == {"billing": {"credits": 12}}
     assert isinstance(parsed.output, list)
-    assert parsed.output[0].additional_properties["layer"]["label"] == "sky"
+    assert parsed.output[0].additional_properties == {"frames": 120}
+    assert isinstance(parsed.output[0].layer, models.GenerationLayer) and parsed.output[0].layer.label == "sky"
     assert parsed.created_at.year == 2026 and parsed.created_at.utcoffset() is not None
     dumped = parsed.to_dict()
     assert {k: v for k, v in dumped.items() if k != "created_at"} == {

@@ -1,4 +1,4 @@
-"""A client library for accessing Luma Agents API — uni-1 image generations"""
+"""A client library for accessing Luma Agents API — generations (images, videos, layers)"""
 
 from .client import AuthenticatedClient, Client
 

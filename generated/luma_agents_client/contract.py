@@ -13,7 +13,7 @@ API_VERSION: Final = "2026-04-01"
 """info.version: the wire version the server answers with in ``X-API-Version``."""
 PRODUCTION_BASE_URL: Final = "https://agents.lumalabs.ai/v1"
 """The first of servers."""
-PROMPT_MIN_LENGTH: Final = 1
+PROMPT_MIN_LENGTH: Final = 0
 PROMPT_MAX_LENGTH: Final = 6000
 USER_ID_MAX_LENGTH: Final = 256
 IMAGE_REF_MAX_ITEMS: Final = 9
@@ -28,6 +28,39 @@ ACCEPTED_MEDIA_TYPES: Final = frozenset(
     )
 )
 """ImageRef's x-accepted-media-types."""
+ACCEPTED_VIDEO_MEDIA_TYPES: Final = frozenset(
+    (
+        "video/mp4",
+        "video/quicktime",
+        "video/webm",
+    )
+)
+"""ImageRef's x-accepted-video-media-types (a video input: the source of a video edit or reframe)."""
+MODEL_TYPES: Final[Mapping[str, frozenset[str]]] = MappingProxyType(
+    {
+        "uni-1": frozenset(
+            (
+                "image",
+                "image_edit",
+                "layering",
+            )
+        ),
+        "uni-1-max": frozenset(
+            (
+                "image",
+                "image_edit",
+            )
+        ),
+        "ray-3.2": frozenset(
+            (
+                "video",
+                "video_edit",
+                "video_reframe",
+            )
+        ),
+    }
+)
+"""Model's x-models: the generation types each model makes (a model not listed makes every type)."""
 SERVER_DEFAULTS: Final[Mapping[str, object]] = MappingProxyType(
     {
         "type": "image",

@@ -23,13 +23,21 @@ if TYPE_CHECKING:
         AspectRatio,
         FailureCode,
         Generation,
+        GenerationLayer,
         GenerationOutput,
         GenerationState,
         GenerationType,
         ImageRef,
+        LayeringOptions,
+        LayeringResolution,
         Model,
         OutputFormat,
         Style,
+        VideoDuration,
+        VideoEditOptions,
+        VideoEditStrength,
+        VideoOptions,
+        VideoResolution,
     )
 
     from . import errors
@@ -76,6 +84,7 @@ __all__ = [
     "FailureCode",
     "Generation",
     "GenerationFailedError",
+    "GenerationLayer",
     "GenerationOutput",
     "GenerationState",
     "GenerationType",
@@ -83,6 +92,8 @@ __all__ = [
     "ImageRef",
     "InputError",
     "InternalServerError",
+    "LayeringOptions",
+    "LayeringResolution",
     "Luma",
     "LumaError",
     "MalformedResponseError",
@@ -97,6 +108,11 @@ __all__ = [
     "Style",
     "UnprocessableEntityError",
     "UnsupportedMediaTypeError",
+    "VideoDuration",
+    "VideoEditOptions",
+    "VideoEditStrength",
+    "VideoOptions",
+    "VideoResolution",
     "WaitTimeoutError",
     "__version__",
     "errors",
@@ -104,15 +120,18 @@ __all__ = [
 ]
 
 
+# The generated models re-exported (the types luma_uni returns, and accepts besides plain strings and dicts).
+_MODELS = (
+    *("AspectRatio", "FailureCode", "Generation", "GenerationLayer", "GenerationOutput", "GenerationState"),
+    *("GenerationType", "ImageRef", "LayeringOptions", "LayeringResolution", "Model", "OutputFormat", "Style"),
+    *("VideoDuration", "VideoEditOptions", "VideoEditStrength", "VideoOptions", "VideoResolution"),
+)
+
 # Where each public name lives, for ``__getattr__`` (tests/client/test_lazy_import.py checks it against __all__ and
 # the imports above): the errors by their suffix, the rest by name.
 _HOMES: dict[str, str] = {
     **{name: "luma_uni.errors" for name in __all__ if name.endswith("Error")},
-    **dict.fromkeys(
-        ("AspectRatio", "FailureCode", "Generation", "GenerationOutput", "GenerationState", "GenerationType"),
-        "luma_agents_client.models",
-    ),
-    **dict.fromkeys(("ImageRef", "Model", "OutputFormat", "Style"), "luma_agents_client.models"),
+    **dict.fromkeys(_MODELS, "luma_agents_client.models"),
     "Luma": "luma_uni._client",
     "AsyncLuma": "luma_uni._client",
     "Generations": "luma_uni._generations",

@@ -1,5 +1,9 @@
-"""Saving a generation's outputs to files: the name, the extension (from the response's content type) and an
-atomic write, so a file either appears whole or not at all.
+"""Saving a generation's outputs to files: the name, the extension (from the response's content type, else the URL's
+path) and an atomic write, so a file either appears whole or not at all.
+
+Names: ``<id>.<ext>`` for the usual single output (an image, a video), ``<id>-<n>.<ext>`` when there are several,
+and ``<id>-<index>-<label>.png`` for the layers of a ``layering`` generation, so a directory listing shows their
+order (front to back; the last is the background) and what each is.
 
 Presigned output URLs expire after an hour (S3 then answers 403); the resources GET the generation again for fresh
 URLs and retry once. The download request carries none of the client's default headers: the URL is a credential
@@ -12,6 +16,10 @@ import contextlib
 import logging
 import mimetypes
 import os
+import posixpath
+import re
+import unicodedata
+import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -19,7 +27,7 @@ from typing import BinaryIO
 import httpx
 from attrs import evolve, frozen
 
-from luma_agents_client.models import Generation, GenerationOutput
+from luma_agents_client.models import Generation, GenerationLayer, GenerationOutput
 
 from ._polling import finished
 from ._responses import connection_error, status_error
@@ -29,6 +37,9 @@ logger = logging.getLogger("luma_uni")
 
 CHUNK_SIZE = 1 << 16
 _ERROR_BODY_LIMIT = 64 * 1024
+_SAVED_KINDS = ("image/", "video/")  # the media an output may be; anything else is not a generation's file
+_LABEL_MAX = 40  # characters of a layer's label kept in its file name
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
 
 
 def outputs_of(generation: Generation) -> list[GenerationOutput]:
@@ -37,8 +48,20 @@ def outputs_of(generation: Generation) -> list[GenerationOutput]:
 
 
 def file_stem(generation: Generation, index: int) -> str:
-    """``<id>`` for the usual single output, ``<id>-<n>`` when a generation has several."""
-    return str(generation.id) if len(outputs_of(generation)) <= 1 else f"{generation.id}-{index + 1}"
+    """``<id>-<index>-<label>`` for a layer (``index`` is its position, front to back, as ``layer.index`` counts),
+    else ``<id>`` for the usual single output and ``<id>-<n>`` (from 1) when a generation has several."""
+    outputs = outputs_of(generation)
+    layer = outputs[index].layer if index < len(outputs) else None
+    if isinstance(layer, GenerationLayer):
+        return f"{generation.id}-{index}-{slug(layer.label)}"
+    return str(generation.id) if len(outputs) <= 1 else f"{generation.id}-{index + 1}"
+
+
+def slug(label: object) -> str:
+    """A layer label as a file-name part safe on any filesystem: ASCII lowercase letters, digits and single hyphens
+    (accents dropped, ``Sky / Clouds`` → ``sky-clouds``), at most 40 characters; ``layer`` when nothing is left."""
+    text = unicodedata.normalize("NFKD", label if isinstance(label, str) else "").encode("ascii", "ignore").decode()
+    return _NOT_SLUG.sub("-", text.lower()).strip("-")[:_LABEL_MAX].rstrip("-") or "layer"
 
 
 @frozen
@@ -75,13 +98,19 @@ def refreshed(file: OutputFile, generation: Generation) -> OutputFile | None:
 
 
 def extension_for(content_type: str | None, url: str) -> str:
-    """The file extension for an output: from the content type; an image is required."""
+    """The file extension for an output: from its content type (an image or a video); for a generic one
+    (``application/octet-stream``, none) from the URL's path when that names an image or video file."""
     media_type = (content_type or "").split(";", 1)[0].strip().lower()
-    if not media_type.startswith("image/"):
-        raise MalformedResponseError(
-            200, f"output {_strip_query(url)} has content type {content_type!r}, not an image", body=None
-        )
-    return mimetypes.guess_extension(media_type) or "." + media_type.removeprefix("image/").split("+", 1)[0]
+    if media_type.startswith(_SAVED_KINDS):
+        subtype = media_type.partition("/")[2]
+        return mimetypes.guess_extension(media_type) or "." + subtype.split("+", 1)[0]
+    path_extension = posixpath.splitext(urllib.parse.urlsplit(url).path)[1].lower()
+    guessed, _ = mimetypes.guess_type("file" + path_extension)
+    if media_type in ("", "application/octet-stream") and guessed is not None and guessed.startswith(_SAVED_KINDS):
+        return path_extension
+    raise MalformedResponseError(
+        200, f"output {_strip_query(url)} has content type {content_type!r}, not an image or a video", body=None
+    )
 
 
 def download_request(url: str, timeout: httpx.Timeout) -> httpx.Request:

@@ -107,7 +107,8 @@ class BaseGenerations(Generic[HttpClient]):
 
 
 class Generations(BaseGenerations[httpx.Client]):
-    """Image generations and edits (``client.generations``)."""
+    """Generations of every type: images and their edits, videos, video edits and reframes, layer splits
+    (``client.generations``)."""
 
     def __init__(
         self, http: httpx.Client, config: ClientConfig, sleep: Callable[[float], None], clock: Callable[[], float]
@@ -116,7 +117,11 @@ class Generations(BaseGenerations[httpx.Client]):
         self._sleep = sleep
 
     def _raw_create(self, *, prompt: str, **params: Unpack[CreateParams]) -> RawResponse:
-        """Queue a generation (``type="image"``, the default) or an edit of ``source`` (``type="image_edit"``).
+        """Queue a generation: an image (``type="image"``, the server's default), a video (``"video"``, with a model
+        that makes videos, options in ``video``), an edit, reframe or layer split of ``source`` (``"image_edit"``,
+        ``"video_edit"``, ``"video_reframe"``, ``"layering"`` with options in ``layering``). An input may be a
+        local image or video file, a URL, an ``ImageRef`` (``generation_id``, ``file_id``, ...) or an earlier
+        ``Generation``, which chains off its output.
 
         Returns at once with state ``queued``. An argument left as None is left out (the server decides). Raises
         :class:`~luma_uni.errors.InputError` before sending for anything the API would refuse. Retried only when
@@ -184,8 +189,10 @@ class Generations(BaseGenerations[httpx.Client]):
     def download(self, generation: GenerationRef, directory: str | Path) -> list[Path]:
         """Save every output of a completed generation into ``directory`` (created if missing); return the paths.
 
-        Files are named ``<id>.<ext>`` with the extension of the served content type, and appear whole or not at
-        all. An expired presigned URL (403) is refreshed once by getting the generation again.
+        Files are named ``<id>.<ext>`` with the extension of the served content type (``.png``, ``.mp4``), the
+        layers of a ``layering`` generation ``<id>-<index>-<label>.png`` (front to back, the background last); each
+        appears whole or not at all. An expired presigned URL (403) is refreshed once by getting the generation
+        again.
         """
         current = generation if isinstance(generation, Generation) else self.get(generation)
         return [self._save(file) for file in output_files(current, directory)]
@@ -238,7 +245,7 @@ class AsyncGenerations(BaseGenerations[httpx.AsyncClient]):
         def build() -> CreateGenerationRequest:
             return build_request(prompt=prompt, **fields)
 
-        if reads_files(fields.get("source"), fields.get("image_ref")):
+        if reads_files(fields):
             import anyio.to_thread
 
             body = await anyio.to_thread.run_sync(build)

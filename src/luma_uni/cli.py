@@ -1,4 +1,8 @@
-"""``luma-uni``: generate, edit, get, wait for and download uni-1 images from the command line.
+"""``luma-uni``: generate and edit images, make and edit videos, split an image into layers, and get, wait for and
+download generations from the command line.
+
+Where a command takes an input (an image, a video), it may be a local file, an https URL, or the id of an earlier
+generation of yours (its output is the input: ``generation_id``).
 
 Exit codes: 0 ok, 1 anything else, 2 usage error (bad arguments, bad input, no API key), 3 API error (an error
 status, a connection failure, a malformed response), 4 the generation failed, 5 the wait timed out, 130 Ctrl-C.
@@ -11,15 +15,31 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import uuid
 from collections.abc import Callable, Sequence
+from enum import StrEnum
 from pathlib import Path
 from typing import Any, NoReturn
 
-from luma_agents_client.models import AspectRatio, Generation, Model, OutputFormat, Style
+from luma_agents_client import contract
+from luma_agents_client.models import (
+    AspectRatio,
+    Generation,
+    GenerationType,
+    ImageRef,
+    LayeringResolution,
+    Model,
+    OutputFormat,
+    Style,
+    VideoDuration,
+    VideoEditStrength,
+    VideoResolution,
+)
 
 from ._client import Luma
 from ._config import ENV_API_KEY, ENV_BASE_URL
 from ._downloads import outputs_of
+from ._inputs import image
 from ._polling import DEFAULT_WAIT_TIMEOUT
 from ._progress import Progress, progress_for
 from ._version import __version__
@@ -77,30 +97,58 @@ def _common_options(parser: argparse.ArgumentParser, *, top_level: bool) -> None
     )
 
 
-def _create_options(parser: argparse.ArgumentParser) -> None:
-    # The known values are listed for help, not enforced: a value the API added later is sent as is, and the
-    # server's 400 (exit 3, with its detail) answers a wrong one.
-    for flag, enum, default in (
-        ("--model", Model, "the server's"),
-        ("--aspect-ratio", AspectRatio, "the model picks"),
-        ("--style", Style, "the server's"),
-        ("--output-format", OutputFormat, "the model picks"),
-    ):
-        parser.add_argument(flag, metavar="VALUE", help=f"{', '.join(m.value for m in enum)} (default: {default})")
-    parser.add_argument("--web-search", action="store_true", default=None, help="let the agent search the web first")
-    parser.add_argument(
-        "--ref", action="append", metavar="IMAGE", help="a reference image (file or https URL); repeatable"
-    )
+def _choices(enum: type[StrEnum], default: str) -> str:
+    """Help text listing an enum's known values. They are listed, not enforced: a value the API added later is sent
+    as is, and the server's 400 (exit 3, with its detail) answers a wrong one."""
+    return f"{', '.join(member.value for member in enum)} (default: {default})"
+
+
+def _model_making(kind: GenerationType) -> str | None:
+    """The first model that makes ``kind`` (the spec's x-models), for the commands whose type the server's default
+    model does not make; None when the spec names none (the server decides)."""
+    return next((model for model, types in contract.MODEL_TYPES.items() if kind.value in types), None)
+
+
+def _create_options(parser: argparse.ArgumentParser, kind: GenerationType | None) -> None:
+    """The options of every command that creates a generation; ``--model`` defaults to one that makes ``kind``."""
+    model = _model_making(kind) if kind is not None else None
+    parser.add_argument("--model", metavar="VALUE", default=model, help=_choices(Model, model or "the server's"))
+    parser.add_argument("--aspect-ratio", metavar="VALUE", help=_choices(AspectRatio, "the model picks"))
     parser.add_argument("--user-id", help="an opaque id of your end user")
     parser.add_argument("--no-wait", action="store_true", help="print the queued generation and exit")
     parser.add_argument("--no-download", action="store_true", help="wait, but print the output URLs only")
 
 
+def _image_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--style", metavar="VALUE", help=_choices(Style, "the server's"))
+    parser.add_argument("--output-format", metavar="VALUE", help=_choices(OutputFormat, "the model picks"))
+    parser.add_argument("--web-search", action="store_true", default=None, help="let the agent search the web first")
+    parser.add_argument(
+        "--ref", action="append", metavar="IMAGE", help="a reference image (file or https URL); repeatable"
+    )
+
+
+def _video_options(parser: argparse.ArgumentParser) -> None:
+    source = parser.add_mutually_exclusive_group()
+    source.add_argument("--edit", metavar="VIDEO", help="edit this video (file, https URL or generation id)")
+    source.add_argument("--reframe", metavar="VIDEO", help="reframe this video to --aspect-ratio")
+    parser.add_argument("--duration", metavar="VALUE", help=_choices(VideoDuration, "the server's"))
+    parser.add_argument("--resolution", metavar="VALUE", help=_choices(VideoResolution, "the server's"))
+    parser.add_argument(
+        "--strength", metavar="VALUE", help="with --edit: " + _choices(VideoEditStrength, "the server's")
+    )
+    parser.add_argument("--start-frame", metavar="IMAGE", help="the first frame, or a video generation id to extend")
+    parser.add_argument("--end-frame", metavar="IMAGE", help="the last frame, or a video generation id to extend")
+    for flag, text in (("--hdr", "HDR video"), ("--exr-export", "EXR frames too (needs --hdr)"), ("--loop", "a loop")):
+        parser.add_argument(flag, action="store_true", default=None, help=text)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="luma-uni",
-        description="Generate and edit images with Luma's uni-1 models.",
-        epilog="Exit codes: 0 ok, 2 usage, 3 API error, 4 generation failed, 5 wait timeout, 1 other.",
+        description="Generate and edit images and videos, and split images into layers, with Luma's models.",
+        epilog="Inputs (IMAGE, VIDEO) are a local file, an https URL or the id of an earlier generation. "
+        "Exit codes: 0 ok, 2 usage, 3 API error, 4 generation failed, 5 wait timeout, 1 other.",
     )
     parser.add_argument("--version", action="version", version=f"luma-uni {__version__}")
     _common_options(parser, top_level=True)
@@ -108,11 +156,22 @@ def build_parser() -> argparse.ArgumentParser:
 
     generate = commands.add_parser("generate", help="generate an image, wait for it and download it")
     generate.add_argument("prompt")
-    _create_options(generate)
-    edit = commands.add_parser("edit", help="edit an image (a file or an https URL), wait and download")
+    _create_options(generate, None)
+    _image_options(generate)
+    edit = commands.add_parser("edit", help="edit an image (a file, an https URL or a generation id)")
     edit.add_argument("source")
     edit.add_argument("prompt")
-    _create_options(edit)
+    _create_options(edit, None)
+    _image_options(edit)
+    video = commands.add_parser("video", help="make a video (or edit or reframe one), wait and download the MP4")
+    video.add_argument("prompt")
+    _create_options(video, GenerationType.VIDEO)
+    _video_options(video)
+    layers = commands.add_parser("layers", help="split an image into RGBA layers, one PNG each")
+    layers.add_argument("source", metavar="IMAGE")
+    layers.add_argument("--prompt", default="", help="optional guidance on how to split the image")
+    layers.add_argument("--resolution", metavar="VALUE", help=_choices(LayeringResolution, "the server's"))
+    _create_options(layers, GenerationType.LAYERING)
     for name, text in (
         ("get", "show a generation"),
         ("wait", "wait for a generation to finish"),
@@ -199,18 +258,57 @@ def _run(client: Luma, args: argparse.Namespace, output: _Output, remember: Call
 
 
 def _create_arguments(args: argparse.Namespace) -> dict[str, Any]:
+    """The create call's keyword arguments for the command; None leaves a field to the server."""
+    common = {"prompt": args.prompt, "model": args.model, "aspect_ratio": args.aspect_ratio, "user_id": args.user_id}
+    if args.command == "video":
+        return {**common, **_video_arguments(args)}
+    if args.command == "layers":
+        layering = {"resolution": args.resolution} if args.resolution is not None else None
+        return {**common, "type": GenerationType.LAYERING, "source": _input(args.source), "layering": layering}
     return {
-        "prompt": args.prompt,
-        "type": "image_edit" if args.command == "edit" else None,
-        "source": args.source if args.command == "edit" else None,
-        "model": args.model,
-        "aspect_ratio": args.aspect_ratio,
+        **common,
+        "type": GenerationType.IMAGE_EDIT if args.command == "edit" else None,
+        "source": _input(args.source) if args.command == "edit" else None,
         "style": args.style,
         "output_format": args.output_format,
         "web_search": args.web_search,
         "image_ref": args.ref,
-        "user_id": args.user_id,
     }
+
+
+def _video_arguments(args: argparse.Namespace) -> dict[str, Any]:
+    kind, source = GenerationType.VIDEO, None
+    if args.edit is not None:
+        kind, source = GenerationType.VIDEO_EDIT, _input(args.edit)
+    elif args.reframe is not None:
+        kind, source = GenerationType.VIDEO_REFRAME, _input(args.reframe)
+    options = {
+        "duration": args.duration,
+        "resolution": args.resolution,
+        "hdr": args.hdr,
+        "exr_export": args.exr_export,
+        "loop": args.loop,
+        "start_frame": _frame(args.start_frame, "video.start_frame"),
+        "end_frame": _frame(args.end_frame, "video.end_frame"),
+        "edit": {"strength": args.strength} if args.strength is not None else None,
+    }
+    video = {name: value for name, value in options.items() if value is not None}
+    return {"type": kind, "source": source, "video": video or None}
+
+
+def _input(value: str) -> str | dict[str, str]:
+    """An input argument as the client takes it: a generation id (a UUID that names no local file) chains off that
+    generation's output; anything else is a file path or a URL."""
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return value
+    return value if Path(value).exists() else {"generation_id": value}
+
+
+def _frame(value: str | None, path: str) -> ImageRef | None:
+    """A frame inside the video options: read here, since only ``source`` and ``image_ref`` take a path string."""
+    return None if value is None else image(_input(value), path)
 
 
 class _Output:

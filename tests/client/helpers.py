@@ -7,13 +7,18 @@ import inspect
 import io
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from fractions import Fraction
+from pathlib import Path
+from typing import Any, Literal, cast
 
+import av
 import httpx
 from PIL import Image
 
 from conformance.mock.serve import RunningMock
 from conformance.mock.state import MockControl
+from luma_agents_client import contract
+from luma_agents_client.models import GenerationType
 from luma_uni import AsyncLuma, Luma
 
 Mode = Literal["sync", "asyncio", "trio"]
@@ -128,3 +133,28 @@ def image_bytes(fmt: str = "PNG", size: tuple[int, int] = (24, 16)) -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", size, (200, 80, 20)).save(buffer, format=fmt)
     return buffer.getvalue()
+
+
+def model_for(kind: GenerationType) -> str:
+    """The first model of the spec's x-models that makes ``kind``."""
+    return next(model for model, types in contract.MODEL_TYPES.items() if kind.value in types)
+
+
+def video_seconds(path: Path) -> tuple[float, tuple[int, int]]:
+    """The duration and frame size of the first video stream, as PyAV decodes it."""
+    with av.open(str(path)) as container:
+        [stream] = container.streams.video
+        frames = sum(1 for _ in container.decode(stream))
+        assert stream.average_rate is not None
+        return float(Fraction(frames) / stream.average_rate), (stream.width, stream.height)
+
+
+def check_layer_files(paths: list[Path]) -> None:
+    """Each layer file is an RGBA PNG; every layer but the last (the background, opaque) is partly transparent."""
+    for index, path in enumerate(paths):
+        assert path.suffix == ".png"
+        with Image.open(path) as picture:
+            assert picture.mode == "RGBA"
+            low, high = cast(tuple[int, int], picture.getchannel("A").getextrema())
+        assert high == 255
+        assert low < 255 if index < len(paths) - 1 else low == 255

@@ -8,14 +8,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PIL import Image
 
 from conformance.mock.rules import rule_detail
 from conformance.mock.serve import RunningMock
 from conformance.spec import value_not_in
-from luma_agents_client.models import Generation
+from luma_agents_client.models import AspectRatio, Generation, GenerationType, VideoDuration
+from luma_uni._downloads import slug
 from luma_uni._progress import LiveProgress, NoProgress, PlainProgress, progress_for
-from luma_uni.cli import main
-from tests.client.helpers import image_bytes
+from luma_uni.cli import _input, main
+from tests.client.helpers import check_layer_files, image_bytes, video_seconds
 
 
 @pytest.fixture
@@ -232,3 +234,64 @@ def test_ctrl_c_exits_130_and_names_the_generation(
     code = main(["generate", "x", "--base-url", frozen_mock.base_url])
     assert code == 130
     assert "continues server-side" in capsys.readouterr().err
+
+
+def test_video_edit_layers_and_a_21_9_image_through_the_cli(
+    luma_mock: RunningMock, env: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Each made, waited for and downloaded by the CLI, then opened by a real decoder (PyAV, Pillow)."""
+    env.setenv("LUMA_AGENTS_API_KEY", luma_mock.api_key)
+    env.setenv("LUMA_BASE_URL", luma_mock.base_url)
+    out = str(tmp_path / "out")
+    # the first listed duration: a value a spec edit appends (tests/test_evolution.py) is not one the mock can render
+    duration, wide = next(iter(VideoDuration)), AspectRatio.RATIO_21_9
+    code, video = run_json(capsys, "video", "waves", "--duration", duration, "--aspect-ratio", wide, "--out", out)
+    assert code == 0
+    [video_file] = video["files"]
+    assert video_file == str(Path(out) / f"{video['generation']['id']}.mp4")
+    seconds, (width, height) = video_seconds(Path(video_file))
+    assert seconds == pytest.approx(int(duration.removesuffix("s")), abs=0.1)
+    assert width > 2 * height
+
+    code, edited = run_json(capsys, "video", "make it snow", "--edit", video["generation"]["id"], "--out", out)
+    assert (code, edited["generation"]["type"]) == (0, GenerationType.VIDEO_EDIT)
+    [edited_file] = edited["files"]
+    assert video_seconds(Path(edited_file)) == video_seconds(Path(video_file))  # an edit keeps duration and shape
+
+    source = tmp_path / "photo.png"
+    source.write_bytes(image_bytes(size=(48, 32)))
+    code, layered = run_json(capsys, "layers", str(source), "--out", out)
+    assert (code, layered["generation"]["type"]) == (0, GenerationType.LAYERING)
+    layer_files = [Path(name) for name in layered["files"]]
+    labels = [output["layer"]["label"] for output in layered["generation"]["output"]]
+    assert [path.name for path in layer_files] == [
+        f"{layered['generation']['id']}-{index}-{slug(label)}.png" for index, label in enumerate(labels)
+    ]
+    check_layer_files(layer_files)
+
+    code, image = run_json(capsys, "generate", "a panorama", "--aspect-ratio", wide, "--out", out)
+    [image_file] = image["files"]
+    with Image.open(image_file) as picture:
+        assert picture.width / picture.height == pytest.approx(21 / 9, rel=0.05)
+
+
+def test_video_options_reach_the_server_which_judges_them(
+    frozen_mock: RunningMock, env: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--exr-export without --hdr is refused by the server (exit 3 with its detail), not by the CLI."""
+    env.setenv("LUMA_AGENTS_API_KEY", frozen_mock.api_key)
+    env.setenv("LUMA_BASE_URL", frozen_mock.base_url)
+    code, document = run_json(capsys, "video", "waves", "--exr-export", "--no-wait")
+    assert code == 3
+    assert document["error"]["detail"] == rule_detail("exr_requires_hdr")
+
+
+def test_an_input_argument_is_a_generation_id_unless_a_file_has_that_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    generation_id = "d290f1ee-6c54-4b01-90e6-d701748f0851"
+    assert _input(generation_id) == {"generation_id": generation_id}
+    assert _input("photo.png") == "photo.png"
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / generation_id).write_bytes(image_bytes())
+    assert _input(generation_id) == generation_id  # a local file wins

@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 
 from conformance.mock.serve import RunningMock
-from luma_uni import APIConnectionError, InputError, PermissionDeniedError
-from luma_uni._downloads import PartialFile
-from tests.client.helpers import AnyClient, RequestLog
+from luma_agents_client.models import GenerationType
+from luma_uni import APIConnectionError, InputError, MalformedResponseError, PermissionDeniedError
+from luma_uni._downloads import PartialFile, extension_for, slug
+from tests.client.helpers import AnyClient, RequestLog, image_bytes, model_for
 
 pytestmark = pytest.mark.anyio  # the async tests run once per client kind (conftest: mode)
 
@@ -93,3 +94,43 @@ async def test_download_of_an_unfinished_generation_is_refused(client: AnyClient
     generation = await client.generations.create(prompt="a lighthouse")
     with pytest.raises(InputError, match="still queued"):
         await client.generations.download(generation, tmp_path)
+
+
+async def test_every_layer_of_a_layering_gets_a_fresh_url_after_expiry(
+    client: AnyClient, frozen_mock: RunningMock, tmp_path: Path
+) -> None:
+    source = tmp_path / "photo.png"
+    source.write_bytes(image_bytes())
+    kind = GenerationType.LAYERING
+    generation = await client.generations.create_and_wait(prompt="", type=kind, model=model_for(kind), source=source)
+    frozen_mock.control.advance(2 * 3600)  # presigned URLs live one hour
+    paths = await client.generations.download(generation, tmp_path / "out")
+    assert isinstance(generation.output, list) and len(paths) == len(generation.output) >= 2
+    assert all(path.read_bytes().startswith(PNG_MAGIC) for path in paths)
+
+
+@pytest.mark.parametrize(
+    ("label", "expected"),
+    [("Sky", "sky"), ("Sky / Clouds", "sky-clouds"), ("Façade", "facade"), ("../..", "layer"), ("天空", "layer")],
+)
+def test_layer_labels_become_safe_file_name_parts(label: str, expected: str) -> None:
+    assert slug(label) == expected
+    assert len(slug("x" * 500)) <= 40
+
+
+@pytest.mark.parametrize(
+    ("content_type", "url", "extension"),
+    [
+        ("video/mp4", "https://cdn/x", ".mp4"),
+        ("image/png; charset=binary", "https://cdn/x", ".png"),
+        ("application/octet-stream", "https://cdn/out/video.mp4?sig=1", ".mp4"),
+        (None, "https://cdn/out/layer.png", ".png"),
+    ],
+)
+def test_extension_from_content_type_else_url_path(content_type: str | None, url: str, extension: str) -> None:
+    assert extension_for(content_type, url) == extension
+
+
+def test_an_output_that_is_neither_image_nor_video_is_malformed() -> None:
+    with pytest.raises(MalformedResponseError, match="not an image or a video"):
+        extension_for("text/html", "https://cdn/out/page.mp4")

@@ -192,3 +192,12 @@ async def test_edit_of_a_local_file_is_accepted_by_the_mock(
 def test_a_misspelt_option_is_refused_as_python_refuses_unknown_keywords() -> None:
     with pytest.raises(TypeError, match="unexpected keyword argument 'aspect'"):
         build_request(prompt="p", aspect="1:1")  # type: ignore[call-arg]
+
+
+def test_a_video_over_the_size_limit_is_named_a_video(tmp_path: Path) -> None:
+    path = tmp_path / "huge.mp4"
+    with path.open("wb") as handle:  # sparse, as above: an MP4 header, then one byte over the limit
+        handle.write(b"\0\0\0\x18ftypisom")
+        handle.truncate(contract.MAX_IMAGE_BYTES + 1)
+    with pytest.raises(InputError, match=rf"source: video exceeds {contract.MAX_IMAGE_BYTES // 2**20} MB limit"):
+        build_request(prompt="x", type="video_edit", source=path)

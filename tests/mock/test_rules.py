@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -21,7 +22,7 @@ EDIT, MANGA = rules.EDIT_TYPE, rules.MANGA_STYLE  # the values the rules are abo
 IMAGE = next(t for t in CONTRACT.types if t != EDIT)
 MAX_REFS = CONTRACT.max_image_refs
 PORTRAIT = rules.portrait_ratios(CONTRACT)
-NOT_PORTRAIT = [ratio for ratio in CONTRACT.aspect_ratios if ratio not in PORTRAIT]
+NOT_PORTRAIT = [ratio for ratio in CONTRACT.ratios_of(CONTRACT.default_model) if ratio not in PORTRAIT]
 
 
 @pytest.mark.parametrize(
@@ -29,16 +30,17 @@ NOT_PORTRAIT = [ratio for ratio in CONTRACT.aspect_ratios if ratio not in PORTRA
     [
         ({"source": URL}, "source_not_allowed", {}),
         ({"type": IMAGE, "source": URL}, "source_not_allowed", {}),
-        ({"type": EDIT}, "source_required", {}),
-        ({"type": EDIT, "source": None}, "source_required", {}),
+        ({"type": EDIT}, "source_required", {"value": EDIT}),
+        ({"type": EDIT, "source": None}, "source_required", {"value": EDIT}),
         (
             {"type": EDIT, "source": {"url": URL["url"], "data": "aGk=", "media_type": "image/png"}},
-            "url_and_data",
+            "ref_exactly_one",
             {"path": "source"},
         ),
-        ({"type": EDIT, "source": {}}, "neither_url_nor_data", {"path": "source"}),
-        ({"type": EDIT, "source": {"url": None, "data": None}}, "neither_url_nor_data", {"path": "source"}),
-        ({"image_ref": [URL, {"media_type": "image/png"}]}, "neither_url_nor_data", {"path": "image_ref[1]"}),
+        ({"type": EDIT, "source": {**URL, "file_id": str(uuid.uuid4())}}, "ref_exactly_one", {"path": "source"}),
+        ({"type": EDIT, "source": {}}, "ref_exactly_one", {"path": "source"}),
+        ({"type": EDIT, "source": {"url": None, "data": None}}, "ref_exactly_one", {"path": "source"}),
+        ({"image_ref": [URL, {"media_type": "image/png"}]}, "ref_exactly_one", {"path": "image_ref[1]"}),
         ({"image_ref": [{"data": "aGk="}]}, "media_type_required", {"path": "image_ref[0]"}),
         ({"type": EDIT, "source": {"data": "aGk=", "media_type": None}}, "media_type_required", {"path": "source"}),
         ({"type": EDIT, "source": URL, "image_ref": [URL] * MAX_REFS}, "too_many_edit_refs", {}),
@@ -95,7 +97,7 @@ def test_schema_only_mode_lets_schema_valid_combinations_through(
         assert created["state"] == "queued"
         # The schema itself is still enforced.
         assert api.post("/generations", json={"prompt": "x", "bogus": 1}).status_code == 400
-        assert api.post("/generations", json={"prompt": ""}).status_code == 400
+        assert api.post("/generations", json={"prompt": "x" * (CONTRACT.prompt_max_length + 1)}).status_code == 400
 
 
 def test_the_sdk_style_kitchen_sink_request_passes_in_schema_only_mode(schema_only_mock: RunningMock) -> None:

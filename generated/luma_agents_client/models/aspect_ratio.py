@@ -5,9 +5,12 @@ from typing import Any
 class AspectRatio(StrEnum):
     RATIO_3_1 = "3:1"
     RATIO_2_1 = "2:1"
+    RATIO_21_9 = "21:9"
     RATIO_16_9 = "16:9"
+    RATIO_4_3 = "4:3"
     RATIO_3_2 = "3:2"
     RATIO_1_1 = "1:1"
+    RATIO_3_4 = "3:4"
     RATIO_2_3 = "2:3"
     RATIO_9_16 = "9:16"
     RATIO_1_2 = "1:2"

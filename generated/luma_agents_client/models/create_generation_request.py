@@ -14,6 +14,8 @@ from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.image_ref import ImageRef
+    from ..models.layering_options import LayeringOptions
+    from ..models.video_options import VideoOptions
 
 
 T = TypeVar("T", bound="CreateGenerationRequest")
@@ -29,14 +31,16 @@ class CreateGenerationRequest:
     example of the same name.
 
         Attributes:
-            prompt (str): What to generate, or how to change `source`. 1 to 6000 characters. Example: A lighthouse on a
-                cliff at dusk, oil painting.
-            type_ (GenerationType | Unset): The kind of generation. `image_edit` transforms `source`. Newer servers also
-                report `video`,
-                `video_edit`, `video_reframe` and `layering`.
-            model (Model | Unset): Model identifier. `uni-1` is the default tier; `uni-1-max` gives higher-quality output at
-                a higher
-                per-image price. Both take the same parameters. Newer servers also report `ray-3.2` (video).
+            prompt (str): What to generate, or how to change `source`: 1 to 6000 characters. For `layering` it is optional
+                guidance on how to split the image: empty, or at most 500 characters.
+                 Example: A lighthouse on a cliff at dusk, oil painting.
+            type_ (GenerationType | Unset): The kind of generation. `image` and `video` create from the prompt;
+                `image_edit`, `video_edit` and
+                `video_reframe` transform `source`; `layering` splits the image in `source` into layers.
+            model (Model | Unset): Model identifier. `uni-1` is the default image tier; `uni-1-max` produces higher-quality
+                output than
+                `uni-1` at a higher per-image price. `ray-3.2` is the video model (text-to-video, image-to-video,
+                video-to-video editing and reframing).
             aspect_ratio (AspectRatio | None | Unset): Unset or null lets the model pick from the prompt. Ignored for
                 `image_edit`.
             style (Style | Unset): Rendering style. `manga` needs a portrait `aspect_ratio` (taller than wide) or none.
@@ -44,10 +48,15 @@ class CreateGenerationRequest:
                 API description).
             web_search (bool | Unset): Let the agent search the web for reference images first (adds a few seconds). Server
                 default `false`.
-            image_ref (list[ImageRef] | Unset): Reference images. At most `maxItems` for `image`, one fewer for
-                `image_edit`. Server default `[]`.
-            source (ImageRef | None | Unset): The image to edit. Required for `image_edit`; must be null or left out for
-                `image`.
+            image_ref (list[ImageRef] | Unset): Reference images for style/content guidance. At most `maxItems` for `image`,
+                one fewer for `image_edit`;
+                not taken by the video types and `layering`. Server default `[]`.
+            source (ImageRef | None | Unset): The input to transform: the image to edit (`image_edit`) or split
+                (`layering`), the video to edit
+                (`video_edit`) or reframe (`video_reframe`). Required for those types; must be null or left out for
+                `image` and `video`.
+            video (None | Unset | VideoOptions): Video options, for `video`, `video_edit` and `video_reframe` only.
+            layering (LayeringOptions | None | Unset): Layer-extraction options, for `layering` only.
             user_id (None | str | Unset): An opaque id of your end user (no PII), for trust-and-safety attribution and usage
                 breakdowns.
     """
@@ -61,10 +70,14 @@ class CreateGenerationRequest:
     web_search: bool | Unset = UNSET
     image_ref: list[ImageRef] | Unset = UNSET
     source: ImageRef | None | Unset = UNSET
+    video: None | Unset | VideoOptions = UNSET
+    layering: LayeringOptions | None | Unset = UNSET
     user_id: None | str | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.image_ref import ImageRef  # noqa: PLC0415
+        from ..models.layering_options import LayeringOptions  # noqa: PLC0415
+        from ..models.video_options import VideoOptions  # noqa: PLC0415
 
         prompt = self.prompt
 
@@ -113,6 +126,22 @@ class CreateGenerationRequest:
         else:
             source = self.source
 
+        video: dict[str, Any] | None | Unset
+        if isinstance(self.video, Unset):
+            video = UNSET
+        elif isinstance(self.video, VideoOptions):
+            video = self.video.to_dict()
+        else:
+            video = self.video
+
+        layering: dict[str, Any] | None | Unset
+        if isinstance(self.layering, Unset):
+            layering = UNSET
+        elif isinstance(self.layering, LayeringOptions):
+            layering = self.layering.to_dict()
+        else:
+            layering = self.layering
+
         user_id: None | str | Unset
         if isinstance(self.user_id, Unset):
             user_id = UNSET
@@ -142,6 +171,10 @@ class CreateGenerationRequest:
             field_dict["image_ref"] = image_ref
         if source is not UNSET:
             field_dict["source"] = source
+        if video is not UNSET:
+            field_dict["video"] = video
+        if layering is not UNSET:
+            field_dict["layering"] = layering
         if user_id is not UNSET:
             field_dict["user_id"] = user_id
 
@@ -150,6 +183,8 @@ class CreateGenerationRequest:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.image_ref import ImageRef  # noqa: PLC0415
+        from ..models.layering_options import LayeringOptions  # noqa: PLC0415
+        from ..models.video_options import VideoOptions  # noqa: PLC0415
 
         d = dict(src_dict)
         prompt = d.pop("prompt")
@@ -237,6 +272,40 @@ class CreateGenerationRequest:
 
         source = _parse_source(d.pop("source", UNSET))
 
+        def _parse_video(data: object) -> None | Unset | VideoOptions:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                video_type_0 = VideoOptions.from_dict(data)
+
+                return video_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | Unset | VideoOptions, data)
+
+        video = _parse_video(d.pop("video", UNSET))
+
+        def _parse_layering(data: object) -> LayeringOptions | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                layering_type_0 = LayeringOptions.from_dict(data)
+
+                return layering_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(LayeringOptions | None | Unset, data)
+
+        layering = _parse_layering(d.pop("layering", UNSET))
+
         def _parse_user_id(data: object) -> None | str | Unset:
             if data is None:
                 return data
@@ -256,6 +325,8 @@ class CreateGenerationRequest:
             web_search=web_search,
             image_ref=image_ref,
             source=source,
+            video=video,
+            layering=layering,
             user_id=user_id,
         )
 

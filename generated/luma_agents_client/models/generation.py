@@ -35,13 +35,14 @@ class Generation:
         Attributes:
             id (UUID): Generation identifier.
             created_at (datetime.datetime): Creation time, RFC 3339 (UTC).
-            model (Model): Model identifier. `uni-1` is the default tier; `uni-1-max` gives higher-quality output at a
-                higher
-                per-image price. Both take the same parameters. Newer servers also report `ray-3.2` (video).
+            model (Model): Model identifier. `uni-1` is the default image tier; `uni-1-max` produces higher-quality output
+                than
+                `uni-1` at a higher per-image price. `ray-3.2` is the video model (text-to-video, image-to-video,
+                video-to-video editing and reframing).
             state (GenerationState): `queued` → `processing` → `completed` | `failed`. The last two are terminal.
-            type_ (GenerationType): The kind of generation. `image_edit` transforms `source`. Newer servers also report
-                `video`,
-                `video_edit`, `video_reframe` and `layering`.
+            type_ (GenerationType): The kind of generation. `image` and `video` create from the prompt; `image_edit`,
+                `video_edit` and
+                `video_reframe` transform `source`; `layering` splits the image in `source` into layers.
             failure_code (FailureCode | None | Unset): Set when `state` is `failed`, otherwise null.
             failure_reason (None | str | Unset): Human-readable failure description when `state` is `failed`, otherwise
                 null.

@@ -5,6 +5,10 @@ from typing import Any
 class GenerationType(StrEnum):
     IMAGE = "image"
     IMAGE_EDIT = "image_edit"
+    VIDEO = "video"
+    VIDEO_EDIT = "video_edit"
+    VIDEO_REFRAME = "video_reframe"
+    LAYERING = "layering"
 
     def __str__(self) -> str:
         return str(self.value)

@@ -5,6 +5,7 @@ from typing import Any
 class Model(StrEnum):
     UNI_1 = "uni-1"
     UNI_1_MAX = "uni-1-max"
+    RAY_3_2 = "ray-3.2"
 
     def __str__(self) -> str:
         return str(self.value)
