@@ -42,8 +42,6 @@ PHASES = {
     "conformance": ["conformance", UNSELECTABLE],
     "tests": ["tests", "conformance", UNSELECTABLE],
 }
-KILLED = {1, 3}  # mutmut: tests failed (3: pytest internal error, also a kill)
-SURVIVED = {0}
 CI_EXAMPLES = "25"
 SAMPLE_SEED = 12
 
@@ -124,11 +122,10 @@ def statuses(directory: Path) -> Codes:
 
 
 def _status(code: int | None) -> str:
-    if code in KILLED:
-        return "killed"
-    if code in SURVIVED:
-        return "survived"
-    return {None: "not checked", 33: "no tests", 5: "no tests", 34: "skipped", 36: "timeout"}.get(code, f"exit {code}")
+    """mutmut's own reading of a mutant's exit code (killed, survived, timeout, no tests, not checked, ...)."""
+    from mutmut.stats import status_by_exit_code
+
+    return str(status_by_exit_code[code])
 
 
 Codes = dict[str, dict[str, int | None]]  # exit code per mutant, per module
@@ -144,7 +141,8 @@ def tabulate(first: Codes, second: Codes) -> dict[str, ModuleResult]:
             if status == "killed":
                 result.killed_by_conformance += 1
                 continue
-            later = _status(second.get(module, {}).get(name)) if second else status
+            again = second.get(module, {}).get(name)
+            later = _status(again) if again is not None else status  # not re-run by the whole suite: as before
             if later == "killed":
                 result.killed_by_tests += 1
             elif later == "survived" or status == "survived":
