@@ -164,6 +164,9 @@ class Trigger:
     client_wording: str = ""
     # A reported disagreement the wire test is expected to show (it is marked xfail(strict=True) with this reason).
     known_issue: str = ""
+    # The x-rule whose wording the answer must have, when the example shows a value no trigger can reproduce (the
+    # id of a generation the example made up): then the detail is compared by the rule, not character for character.
+    same_rule: str = ""
 
     @property
     def id(self) -> str:
@@ -171,6 +174,59 @@ class Trigger:
 
 
 NOT_SENDABLE = "the client always sends a well-formed JSON body"
+NO_VIDEO_OPTIONS_YET = "luma_uni's create() takes no video options yet (issue 9's client half adds them)"
+VIDEO_URL = "https://example.com/clip.mp4"
+
+
+def _video_type(*, source: bool, keeps_shape: bool = True) -> str:
+    """The type making a video from nothing (``source`` False) or from a video source that keeps (edit) or not
+    (reframe) its shape: read from GenerationType's x-types."""
+    return next(
+        name
+        for name in CONTRACT.types
+        if CONTRACT.facts(name).output == "video"
+        and (CONTRACT.facts(name).source is not None) == source
+        and (not source or CONTRACT.facts(name).keeps_source_shape == keeps_shape)
+    )
+
+
+VIDEO = _video_type(source=False)
+VIDEO_EDIT = _video_type(source=True)
+REFRAME = _video_type(source=True, keeps_shape=False)
+VIDEO_MODEL = next(model for model in CONTRACT.models if VIDEO in CONTRACT.types_of(model))
+
+
+def _post_video(kind: str = VIDEO, **options: Any) -> Callable[[Context], httpx.Response]:
+    body: dict[str, Any] = {"prompt": PROMPT, "type": kind, "model": VIDEO_MODEL, "video": options}
+    if CONTRACT.facts(kind).source is not None:
+        body["source"] = {"url": VIDEO_URL, "media_type": "video/mp4"}
+    return _post(body)
+
+
+def _keyframe_past_the_end(ctx: Context) -> httpx.Response:
+    """One frame past the last of the example's duration (read when the trigger runs, as _post_example does)."""
+    shown = example_values("keyframe_index_range")
+    frames = [0, int(shown["last"]) + 1]
+    return _post_video(keyframes=[{"url": URL}] * 2, keyframe_indexes=frames, duration=shown["duration"])(ctx)
+
+
+def _chain_off(make: dict[str, Any], then: dict[str, Any]) -> Callable[[Context], httpx.Response]:
+    """Create ``make``, then POST ``then`` with the new generation's id as ``source.generation_id``."""
+
+    def send(ctx: Context) -> httpx.Response:
+        prior = ctx.raw.post("/generations", json={"prompt": PROMPT, **make}).json()["id"]
+        return ctx.raw.post("/generations", json={"prompt": PROMPT, **then, "source": {"generation_id": prior}})
+
+    return send
+
+
+def _chain_off_through_the_client(make: dict[str, Any], then: dict[str, Any]) -> Callable[[Context], object]:
+    def call(ctx: Context) -> object:
+        prior = ctx.luma.generations.create(prompt=PROMPT, **make).id
+        return ctx.luma.generations.create(prompt=PROMPT, **then, source=ImageRef(generation_id=uuid.UUID(str(prior))))
+
+    return call
+
 
 TRIGGERS: list[Trigger] = [
     Trigger(
@@ -265,6 +321,92 @@ TRIGGERS: list[Trigger] = [
         "",
         _post({"prompt": PROMPT, "style": rules.MANGA_STYLE, "aspect_ratio": LANDSCAPE}),
         lambda ctx: ctx.luma.generations.create(prompt=PROMPT, style=rules.MANGA_STYLE, aspect_ratio=LANDSCAPE),
+    ),
+    Trigger(
+        "BadRequest.not_for_type",
+        "",
+        _post_video(REFRAME, loop=True),
+        None,
+        no_client=NO_VIDEO_OPTIONS_YET,
+    ),
+    Trigger(
+        "BadRequest.url_media_type_required",
+        "",
+        _post({"prompt": PROMPT, "type": VIDEO_EDIT, "model": VIDEO_MODEL, "source": {"url": VIDEO_URL}}),
+        lambda ctx: ctx.luma.generations.create(prompt=PROMPT, type=VIDEO_EDIT, model=VIDEO_MODEL, source=VIDEO_URL),
+    ),
+    Trigger(
+        "BadRequest.media_type_not_accepted",
+        "",
+        _post({"prompt": PROMPT, "image_ref": [{"url": URL, "media_type": "video/mp4"}]}),
+        lambda ctx: ctx.luma.generations.create(prompt=PROMPT, image_ref=[ImageRef(url=URL, media_type="video/mp4")]),
+    ),
+    Trigger("BadRequest.exr_requires_hdr", "", _post_video(exr_export=True), None, no_client=NO_VIDEO_OPTIONS_YET),
+    Trigger(
+        "BadRequest.loop_conflict",
+        "",
+        _post_video(loop=True, duration=sorted(set(CONTRACT.video_durations) - CONTRACT.loopable_durations)[0]),
+        None,
+        no_client=NO_VIDEO_OPTIONS_YET,
+    ),
+    Trigger(
+        "BadRequest.hdr_resolution",
+        "",
+        _post_video(hdr=True, resolution=sorted(CONTRACT.sdr_only_resolutions)[0]),
+        None,
+        no_client=NO_VIDEO_OPTIONS_YET,
+    ),
+    Trigger(
+        "BadRequest.keyframes_exclusive",
+        "",
+        _post_video(keyframes=[{"url": URL}], keyframe_indexes=[0], start_frame={"url": URL}),
+        None,
+        no_client=NO_VIDEO_OPTIONS_YET,
+    ),
+    Trigger(
+        "BadRequest.keyframe_indexes_match",
+        "",
+        _post_video(keyframes=[{"url": URL}]),
+        None,
+        no_client=NO_VIDEO_OPTIONS_YET,
+    ),
+    Trigger(
+        "BadRequest.keyframe_index_range",
+        "",
+        _keyframe_past_the_end,
+        None,
+        no_client=NO_VIDEO_OPTIONS_YET,
+    ),
+    Trigger(
+        "BadRequest.file_not_found",
+        "",
+        _post({"prompt": PROMPT, "type": EDIT, "source": {"file_id": str(uuid.uuid4())}}),
+        lambda ctx: ctx.luma.generations.create(prompt=PROMPT, type=EDIT, source=ImageRef(file_id=uuid.uuid4())),
+        mock_only="the mock knows no file (no /files endpoint); a live server may know this one",
+    ),
+    Trigger(
+        "BadRequest.generation_not_found",
+        "",
+        _post({"prompt": PROMPT, "type": EDIT, "source": {"generation_id": str(uuid.uuid4())}}),
+        lambda ctx: ctx.luma.generations.create(prompt=PROMPT, type=EDIT, source=ImageRef(generation_id=uuid.uuid4())),
+    ),
+    Trigger(
+        "BadRequest.generation_not_completed",
+        "",
+        _chain_off({}, {"type": EDIT}),
+        _chain_off_through_the_client({}, {"type": EDIT}),
+        mock_only="needs a generation that is still running",
+        mock_config={"time_scale": 0},
+        same_rule="generation_not_completed",
+    ),
+    Trigger(
+        "BadRequest.generation_wrong_kind",
+        "",
+        _chain_off({}, {"type": VIDEO_EDIT, "model": VIDEO_MODEL}),
+        _chain_off_through_the_client({}, {"type": VIDEO_EDIT, "model": VIDEO_MODEL}),
+        mock_only="needs an image generation completed at once",
+        mock_config={"queued_seconds": 0, "processing_seconds": 0},
+        same_rule="generation_wrong_kind",
     ),
     Trigger(
         "BadRequest.malformed_json",
@@ -372,6 +514,22 @@ TRIGGERS: list[Trigger] = [
         mock_only="uploads 70 MB",
     ),
     Trigger(
+        "PayloadTooLarge.video_too_large",
+        "",
+        lambda ctx: ctx.raw.post(
+            "/generations",
+            json={
+                "prompt": PROMPT,
+                "type": VIDEO_EDIT,
+                "model": VIDEO_MODEL,
+                "source": {"data": _oversized_base64(), "media_type": "video/mp4"},
+            },
+        ),
+        None,
+        no_client="luma_uni reads local files as images only (issue 9's client half adds videos)",
+        mock_only="uploads 70 MB",
+    ),
+    Trigger(
         "UnsupportedMediaType.not_json",
         "",
         lambda ctx: ctx.raw.post("/generations", content=PROMPT.encode(), headers={"content-type": "text/plain"}),
@@ -406,6 +564,24 @@ TRIGGERS: list[Trigger] = [
             prompt=PROMPT,
             type=EDIT,
             source=ImageRef(data=base64.b64encode(b"<html>not an image</html>").decode(), media_type="image/png"),
+        ),
+    ),
+    Trigger(
+        "UnprocessableEntity.not_a_video",
+        "",
+        _post(
+            {
+                "prompt": PROMPT,
+                "type": VIDEO_EDIT,
+                "model": VIDEO_MODEL,
+                "source": {"data": base64.b64encode(b"<html>not a video</html>").decode(), "media_type": "video/mp4"},
+            }
+        ),
+        lambda ctx: ctx.luma.generations.create(
+            prompt=PROMPT,
+            type=VIDEO_EDIT,
+            model=VIDEO_MODEL,
+            source=ImageRef(data=base64.b64encode(b"<html>not a video</html>").decode(), media_type="video/mp4"),
         ),
     ),
     Trigger(

@@ -33,8 +33,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--rate-limits", action="store_true", default=None, help="the documented limits: 30/min, 10 jobs"
     )
-    parser.add_argument("--rpm", type=int, help="per-key requests per minute on POST")
-    parser.add_argument("--max-concurrent", type=int, help="per-key running generations")
+    parser.add_argument("--rpm", type=int, help="per-client requests per minute on POST")
+    parser.add_argument("--max-concurrent", type=int, help="per-client running generations")
     parser.add_argument(
         "--schema-only", action="store_true", default=None, help="only the schema: no cross-field rules"
     )

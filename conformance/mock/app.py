@@ -20,7 +20,7 @@ from typing import Any
 
 from . import auth, lifecycle, media, outputs, rules, validation
 from .asgi_types import Receive, Scope, Send
-from .cards import Card, shape_of_ratio, shape_of_source
+from .cards import Card
 from .config import MockConfig
 from .contract import Contract
 from .faults import fault_from_json, from_headers
@@ -42,6 +42,8 @@ from .http_io import (
     send_partial_and_drop,
     send_response,
 )
+from .outputs import OutputFile
+from .planning import plan_files
 from .rate_limits import too_many_concurrent_jobs
 from .signing import FILE_PATH
 from .state import MockControl, MockState
@@ -164,27 +166,25 @@ class MockApp:
     async def _create(self, request: Request, _: re.Match[str]) -> MockResponse:
         state = self.state
         key = auth.authenticate(request.headers.get("authorization"), permissive=state.config.permissive)
+        client = auth.client_of(key)
         content_type = request.headers.get("content-type", "")
         if content_type.partition(";")[0].strip().lower() != "application/json":
             raise HttpError(415, UNSUPPORTED_MEDIA_TYPE)
         raw = await request.read_body(state.max_body_bytes)
         failure_header = request.headers.get(lifecycle.FAILURE_HEADER)
         if len(raw) > BIG_BODY_BYTES:
-            body, failure_code, source = await asyncio.to_thread(self._check_body, raw, failure_header)
+            body, failure_code, source = await asyncio.to_thread(self._check_body, raw, failure_header, client)
         else:
-            body, failure_code, source = self._check_body(raw, failure_header)
+            body, failure_code, source = self._check_body(raw, failure_header, client)
         auth.check_can_pay(key)
 
         contract = state.contract
         generation_type = body.get("type", contract.default_type)
         model = body.get("model", contract.default_model)
-        if generation_type == rules.EDIT_TYPE:
-            shape = shape_of_source(source)
-        else:
-            shape = shape_of_ratio(body.get("aspect_ratio"))
+        chained_id = (body.get("source") or {}).get("generation_id")
         with state.lock:
             now = state.clock.now()
-            state.limiter.admit(key, now)
+            state.limiter.admit(client, now)
             try:
                 state.store.make_room(now)
             except StoreFullError:
@@ -193,20 +193,22 @@ class MockApp:
             card = Card(generation_id, generation_type, model, body.get("prompt") or "")
             record = GenerationRecord(
                 id=generation_id,
-                owner=key,
+                owner=client,
                 created_at=now,
                 finishes_at=state.timing.finishes_at(now),
                 model=model,
                 type=generation_type,
-                files=outputs.image_file(card, shape, _output_format(contract, body.get("output_format"))),
+                files=plan_files(contract, body, card, source, self._chained_files(chained_id, client)),
                 failure_code=failure_code,
             )
             state.store.add(record)
-            rate_headers = state.limiter.record(key, now, record.finishes_at)
+            rate_headers = state.limiter.record(client, now, record.finishes_at)
         # POST always answers `queued`, even with a zero queue time.
         return MockResponse(201, json_bytes(self._render(record, request, now, lifecycle.QUEUED)), headers=rate_headers)
 
-    def _check_body(self, raw: bytes, failure_header: str | None) -> tuple[dict[str, Any], str | None, bytes | None]:
+    def _check_body(
+        self, raw: bytes, failure_header: str | None, client: str
+    ) -> tuple[dict[str, Any], str | None, bytes | None]:
         """Parse and check a POST body; the body, the failure asked for, and the decoded source image if any."""
         contract, config = self.state.contract, self.state.config
         body = validation.parse_json(raw)
@@ -214,19 +216,40 @@ class MockApp:
         failure_code = lifecycle.requested_failure(contract, failure_header, body["prompt"])
         source = None
         if not (config.schema_only or config.permissive):
-            rules.check(contract, body)
+            rules.check(contract, body, lambda generation_id: self._prior(generation_id, client))
             source = media.check(contract, body)
         return body, failure_code, source
 
+    def _prior(self, generation_id: str, client: str) -> rules.Prior | None:
+        """The client's generation ``generation_id`` as the chain rules see it (None: unknown or another's)."""
+        state = self.state
+        with state.lock:
+            record = state.store.get(generation_id, client)
+            now = state.clock.now()
+        if record is None:
+            return None
+        current = state.timing.state(record.created_at, record.failure_code, now)
+        return rules.Prior(state=current, output=state.contract.facts(record.type).output)
+
+    def _chained_files(self, generation_id: object, client: str) -> tuple[OutputFile, ...] | None:
+        """The files of the generation a ``source.generation_id`` names, when the client has it (call under the
+        lock); permissive mode lets any client's through."""
+        if not isinstance(generation_id, str):
+            return None
+        store = self.state.store
+        permissive = self.state.config.permissive
+        record = store.get_any(generation_id.lower()) if permissive else store.get(generation_id.lower(), client)
+        return record.files if record is not None else None
+
     async def _get(self, request: Request, match: re.Match[str]) -> MockResponse:
         permissive = self.state.config.permissive
-        key = auth.authenticate(request.headers.get("authorization"), permissive=permissive)
+        client = auth.client_of(auth.authenticate(request.headers.get("authorization"), permissive=permissive))
         generation_id = match.group(1)
         if not validation.is_generation_id(self.state.contract, generation_id, permissive=permissive):
             raise HttpError(404, GENERATION_NOT_FOUND)
         with self.state.lock:
             store = self.state.store
-            record = store.get_any(generation_id.lower()) if permissive else store.get(generation_id.lower(), key)
+            record = store.get_any(generation_id.lower()) if permissive else store.get(generation_id.lower(), client)
         if record is not None:
             return MockResponse(200, json_bytes(self._render(record, request, self.state.clock.now())))
         if permissive:  # an id the suite never created (a placeholder): a generation shaped like the spec's examples
@@ -307,12 +330,6 @@ class MockApp:
     async def _reset(self, request: Request, _: re.Match[str]) -> MockResponse:
         self.control.reset()
         return MockResponse(200, json_bytes({"status": "reset"}))
-
-
-def _output_format(contract: Contract, requested: Any) -> str:
-    """The output's format: the one asked for, else (left open, or a value only a newer server knows, which
-    permissive mode lets through) the spec's server default (``x-server-default``)."""
-    return requested if requested in contract.output_formats else contract.default_output_format
 
 
 def _completed_example(contract: Contract) -> dict[str, Any]:

@@ -1,6 +1,10 @@
 """API keys: ``Authorization: Bearer luma-api-…`` (scheme case-sensitive), with special keys that act out each
-documented auth failure. Any other ``luma-api-…`` token is a valid key of its own; in permissive mode, any bearer
-token at all (an SDK's generated tests send ``Bearer My Auth Token``).
+documented auth failure. Any other ``luma-api-…`` token is a valid key; in permissive mode, any bearer token at all
+(an SDK's generated tests send ``Bearer My Auth Token``).
+
+Generations, rate limits and concurrency belong to the API *client*, which may hold several keys: keys that share
+the text before their first ``.`` are keys of one client (``luma-api-acme.ci`` and ``luma-api-acme.laptop``); a key
+without a ``.`` is a client of its own (:func:`client_of`; openapi.yaml's securityScheme says the same).
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ SPECIAL_KEYS: dict[str, tuple[int, str]] = {
     "suspended": (403, "API client is suspended"),
     "deactivated": (403, "API client is deactivated"),
 }
+CLIENT_SEPARATOR = "."  # luma-api-<client>.<name>: keys of one client
 BROKE = "broke"  # a valid key whose POSTs get 402 (not enough balance at submit)
 
 
@@ -35,6 +40,11 @@ def authenticate(authorization: str | None, *, permissive: bool = False) -> str:
         status, detail = SPECIAL_KEYS[word]
         raise HttpError(status, detail)
     return token
+
+
+def client_of(key: str) -> str:
+    """The API client a key belongs to: the key up to its first ``.`` (the whole key when it has none)."""
+    return key.partition(CLIENT_SEPARATOR)[0]
 
 
 def _has_space(token: str) -> bool:

@@ -82,7 +82,6 @@ class TypeFacts:
 
     source: str | None  # the media `source` must hold ("image" or "video"); None: source is refused
     keeps_source_shape: bool  # the output keeps the source's shape, aspect_ratio is ignored
-    options: str | None  # the request object valid only with this type ("video", "layering")
     output: str  # what a completed generation serves: "image", "video" or "layers"
 
 
@@ -108,9 +107,22 @@ class Contract:
     prompt_max_length: int
     prompt_lengths: Mapping[str, tuple[int, int]]  # prompt.x-length-by-type: (min, max) of the types listed
     type_facts: Mapping[str, TypeFacts]  # GenerationType's x-types, one entry per GenerationType value
+    model_types: Mapping[str, frozenset[str]]  # Model's x-models: the types of each model listed
+    model_ratios: Mapping[str, tuple[str, ...]]  # Model's x-models: the aspect ratios of each model listed
+    # x-valid-for-types of the request's fields, by path ("video", "image_ref", "video.loop", ...), in spec order
+    valid_for_types: Mapping[str, tuple[str, ...]]
+    keyframe_excludes: tuple[str, ...]  # VideoOptions.keyframes' x-excludes
+    frames_per_second: int  # VideoDuration's x-frames-per-second
+    loopable_durations: frozenset[str]  # VideoDuration's x-loopable
+    sdr_only_resolutions: frozenset[str]  # VideoResolution's x-sdr-only
+    video_durations: tuple[str, ...]  # VideoDuration
+    layering_resolutions: tuple[str, ...]  # LayeringResolution
+    default_duration: str  # VideoOptions.duration's x-server-default
+    default_layering_resolution: str  # LayeringOptions.resolution's x-server-default
     rules: tuple[Rule, ...]  # CreateGenerationRequest's x-rules, in the spec's order
     max_image_bytes: int  # ImageRef's x-max-decoded-bytes
     media_types: frozenset[str]  # ImageRef's x-accepted-media-types
+    video_media_types: frozenset[str]  # ImageRef's x-accepted-video-media-types
     default_type: str  # x-server-default of the request's type, model, style and output_format
     default_model: str
     default_style: str
@@ -127,11 +139,19 @@ class Contract:
         """The x-types entry of a type (a type without one, e.g. a newer server's, takes no source, makes an image)."""
         return self.type_facts.get(generation_type, _PLAIN_TYPE)
 
+    def types_of(self, model: str) -> frozenset[str]:
+        """The types ``model`` makes (every type when x-models has no entry for it)."""
+        return self.model_types.get(model, frozenset(self.types))
+
+    def ratios_of(self, model: str) -> tuple[str, ...]:
+        """The aspect ratios ``model`` takes (every ratio when x-models has no entry for it)."""
+        return self.model_ratios.get(model, self.aspect_ratios)
+
     def prompt_bounds(self, generation_type: str) -> tuple[int, int]:
         return self.prompt_lengths.get(generation_type, (self.prompt_min_length, self.prompt_max_length))
 
 
-_PLAIN_TYPE = TypeFacts(source=None, keeps_source_shape=False, options=None, output="image")
+_PLAIN_TYPE = TypeFacts(source=None, keeps_source_shape=False, output="image")
 
 
 def load_contract(spec_path: Path) -> Contract:
@@ -205,6 +225,12 @@ def _compile(spec: JSON) -> Contract:
         )
     prompt = _dig(properties, "prompt")
     lengths = _prompt_lengths(prompt, types)
+    schemas = _dig(spec, "components", "schemas")
+    ratios = enum("AspectRatio")
+    model_types, model_ratios = _models(_dig(schemas, "Model"), models, types, ratios)
+    video = _dig(schemas, "VideoOptions", "properties")
+    valid_for = _valid_for_types(properties, video, types)
+    durations, resolutions = enum("VideoDuration"), enum("VideoResolution")
     return Contract(
         api_version=str(version),
         request_schema=request_schema,
@@ -222,9 +248,37 @@ def _compile(spec: JSON) -> Contract:
         prompt_max_length=lengths["default"][1],
         prompt_lengths=MappingProxyType({name: bounds for name, bounds in lengths.items() if name != "default"}),
         type_facts=_type_facts(_dig(spec, "components", "schemas", "GenerationType"), types),
+        model_types=model_types,
+        model_ratios=model_ratios,
+        valid_for_types=valid_for,
+        keyframe_excludes=tuple(
+            _subset(_dig(video, "keyframes", "x-excludes"), video, "VideoOptions.keyframes.x-excludes")
+        ),
+        frames_per_second=_positive(
+            _dig(schemas, "VideoDuration", "x-frames-per-second"), "VideoDuration.x-frames-per-second"
+        ),
+        loopable_durations=frozenset(
+            _subset(_dig(schemas, "VideoDuration", "x-loopable"), durations, "VideoDuration.x-loopable")
+        ),
+        sdr_only_resolutions=frozenset(
+            _subset(_dig(schemas, "VideoResolution", "x-sdr-only"), resolutions, "VideoResolution.x-sdr-only")
+        ),
+        video_durations=durations,
+        layering_resolutions=enum("LayeringResolution"),
+        default_duration=_one_of(
+            _dig(video, "duration", "x-server-default"), durations, "VideoOptions.duration.x-server-default"
+        ),
+        default_layering_resolution=_one_of(
+            _dig(schemas, "LayeringOptions", "properties", "resolution", "x-server-default"),
+            enum("LayeringResolution"),
+            "LayeringOptions.resolution.x-server-default",
+        ),
         rules=_rules(_dig(spec, "components", "schemas", "CreateGenerationRequest", "x-rules")),
         max_image_bytes=max_image_bytes,
         media_types=frozenset(media_types),
+        video_media_types=frozenset(
+            _strings(_dig(image_ref, "x-accepted-video-media-types"), "ImageRef.x-accepted-video-media-types")
+        ),
         default_type=server_default("type", types),
         default_model=server_default("model", models),
         default_style=server_default("style", styles),
@@ -232,6 +286,58 @@ def _compile(spec: JSON) -> Contract:
         generation_examples=generation_examples,
         default_output_format=server_default("output_format", formats),
     )
+
+
+def _strings(values: Any, where: str) -> list[str]:
+    if not isinstance(values, list) or not values or not all(isinstance(v, str) for v in values):
+        raise ContractError(f"{where} must be a non-empty list of strings")
+    return values
+
+
+def _subset(values: Any, allowed: Any, where: str) -> list[str]:
+    if not isinstance(values, list) or not all(isinstance(v, str) and v in allowed for v in values):
+        raise ContractError(f"{where} must be a list of values among {sorted(allowed)}")
+    return values
+
+
+def _one_of(value: Any, allowed: tuple[str, ...], where: str) -> str:
+    if value not in allowed:
+        raise ContractError(f"{where} {value!r} is not one of {allowed}")
+    return str(value)
+
+
+def _positive(value: Any, where: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ContractError(f"{where} must be a positive integer")
+    return value
+
+
+def _models(
+    schema: JSON, models: tuple[str, ...], types: tuple[str, ...], ratios: tuple[str, ...]
+) -> tuple[Mapping[str, frozenset[str]], Mapping[str, tuple[str, ...]]]:
+    """Model's x-models: each listed model's types and aspect ratios (both required in an entry)."""
+    where = "components.schemas.Model.x-models"
+    entries = schema.get("x-models", {})
+    if not isinstance(entries, dict) or not set(entries) <= set(models):
+        raise ContractError(f"{where} must map Model values to their types and aspect_ratios")
+    model_types, model_ratios = {}, {}
+    for name, entry in entries.items():
+        if not isinstance(entry, dict) or set(entry) != {"types", "aspect_ratios"}:
+            raise ContractError(f"{where}.{name} must have exactly types and aspect_ratios")
+        model_types[name] = frozenset(_subset(entry["types"], types, f"{where}.{name}.types"))
+        model_ratios[name] = tuple(_subset(entry["aspect_ratios"], ratios, f"{where}.{name}.aspect_ratios"))
+    return MappingProxyType(model_types), MappingProxyType(model_ratios)
+
+
+def _valid_for_types(request: JSON, video: JSON, types: tuple[str, ...]) -> Mapping[str, tuple[str, ...]]:
+    """Every x-valid-for-types of the request's and VideoOptions' properties, by the field's path."""
+    found = {}
+    for prefix, properties in (("", request), ("video.", video)):
+        for name, prop in properties.items():
+            if isinstance(prop, dict) and "x-valid-for-types" in prop:
+                where = f"{prefix}{name}.x-valid-for-types"
+                found[prefix + name] = tuple(_subset(prop["x-valid-for-types"], types, where))
+    return MappingProxyType(found)
 
 
 def _prompt_lengths(prompt: Any, types: tuple[str, ...]) -> dict[str, tuple[int, int]]:
@@ -258,13 +364,12 @@ def _type_facts(schema: JSON, types: tuple[str, ...]) -> Mapping[str, TypeFacts]
         raise ContractError(f"{where} must map GenerationType values to their facts")
     facts = {}
     for name, entry in entries.items():
-        known = {"source", "keeps_source_shape", "options", "output"}
+        known = {"source", "keeps_source_shape", "output"}
         if not isinstance(entry, dict) or not set(entry) <= known:
             raise ContractError(f"{where}.{name} must be a mapping of {sorted(known)}")
         fact = TypeFacts(
             source=entry.get("source"),
             keeps_source_shape=entry.get("keeps_source_shape", False) is True,
-            options=entry.get("options"),
             output=entry.get("output", "image"),
         )
         if fact.source not in {None, *SOURCE_KINDS} or fact.output not in OUTPUT_KINDS:

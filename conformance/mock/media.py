@@ -1,4 +1,6 @@
-"""Input media rules of POST /generations: base64 decoding, the 50 MB limit (413), image sniffing and URLs (422).
+"""Input media rules of POST /generations: base64 decoding, the 50 MB limit (413), image and video sniffing and
+URLs (422). A video (the source of video_edit and video_reframe) is sniffed by its container (MP4/QuickTime
+``ftyp``, WebM/Matroska EBML); its duration (18 s at most upstream) is not checked: that would mean decoding it.
 
 The mock never fetches a URL (it runs offline): a URL passes when the real ingestion proxy would try it at all,
 i.e. an ``https`` URL with a host that is not a literal loopback, private or link-local address (nor
@@ -15,7 +17,7 @@ from typing import Any
 
 from .contract import Contract
 from .http_errors import HttpError
-from .rules import image_refs
+from .rules import VIDEO, image_refs, position_kind
 
 # Magic numbers of image formats, for the spec's x-accepted-media-types (WebP is RIFF....WEBP).
 _SIGNATURES = (
@@ -36,13 +38,23 @@ def sniff(data: bytes) -> str | None:
     return None
 
 
+def sniff_video(data: bytes) -> str | None:
+    """The media type of a video container from its first bytes, or None."""
+    if data[4:8] == b"ftyp":
+        return "video/quicktime" if data[8:10] == b"qt" else "video/mp4"
+    if data.startswith(b"\x1a\x45\xdf\xa3"):
+        return "video/webm"
+    return None
+
+
 def check(contract: Contract, body: dict[str, Any]) -> bytes | None:
-    """413/422 for the first unusable input image; returns the decoded ``source`` bytes, if it was sent as data."""
+    """413/422 for the first unusable input; returns the decoded ``source`` bytes, if it was sent as data."""
     source_bytes = None
     for path, ref in image_refs(body):
         data, url = ref.get("data"), ref.get("url")
         if data is not None:
-            decoded = _decode(contract, path, data, ref.get("media_type"))
+            video = position_kind(contract, body, path) == VIDEO
+            decoded = _decode(contract, path, data, ref.get("media_type"), video=video)
             if path == "source":
                 source_bytes = decoded
         elif url is not None:
@@ -50,8 +62,9 @@ def check(contract: Contract, body: dict[str, Any]) -> bytes | None:
     return source_bytes
 
 
-def _decode(contract: Contract, path: str, data: str, media_type: Any) -> bytes:
-    too_large = HttpError(413, f"{path}: image exceeds {contract.max_image_bytes // 2**20} MB limit")
+def _decode(contract: Contract, path: str, data: str, media_type: Any, *, video: bool) -> bytes:
+    kind = "video" if video else "image"
+    too_large = HttpError(413, f"{path}: {kind} exceeds {contract.max_image_bytes // 2**20} MB limit")
     if len(data) > 4 * -(-contract.max_image_bytes // 3) + 2:  # over the limit whatever the padding: don't decode
         raise too_large
     try:
@@ -61,7 +74,10 @@ def _decode(contract: Contract, path: str, data: str, media_type: Any) -> bytes:
     if len(decoded) > contract.max_image_bytes:
         raise too_large
     declared = media_type.strip().lower() if isinstance(media_type, str) else ""
-    if not declared.startswith("image/") or sniff(decoded) not in contract.media_types:
+    if video:
+        if not declared.startswith("video/") or sniff_video(decoded) not in contract.video_media_types:
+            raise HttpError(422, f"{path}: content-type is not a video")
+    elif not declared.startswith("image/") or sniff(decoded) not in contract.media_types:
         raise HttpError(422, f"{path}: content-type is not an image")
     return decoded
 

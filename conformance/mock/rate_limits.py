@@ -1,9 +1,11 @@
-"""Rate limits of POST /generations, per API key: a sliding 60-second window (RPM) and a concurrent-jobs cap.
+"""Rate limits of POST /generations, per API client (auth.client_of: all its keys share them): a sliding
+60-second window (RPM) and a concurrent-jobs cap.
 
 Off unless configured. Only requests that create a generation count. A 201 carries ``X-RateLimit-Limit``,
-``-Remaining`` and ``-Reset`` (the Unix second at which the oldest request in the window leaves it); the RPM 429
-carries them too plus ``Retry-After`` (seconds until that moment, at least 1); the concurrency 429 carries only
-``Retry-After: 60``. Not thread-safe by itself: the app calls it under its state lock.
+``-Remaining`` and ``-Reset`` (now + 60 s, rounded up: the current docs' meaning on a success); the RPM 429 carries
+them too, with ``-Reset`` the Unix second at which the oldest request in the window leaves it, plus ``Retry-After``
+(seconds until that moment, at least 1); the concurrency 429 carries only ``Retry-After: 60``. Not thread-safe by
+itself: the app calls it under its state lock. (``key`` below is the client.)
 """
 
 from __future__ import annotations
@@ -57,7 +59,7 @@ class RateLimiter:
             return []
         window = self._window(key, now)
         window.append(now)
-        return self._headers(self.rpm - len(window), window[0] + WINDOW_SECONDS)
+        return self._headers(self.rpm - len(window), now + WINDOW_SECONDS)
 
     def active_jobs(self, key: str, now: float) -> int:
         jobs = self._jobs.get(key)

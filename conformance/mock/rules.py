@@ -6,7 +6,8 @@ take. Two kinds:
 
 - *schema rules* word a JSON-schema violation the API words in its own way (an unknown model, a prompt too long);
   they see the first schema error and return the placeholders when the error is theirs;
-- *body rules* judge a schema-valid body (cross-field rules), in the spec's order: the first broken one answers.
+- *body rules* judge a schema-valid body (cross-field rules), in the spec's order: the first broken one answers;
+  *chain rules* are body rules that also look up the caller's earlier generations (``generation_id``).
 
 The mock refuses to start when the spec's ids and the ids implemented here differ (:func:`check_registry`).
 Placeholders computed from the spec (``{valid}``, ``{limit}``, ``{min}``, ``{max}``) come from :func:`fixed_values`,
@@ -25,13 +26,17 @@ from typing import TYPE_CHECKING, Any
 
 from .contract import Contract, Rule
 from .http_errors import HttpError
+from .lifecycle import COMPLETED
+from .videos import seconds_of
 
 if TYPE_CHECKING:
     import jsonschema
 
 EDIT_TYPE = "image_edit"
 LAYERING_TYPE = "layering"
+VIDEO_TYPE = "video"  # the one type whose hdr is SDR-only at some resolutions (VideoResolution's x-sdr-only)
 MANGA_STYLE = "manga"
+IMAGE, VIDEO = "image", "video"  # the kinds of media an ImageRef position takes (x-types source and output)
 # The fields of an ImageRef of which exactly one must be given.
 REF_INPUTS = ("url", "data", "generation_id", "file_id")
 
@@ -41,9 +46,22 @@ BodyCheck = Callable[[Contract, dict[str, Any]], Values | None]
 
 
 @dataclass(frozen=True)
+class Prior:
+    """An earlier generation of the caller's API client, as the chain rules see it."""
+
+    state: str
+    output: str  # its type's x-types output: "image", "video" or "layers"
+
+
+Lookup = Callable[[str], Prior | None]  # a lower-case generation id -> the caller's client's generation, if any
+ChainCheck = Callable[[Contract, dict[str, Any], Lookup], Values | None]
+
+
+@dataclass(frozen=True)
 class Implementation:
     schema_check: SchemaCheck | None = None
     body_check: BodyCheck | None = None
+    chain_check: ChainCheck | None = None
     unknown_value_of: str | None = None  # the enum whose value {value} is not (checked in the spec's examples)
 
 
@@ -71,6 +89,14 @@ def body_rule(rule_id: str) -> Callable[[BodyCheck], BodyCheck]:
     return register
 
 
+def chain_rule(rule_id: str) -> Callable[[ChainCheck], ChainCheck]:
+    def register(check: ChainCheck) -> ChainCheck:
+        _register(rule_id, chain_check=check)
+        return check
+
+    return register
+
+
 # --- What the spec fills in --------------------------------------------------------------------------------------
 
 
@@ -79,10 +105,10 @@ def ratio_sort_key(ratio: str) -> list[str]:
     return ratio.split(":")
 
 
-def portrait_ratios(contract: Contract) -> list[str]:
-    """The spec's aspect ratios taller than wide, sorted as the API lists them."""
+def portrait_ratios(contract: Contract, model: str | None = None) -> list[str]:
+    """The aspect ratios taller than wide (of ``model``, else of the default model), sorted as the API lists them."""
     portrait = []
-    for ratio in contract.aspect_ratios:
+    for ratio in contract.ratios_of(model or contract.default_model):
         width, _, height = ratio.partition(":")
         if width.isdigit() and height.isdigit() and int(width) < int(height):
             portrait.append(ratio)
@@ -93,6 +119,17 @@ def quoted_list(values: Iterable[str]) -> str:
     """``'a', 'b' and 'c'``: how the API words a list of values in a sentence."""
     quoted = [f"'{value}'" for value in values]
     return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} and {quoted[-1]}"
+
+
+def valid_ratios(contract: Contract, model: str) -> str:
+    """The aspect ratios ``model`` takes, as the API lists them."""
+    return ", ".join(sorted(contract.ratios_of(model), key=ratio_sort_key))
+
+
+def types_phrase(types: Iterable[str]) -> str:
+    """``type 'layering'`` or ``types 'video', 'video_edit' and 'video_reframe'``."""
+    listed = list(types)
+    return f"type{'s' if len(listed) > 1 else ''} {quoted_list(listed)}"
 
 
 def source_types(contract: Contract) -> list[str]:
@@ -108,13 +145,13 @@ def fixed_values(contract: Contract, rule_id: str) -> dict[str, object]:
         return {"max": contract.prompt_bounds(LAYERING_TYPE)[1]}
     if rule_id == "source_not_allowed":
         return {"types": quoted_list(source_types(contract))}
-    if rule_id == "invalid_aspect_ratio":
-        return {"valid": ", ".join(sorted(contract.aspect_ratios, key=ratio_sort_key))}
+    if rule_id == "invalid_aspect_ratio":  # the default model's (a request for another model names its own)
+        return {"valid": valid_ratios(contract, contract.default_model)}
     if rule_id == "too_many_refs":
         return {"limit": contract.max_image_refs}
     if rule_id == "too_many_edit_refs":
         return {"limit": contract.max_image_refs - 1}  # the source occupies one slot
-    if rule_id == "manga_landscape":
+    if rule_id == "manga_landscape":  # the default model's (a request for another model names its own)
         return {"valid": ", ".join(portrait_ratios(contract))}
     return {}
 
@@ -171,12 +208,23 @@ def _unknown_model(contract: Contract, body: Any, error: jsonschema.ValidationEr
     return {"value": show(_field_value(body, "model"))} if _top_field(error) == "model" else None
 
 
-@schema_rule("invalid_aspect_ratio", unknown_value_of="AspectRatio")
+def _model_of(contract: Contract, body: Any) -> str:
+    """The request's model for a detail: the default when left out or not a known model."""
+    model = _field_value(body, "model")
+    return model if isinstance(model, str) and model in contract.models else contract.default_model
+
+
+@schema_rule("invalid_aspect_ratio")
 def _invalid_aspect_ratio(contract: Contract, body: Any, error: jsonschema.ValidationError) -> Values | None:
-    return {"value": show(_field_value(body, "aspect_ratio"))} if _top_field(error) == "aspect_ratio" else None
+    if _top_field(error) != "aspect_ratio":
+        return None
+    return {
+        "value": show(_field_value(body, "aspect_ratio")),
+        "valid": valid_ratios(contract, _model_of(contract, body)),
+    }
 
 
-@schema_rule("unsupported_type", unknown_value_of="GenerationType")
+@schema_rule("unsupported_type")
 def _unsupported_type(contract: Contract, body: Any, error: jsonschema.ValidationError) -> Values | None:
     if _top_field(error) != "type":
         return None
@@ -208,6 +256,48 @@ def show(value: object) -> str:
 
 def _type(contract: Contract, body: dict[str, Any]) -> Any:
     return body.get("type", contract.default_type)
+
+
+def _model(contract: Contract, body: dict[str, Any]) -> Any:
+    return body.get("model", contract.default_model)
+
+
+def _video(body: dict[str, Any]) -> dict[str, Any]:
+    return body.get("video") or {}
+
+
+def given(value: object) -> bool:
+    """Whether a field asks for something: null, ``false`` and an empty list are the same as leaving it out."""
+    return value is not None and value is not False and value != []
+
+
+@body_rule("unsupported_type")
+def _type_of_model(contract: Contract, body: dict[str, Any]) -> Values | None:
+    generation_type, model = _type(contract, body), _model(contract, body)
+    return None if generation_type in contract.types_of(model) else {"value": generation_type, "model": model}
+
+
+@body_rule("invalid_aspect_ratio")
+def _ratio_of_model(contract: Contract, body: dict[str, Any]) -> Values | None:
+    ratio, model = body.get("aspect_ratio"), _model(contract, body)
+    if ratio is None or contract.facts(_type(contract, body)).keeps_source_shape or ratio in contract.ratios_of(model):
+        return None
+    return {"value": ratio, "valid": valid_ratios(contract, model)}
+
+
+def _field(body: dict[str, Any], path: str) -> object:
+    """A field by its x-valid-for-types path: ``image_ref`` or ``video.loop``."""
+    head, _, rest = path.partition(".")
+    return _video(body).get(rest) if rest else body.get(head)
+
+
+@body_rule("not_for_type")
+def _not_for_type(contract: Contract, body: dict[str, Any]) -> Values | None:
+    generation_type = _type(contract, body)
+    for path, types in contract.valid_for_types.items():
+        if generation_type not in types and given(_field(body, path)):
+            return {"field": path, "types": types_phrase(types)}
+    return None
 
 
 def _prompt_outside(contract: Contract, body: dict[str, Any]) -> bool:
@@ -276,13 +366,142 @@ def _media_type_required(contract: Contract, body: dict[str, Any]) -> Values | N
     return _first_ref(body, lambda ref: ref.get("data") is not None and ref.get("media_type") is None)
 
 
+def position_kind(contract: Contract, body: dict[str, Any], path: str) -> str:
+    """The media an ImageRef position takes by url or data: the type's source kind at ``source``, else an image."""
+    if path == "source":
+        return contract.facts(_type(contract, body)).source or IMAGE
+    return IMAGE
+
+
+def chained_kind(contract: Contract, body: dict[str, Any], path: str) -> str:
+    """The output a ``generation_id`` at this position must have: start and end frames extend a prior video."""
+    return VIDEO if path in {"video.start_frame", "video.end_frame"} else position_kind(contract, body, path)
+
+
+def _media_kind(media_type: object) -> str | None:
+    text = media_type.strip().lower() if isinstance(media_type, str) else ""
+    return next((kind for kind in (IMAGE, VIDEO) if text.startswith(kind + "/")), None)
+
+
+@body_rule("url_media_type_required")
+def _url_media_type_required(contract: Contract, body: dict[str, Any]) -> Values | None:
+    source = body.get("source")
+    if not isinstance(source, dict) or position_kind(contract, body, "source") != VIDEO:
+        return None
+    needed = source.get("url") is not None and source.get("media_type") is None
+    return {"path": "source", "value": _type(contract, body)} if needed else None
+
+
+@body_rule("media_type_not_accepted")
+def _media_type_not_accepted(contract: Contract, body: dict[str, Any]) -> Values | None:
+    for path, ref in image_refs(body):
+        kind = _media_kind(ref.get("media_type"))
+        if kind is not None and kind != position_kind(contract, body, path):
+            return {"path": path, "value": ref["media_type"]}
+    return None
+
+
+@body_rule("exr_requires_hdr")
+def _exr_requires_hdr(contract: Contract, body: dict[str, Any]) -> Values | None:
+    video = _video(body)
+    return {} if given(video.get("exr_export")) and not given(video.get("hdr")) else None
+
+
+def _duration(contract: Contract, body: dict[str, Any]) -> str:
+    return _video(body).get("duration") or contract.default_duration
+
+
+@body_rule("loop_conflict")
+def _loop_conflict(contract: Contract, body: dict[str, Any]) -> Values | None:
+    video = _video(body)
+    if not given(video.get("loop")):
+        return None
+    duration = _duration(contract, body)
+    if duration not in contract.loopable_durations:
+        return {"conflict": f"duration '{duration}'"}
+    return {"conflict": "video.hdr"} if given(video.get("hdr")) else None
+
+
+@body_rule("hdr_resolution")
+def _hdr_resolution(contract: Contract, body: dict[str, Any]) -> Values | None:
+    video = _video(body)
+    resolution = video.get("resolution")
+    sdr_only = resolution in contract.sdr_only_resolutions and _type(contract, body) == VIDEO_TYPE
+    return {"value": resolution} if sdr_only and given(video.get("hdr")) else None
+
+
+@body_rule("keyframes_exclusive")
+def _keyframes_exclusive(contract: Contract, body: dict[str, Any]) -> Values | None:
+    video = _video(body)
+    if not given(video.get("keyframes")):
+        return None
+    other = next((name for name in contract.keyframe_excludes if given(video.get(name))), None)
+    return {"other": other} if other else None
+
+
+@body_rule("keyframe_indexes_match")
+def _keyframe_indexes_match(contract: Contract, body: dict[str, Any]) -> Values | None:
+    video = _video(body)
+    for prefix, options in (("video.", video), ("video.edit.", video.get("edit") or {})):
+        if len(options.get("keyframes") or ()) != len(options.get("keyframe_indexes") or ()):
+            return {"indexes": f"{prefix}keyframe_indexes", "keyframes": f"{prefix}keyframes"}
+    return None
+
+
+@body_rule("keyframe_index_range")
+def _keyframe_index_range(contract: Contract, body: dict[str, Any]) -> Values | None:
+    duration = _duration(contract, body)
+    last = seconds_of(duration) * contract.frames_per_second
+    for index, frame in enumerate(_video(body).get("keyframe_indexes") or ()):
+        if frame > last:
+            return {"index": index, "last": last, "duration": duration}
+    return None
+
+
 @body_rule("manga_landscape")
 def _manga_landscape(contract: Contract, body: dict[str, Any]) -> Values | None:
     # aspect_ratio is ignored where the output keeps the source's shape, so manga edits take any ratio.
-    ratio = body.get("aspect_ratio")
+    ratio, model = body.get("aspect_ratio"), _model(contract, body)
     manga = body.get("style", contract.default_style) == MANGA_STYLE
-    landscape = ratio is not None and ratio not in portrait_ratios(contract)
-    return {} if not contract.facts(_type(contract, body)).keeps_source_shape and manga and landscape else None
+    portrait = portrait_ratios(contract, model)
+    landscape = ratio is not None and ratio not in portrait
+    judged = not contract.facts(_type(contract, body)).keeps_source_shape
+    return {"valid": ", ".join(portrait)} if judged and manga and landscape else None
+
+
+@body_rule("file_not_found")
+def _file_not_found(contract: Contract, body: dict[str, Any]) -> Values | None:
+    return _first_ref(body, lambda ref: ref.get("file_id") is not None)
+
+
+def _first_chained(body: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    for path, ref in image_refs(body):
+        generation_id = ref.get("generation_id")
+        if generation_id is not None:
+            yield path, str(generation_id)
+
+
+@chain_rule("generation_not_found")
+def _generation_not_found(contract: Contract, body: dict[str, Any], lookup: Lookup) -> Values | None:
+    return next(({"path": path} for path, gid in _first_chained(body) if lookup(gid.lower()) is None), None)
+
+
+@chain_rule("generation_not_completed")
+def _generation_not_completed(contract: Contract, body: dict[str, Any], lookup: Lookup) -> Values | None:
+    for path, gid in _first_chained(body):
+        prior = lookup(gid.lower())
+        if prior is not None and prior.state != COMPLETED:
+            return {"path": path, "id": gid}
+    return None
+
+
+@chain_rule("generation_wrong_kind")
+def _generation_wrong_kind(contract: Contract, body: dict[str, Any], lookup: Lookup) -> Values | None:
+    for path, gid in _first_chained(body):
+        prior, kind = lookup(gid.lower()), chained_kind(contract, body, path)
+        if prior is not None and prior.output != kind:
+            return {"path": path, "id": gid, "kind": kind}
+    return None
 
 
 # --- Running them ---------------------------------------------------------------------------------------------------
@@ -300,6 +519,7 @@ def check_registry(contract: Contract) -> None:
     for value, allowed, name in (
         (EDIT_TYPE, contract.types, "GenerationType"),
         (LAYERING_TYPE, contract.types, "GenerationType"),
+        (VIDEO_TYPE, contract.types, "GenerationType"),
         (MANGA_STYLE, contract.styles, "Style"),
     ):
         if value not in allowed:
@@ -316,11 +536,14 @@ def word_schema_error(contract: Contract, body: Any, error: jsonschema.Validatio
     return None
 
 
-def check(contract: Contract, body: dict[str, Any]) -> None:
-    """Raise the refusal of the first body rule (in the spec's order) that the schema-valid body breaks."""
+def check(contract: Contract, body: dict[str, Any], lookup: Lookup) -> None:
+    """Raise the refusal of the first body or chain rule (in the spec's order) that the schema-valid body breaks;
+    ``lookup`` finds the caller's client's earlier generations."""
     for rule in contract.rules:
-        body_check = REGISTRY[rule.id].body_check
-        values = body_check(contract, body) if body_check else None
+        implementation = REGISTRY[rule.id]
+        values = implementation.body_check(contract, body) if implementation.body_check else None
+        if values is None and implementation.chain_check:
+            values = implementation.chain_check(contract, body, lookup)
         if values is not None:
             raise refusal(contract, rule, values)
 

@@ -13,7 +13,7 @@ from .outputs import OutputFile
 @dataclass(slots=True, frozen=True)
 class GenerationRecord:
     id: str  # lower-case uuid4
-    owner: str  # the API key that created it: the only one that can see it
+    owner: str  # the API client that created it (auth.client_of its key): only that client's keys can see it
     created_at: float  # mock clock, Unix seconds
     finishes_at: float  # mock clock: when it reaches its terminal state
     model: str
@@ -36,7 +36,8 @@ class GenerationStore:
         return len(self._records)
 
     def get(self, generation_id: str, owner: str) -> GenerationRecord | None:
-        """The generation, if it exists and belongs to ``owner`` (a foreign one is as unknown as a missing one)."""
+        """The generation, if it exists and belongs to the client ``owner`` (a foreign one is as unknown as a
+        missing one)."""
         record = self._records.get(generation_id)
         return record if record is not None and record.owner == owner else None
 

@@ -9,6 +9,8 @@ from typing import Any
 import httpx
 from PIL import Image
 
+from conformance.mock.config import REPO_SPEC_PATH
+from conformance.mock.contract import Contract, load_contract
 from conformance.mock.serve import RunningMock
 from conformance.spec import load_spec
 
@@ -27,6 +29,20 @@ def image_data(fmt: str = "PNG", size: tuple[int, int] = (8, 6)) -> str:
 
 def data_ref(fmt: str = "PNG", size: tuple[int, int] = (8, 6)) -> dict[str, str]:
     return {"data": image_data(fmt, size), "media_type": f"image/{fmt.lower()}"}
+
+
+def model_for(*, ratio: str | None = None, kind: str | None = None) -> str:
+    """The first model (in the spec's order) that takes this aspect ratio and makes this type (Model's x-models)."""
+    contract = repo_contract()
+    return next(
+        model
+        for model in contract.models
+        if (ratio is None or ratio in contract.ratios_of(model)) and (kind is None or kind in contract.types_of(model))
+    )
+
+
+def repo_contract() -> Contract:
+    return load_contract(REPO_SPEC_PATH)
 
 
 def client(mock: RunningMock, key: str | None = None) -> httpx.Client:

@@ -1,4 +1,4 @@
-"""The Generation lifecycle on the mock clock, failure on demand, visibility per key, and 404s."""
+"""The Generation lifecycle on the mock clock, failure on demand, visibility per API client, and 404s."""
 
 from __future__ import annotations
 
@@ -165,7 +165,7 @@ def test_an_unknown_failure_code_is_refused(api: httpx.Client) -> None:
     assert response.status_code == 400
 
 
-def test_generations_are_visible_only_to_the_key_that_created_them(
+def test_generations_are_visible_only_to_the_keys_of_the_client_that_created_them(
     luma_mock_frozen: RunningMock, api: httpx.Client
 ) -> None:
     generation_id = create(api)["id"]
@@ -173,6 +173,15 @@ def test_generations_are_visible_only_to_the_key_that_created_them(
         response = other.get(f"/generations/{generation_id}")
         assert response.status_code == 404
         assert detail(response) == "Generation not found"
+    # Keys sharing the text before the first "." are one client's (auth.client_of); the bare name is one too.
+    for sibling_key in (f"{luma_mock_frozen.api_key}.ci", f"{luma_mock_frozen.api_key}.ci.nightly"):
+        with client(luma_mock_frozen, key=sibling_key) as sibling:
+            assert _get(sibling, generation_id)["id"] == generation_id
+    with client(luma_mock_frozen, key=f"{luma_mock_frozen.api_key}.ci") as sibling:
+        made_by_sibling = create(sibling)["id"]
+    assert _get(api, made_by_sibling)["id"] == made_by_sibling
+    with client(luma_mock_frozen, key=f"{luma_mock_frozen.api_key}x.ci") as lookalike:  # another client's name
+        assert lookalike.get(f"/generations/{generation_id}").status_code == 404
     assert _get(api, generation_id)["id"] == generation_id
 
 

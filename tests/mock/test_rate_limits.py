@@ -1,4 +1,4 @@
-"""Rate limits on POST per key: the sliding RPM window and the concurrent-jobs cap, with their headers and bodies."""
+"""Rate limits on POST per API client: the sliding RPM window and the concurrent-jobs cap, their headers and bodies."""
 
 from __future__ import annotations
 
@@ -119,3 +119,41 @@ def test_idle_keys_are_forgotten_so_one_off_keys_cannot_pile_up() -> None:
     for _ in range(SWEEP_EVERY):  # an hour later every other window and job is over; a sweep comes within this loop
         limiter.record("luma-api-late", now=3600.0, finishes_at=3630.0)
     assert limiter.tracked_keys() == 1
+
+
+def test_a_201s_reset_is_a_minute_from_now_and_the_429s_when_the_oldest_leaves(luma_mock_factory: Any) -> None:
+    mock: RunningMock = luma_mock_factory(MockConfig(rpm=2, time_scale=0))
+    with client(mock) as api:
+        start = mock.control.now()
+        assert api.post("/generations", json={"prompt": "x"}).headers["x-ratelimit-reset"] == str(math.ceil(start + 60))
+        mock.control.advance(25)
+        second = api.post("/generations", json={"prompt": "x"})
+        assert second.headers["x-ratelimit-reset"] == str(math.ceil(start + 25 + 60))  # not when the first leaves
+        refused = api.post("/generations", json={"prompt": "x"})
+        assert refused.status_code == 429
+        assert refused.headers["x-ratelimit-reset"] == str(math.ceil(start + 60))
+        assert refused.headers["retry-after"] == "35"
+
+
+def test_keys_of_one_client_share_its_limits_and_other_clients_do_not(luma_mock_factory: Any) -> None:
+    mock: RunningMock = luma_mock_factory(MockConfig(rpm=2, max_concurrent=3, time_scale=0))
+    with (
+        client(mock, key="luma-api-acme.ci") as ci,
+        client(mock, key="luma-api-acme.laptop") as laptop,
+        client(mock, key="luma-api-other.ci") as other,
+    ):
+        assert ci.post("/generations", json={"prompt": "x"}).headers["x-ratelimit-remaining"] == "1"
+        assert laptop.post("/generations", json={"prompt": "x"}).headers["x-ratelimit-remaining"] == "0"
+        assert ci.post("/generations", json={"prompt": "x"}).status_code == 429
+        assert other.post("/generations", json={"prompt": "x"}).status_code == 201
+
+
+def test_the_concurrency_cap_counts_every_key_of_the_client(luma_mock_factory: Any) -> None:
+    mock: RunningMock = luma_mock_factory(MockConfig(max_concurrent=2, time_scale=0))
+    with client(mock, key="luma-api-acme.ci") as ci, client(mock, key="luma-api-acme.laptop") as laptop:
+        create(ci)
+        create(laptop)
+        refused = ci.post("/generations", json={"prompt": "x"})
+        assert (refused.status_code, detail(refused)) == (429, "Too many concurrent jobs")
+        with client(mock, key="luma-api-acme") as bare:  # the client's name alone is one of its keys too
+            assert bare.post("/generations", json={"prompt": "x"}).status_code == 429

@@ -11,7 +11,7 @@ from conformance.mock import MockConfig
 from conformance.mock.rules import rule_detail
 from conformance.mock.serve import RunningMock
 from conformance.spec import enum_values, schema, value_not_in
-from tests.mock.helpers import client, create, detail
+from tests.mock.helpers import client, create, detail, model_for
 
 PROPERTIES = schema("CreateGenerationRequest")["properties"]
 PROMPT_MAX = PROPERTIES["prompt"]["maxLength"]
@@ -83,9 +83,13 @@ def test_bad_aspect_ratio_gets_the_documented_400_with_the_sorted_list(api: http
     assert detail(response) == rule_detail("invalid_aspect_ratio", value=str(ratio))
 
 
-def test_the_listed_ratios_are_the_spec_enum(api: httpx.Client) -> None:
-    listed = detail(api.post("/generations", json={"prompt": "x", "aspect_ratio": value_not_in("AspectRatio")}))
-    assert sorted(listed.rsplit("Valid: ", 1)[1].split(", ")) == sorted(enum_values("AspectRatio"))
+@pytest.mark.parametrize("model", enum_values("Model"))
+def test_the_listed_ratios_are_the_models(api: httpx.Client, model: str) -> None:
+    body = {"prompt": "x", "aspect_ratio": value_not_in("AspectRatio"), "model": model}
+    listed = detail(api.post("/generations", json=body))
+    assert sorted(listed.rsplit("Valid: ", 1)[1].split(", ")) == sorted(
+        schema("Model")["x-models"].get(model, {}).get("aspect_ratios", enum_values("AspectRatio"))
+    )
 
 
 @pytest.mark.parametrize("model", [None, *enum_values("Model")])
@@ -129,17 +133,26 @@ def test_more_refs_than_max_items_for_an_image_get_the_chosen_400(api: httpx.Cli
 
 
 def test_every_documented_field_and_value_is_accepted(api: httpx.Client) -> None:
-    for model in enum_values("Model"):
-        for ratio in enum_values("AspectRatio"):
-            body = create(
-                api,
-                model=model,
-                aspect_ratio=ratio,
-                style=PROPERTIES["style"]["x-server-default"],
-                output_format=enum_values("OutputFormat")[-1],
-                web_search=True,
-            )
-            assert body["model"] == model
+    """Every aspect ratio with a model that takes it, every model with a ratio it takes (Model's x-models)."""
+    image = enum_values("GenerationType")[0]
+    models = schema("Model")["x-models"]
+    pairs = {(model_for(ratio=ratio), ratio) for ratio in enum_values("AspectRatio")}
+    pairs |= {
+        (model, models.get(model, {}).get("aspect_ratios", enum_values("AspectRatio"))[0])
+        for model in enum_values("Model")
+    }
+    for model, ratio in sorted(pairs):
+        kind = image if image in models.get(model, {}).get("types", [image]) else models[model]["types"][0]
+        body = create(
+            api,
+            type=kind,
+            model=model,
+            aspect_ratio=ratio,
+            style=PROPERTIES["style"]["x-server-default"],
+            output_format=enum_values("OutputFormat")[-1],
+            web_search=True,
+        )
+        assert body["model"] == model
     create(api, aspect_ratio=None, output_format=None, user_id=None, source=None, image_ref=[])
 
 

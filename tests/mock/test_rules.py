@@ -22,7 +22,7 @@ EDIT, MANGA = rules.EDIT_TYPE, rules.MANGA_STYLE  # the values the rules are abo
 IMAGE = next(t for t in CONTRACT.types if t != EDIT)
 MAX_REFS = CONTRACT.max_image_refs
 PORTRAIT = rules.portrait_ratios(CONTRACT)
-NOT_PORTRAIT = [ratio for ratio in CONTRACT.aspect_ratios if ratio not in PORTRAIT]
+NOT_PORTRAIT = [ratio for ratio in CONTRACT.ratios_of(CONTRACT.default_model) if ratio not in PORTRAIT]
 
 
 @pytest.mark.parametrize(

@@ -60,5 +60,5 @@ def test_each_rule_has_an_example_with_its_wording(rule: Rule) -> None:
 @pytest.mark.parametrize("rule", CONTRACT.rules, ids=lambda rule: rule.id)
 def test_each_rule_is_documented_and_has_a_check(rule: Rule) -> None:
     implementation = rules.REGISTRY[rule.id]
-    assert implementation.schema_check or implementation.body_check
+    assert implementation.schema_check or implementation.body_check or implementation.chain_check
     assert rule.description.strip()

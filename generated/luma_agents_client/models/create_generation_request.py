@@ -49,8 +49,8 @@ class CreateGenerationRequest:
             web_search (bool | Unset): Let the agent search the web for reference images first (adds a few seconds). Server
                 default `false`.
             image_ref (list[ImageRef] | Unset): Reference images for style/content guidance. At most `maxItems` for `image`,
-                one fewer for `image_edit`.
-                Server default `[]`.
+                one fewer for `image_edit`;
+                not taken by the video types and `layering`. Server default `[]`.
             source (ImageRef | None | Unset): The input to transform: the image to edit (`image_edit`) or split
                 (`layering`), the video to edit
                 (`video_edit`) or reframe (`video_reframe`). Required for those types; must be null or left out for

@@ -111,9 +111,12 @@ def sync_detailed(
 ) -> Response[Error | Generation]:
     """Create a generation
 
-     Queues an image generation (`type: image`) or an image edit (`type: image_edit`, which needs
-    `source`).
-    Returns at once with state `queued`; poll `getGeneration` with the returned `id`.
+     Queues a generation: an image (`type: image`), an image edit (`image_edit`), a video (`video`, model
+    `ray-3.2`), a video edit or reframe (`video_edit`, `video_reframe`) or a layer split (`layering`);
+    the
+    edits and the split need `source`. Returns at once with state `queued`; poll `getGeneration` with
+    the
+    returned `id`.
     There is no idempotency key: a retried request may create and bill a second generation.
 
     Args:
@@ -158,9 +161,12 @@ def sync(
 ) -> Error | Generation | None:
     """Create a generation
 
-     Queues an image generation (`type: image`) or an image edit (`type: image_edit`, which needs
-    `source`).
-    Returns at once with state `queued`; poll `getGeneration` with the returned `id`.
+     Queues a generation: an image (`type: image`), an image edit (`image_edit`), a video (`video`, model
+    `ray-3.2`), a video edit or reframe (`video_edit`, `video_reframe`) or a layer split (`layering`);
+    the
+    edits and the split need `source`. Returns at once with state `queued`; poll `getGeneration` with
+    the
+    returned `id`.
     There is no idempotency key: a retried request may create and bill a second generation.
 
     Args:
@@ -200,9 +206,12 @@ async def asyncio_detailed(
 ) -> Response[Error | Generation]:
     """Create a generation
 
-     Queues an image generation (`type: image`) or an image edit (`type: image_edit`, which needs
-    `source`).
-    Returns at once with state `queued`; poll `getGeneration` with the returned `id`.
+     Queues a generation: an image (`type: image`), an image edit (`image_edit`), a video (`video`, model
+    `ray-3.2`), a video edit or reframe (`video_edit`, `video_reframe`) or a layer split (`layering`);
+    the
+    edits and the split need `source`. Returns at once with state `queued`; poll `getGeneration` with
+    the
+    returned `id`.
     There is no idempotency key: a retried request may create and bill a second generation.
 
     Args:
@@ -245,9 +254,12 @@ async def asyncio(
 ) -> Error | Generation | None:
     """Create a generation
 
-     Queues an image generation (`type: image`) or an image edit (`type: image_edit`, which needs
-    `source`).
-    Returns at once with state `queued`; poll `getGeneration` with the returned `id`.
+     Queues a generation: an image (`type: image`), an image edit (`image_edit`), a video (`video`, model
+    `ray-3.2`), a video edit or reframe (`video_edit`, `video_reframe`) or a layer split (`layering`);
+    the
+    edits and the split need `source`. Returns at once with state `queued`; poll `getGeneration` with
+    the
+    returned `id`.
     There is no idempotency key: a retried request may create and bill a second generation.
 
     Args:

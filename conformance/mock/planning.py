@@ -1,0 +1,65 @@
+"""What a new generation will serve, decided at POST: its output files, from its type (GenerationType's x-types
+output), the request's options, the source it was given and, for a chained ``generation_id`` source, the earlier
+generation's own files (an edit keeps its source's shape, a video edit its source's duration).
+
+Values only a newer server knows (which permissive mode lets through) fall back to the server's defaults.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import outputs
+from .cards import Card, Shape, shape_of_ratio, shape_of_source
+from .contract import Contract
+from .outputs import OutputFile
+
+
+def plan_files(
+    contract: Contract,
+    body: dict[str, Any],
+    card: Card,
+    source_bytes: bytes | None,
+    chained_source: tuple[OutputFile, ...] | None,
+) -> tuple[OutputFile, ...]:
+    """The files of a generation of ``body``; ``chained_source`` is the files of the generation ``source`` names."""
+    generation_type = body.get("type", contract.default_type)
+    facts = contract.facts(generation_type)
+    source_file = chained_source[0] if chained_source else None
+    shape = _shape(body, facts.keeps_source_shape, facts.source is not None, source_bytes, source_file)
+    if facts.output == "video":
+        return outputs.video_file(card, shape, _seconds(contract, body, facts.source is not None, source_file))
+    if facts.output == "layers":
+        resolution = (body.get("layering") or {}).get("resolution")
+        if resolution not in contract.layering_resolutions:
+            resolution = contract.default_layering_resolution
+        return outputs.layer_files(card, shape, resolution)
+    return outputs.image_file(card, shape, _output_format(contract, body.get("output_format")))
+
+
+def _shape(
+    body: dict[str, Any], keeps_source_shape: bool, has_source: bool, data: bytes | None, chained: OutputFile | None
+) -> Shape:
+    """The source's shape for the types that keep it (and for a reframe left without a target ratio), else the
+    requested ratio's."""
+    ratio = body.get("aspect_ratio")
+    if keeps_source_shape or (has_source and ratio is None):
+        return chained.shape if chained is not None else shape_of_source(data)
+    return shape_of_ratio(ratio)
+
+
+def _seconds(
+    contract: Contract, body: dict[str, Any], from_source: bool, chained: OutputFile | None
+) -> str | int | None:
+    """A video's duration: its source's (a chained video's seconds; unknown for a URL or data) when it transforms
+    one, else the requested one, else the server default."""
+    if from_source:
+        return chained.seconds if chained is not None and chained.seconds > 0 else None
+    duration = (body.get("video") or {}).get("duration")
+    return duration if duration in contract.video_durations else contract.default_duration
+
+
+def _output_format(contract: Contract, requested: Any) -> str:
+    """The output's format: the one asked for, else (left open, or a value only a newer server knows, which
+    permissive mode lets through) the model's pick, png."""
+    return requested if requested in contract.output_formats else "png"
