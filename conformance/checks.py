@@ -162,7 +162,7 @@ def _get_operation(case: Case[Any]) -> tuple[APIOperation[Any, Any, Any, Any], s
     return None
 
 
-def _regets(case: Case[Any], response: Response, generation: JSON) -> Case[Any] | None:
+def regets(case: Case[Any], response: Response, generation: JSON) -> Case[Any] | None:
     """A case that GETs ``generation`` again: the same case for a GET, the link's target for a POST."""
     if case.operation.method.upper() == "GET":
         return case
@@ -302,7 +302,17 @@ def generation_get_is_stable(ctx: CheckContext, response: Response, case: Case[A
     return True
 
 
-def _expected_format(case: Case[Any]) -> str | None:
+def _makes_one_image(case: Case[Any], generation_type: object) -> bool:
+    """Whether a generation of this type makes an image (GenerationType's ``x-types`` output; a type without an
+    entry makes an image): only then is its output in the request's ``output_format`` (videos are MP4s, layers PNGs)."""
+    kinds: JSON = _component(case, "GenerationType").get("x-types", {})
+    entry = kinds.get(generation_type, {}) if isinstance(generation_type, str) else {}
+    return bool(entry.get("output", "image") == "image")
+
+
+def _expected_format(case: Case[Any], generation: JSON) -> str | None:
+    if not _makes_one_image(case, generation.get("type")):
+        return None
     body = case.body if isinstance(case.body, dict) else {}
     chosen = body.get("output_format")
     return str(chosen) if chosen is not None else _server_defaults(case).get("output_format")
@@ -373,7 +383,7 @@ def generation_lifecycle(ctx: CheckContext, response: Response, case: Case[Any])
     generation = _generation(case, response)
     if generation is None or case.operation.method.upper() != "POST":
         return None
-    follow = _regets(case, response, generation)
+    follow = regets(case, response, generation)
     if follow is None:
         skip("generation_lifecycle", "the 201 response has no link to GET the generation")
         return None
@@ -402,7 +412,7 @@ def generation_lifecycle(ctx: CheckContext, response: Response, case: Case[Any])
         )
     outputs = [o for o in settled.get("output") or [] if isinstance(o, dict)]
     for output in outputs:
-        _check_output_file(case, output, _expected_format(case), "the completed generation's output")
+        _check_output_file(case, output, _expected_format(case, settled), "the completed generation's output")
         _check_tamper_proof(case, output, "the completed generation's output")
     if not outputs:
         return True
@@ -421,7 +431,7 @@ def generation_lifecycle(ctx: CheckContext, response: Response, case: Case[Any])
     later = _fetch_generation(follow, credentials, rule, "links")
     _compare(case, settled, later, "GET after the output URLs expired")
     for output in [o for o in later.get("output") or [] if isinstance(o, dict)]:
-        _check_output_file(case, output, _expected_format(case), "a URL minted after the old ones expired")
+        _check_output_file(case, output, _expected_format(case, later), "a URL minted after the old ones expired")
     return True
 
 
