@@ -41,6 +41,8 @@ class Stats:
     skipped: Counter[str] = field(default_factory=Counter)
     # Part 3's probe: per component, the features (enum values, nulls, formats, objects set) reached and missed.
     coverage: dict[str, tuple[list[str], list[str]]] = field(default_factory=dict)
+    # Part 2's stateful phase: GETs reached through the link, per target and generation type.
+    followed: Counter[str] = field(default_factory=Counter)
 
     def case(self, part: str, count: int = 1) -> None:
         self.cases[part] += count
@@ -62,6 +64,7 @@ class Stats:
             "posts_not_sent": self.posts_not_sent,
             "failure_reasons": {name: dict(reasons) for name, reasons in sorted(self.reasons.items())},
             "skipped": dict(self.skipped),
+            "stateful_links_followed": dict(self.followed),
             "probe_coverage": {name: {"reached": r, "missed": m} for name, (r, m) in self.coverage.items()},
         }
 
@@ -147,6 +150,9 @@ def render_summary(
         console.print(why)
     if stats.coverage:
         console.print(_coverage_table(stats.coverage))
+    if stats.followed:
+        listed = ", ".join(f"{where} {count}" for where, count in sorted(stats.followed.items()))
+        console.print(f"stateful phase, GETs through the link per target and type: {listed}")
     for reason, count in sorted(stats.skipped.items()):
         console.print(f"[yellow]not checked[/yellow] ({count}x): {reason}")
 

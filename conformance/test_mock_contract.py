@@ -22,6 +22,7 @@ from schemathesis.generation.stateful.state_machine import StepInput, StepOutput
 
 from conformance.checks import regets
 from conformance.options import Options
+from conformance.report import STATS
 from conformance.schemathesis_setup import Mode, PaidPostBudget, instrument, load_contract, suite_config
 from conformance.spec import enum_values
 from conformance.targets import Target
@@ -58,6 +59,8 @@ def test_stateful_create_then_get(target: Target, options: Options, paid_posts: 
 
     def after_call(context: HookContext, case: Case[Any], response: Response) -> None:
         seen[(case.operation.label, response.status_code)] += 1
+        if case.operation.label == GET_GENERATION and response.status_code == 200:
+            STATS.followed[f"{target.name}: {response.json().get('type')}"] += 1
 
     schema.hooks.register_hook_with_name(after_call, "after_call")
 
