@@ -474,7 +474,7 @@ def _file_not_found(contract: Contract, body: dict[str, Any]) -> Values | None:
     return _first_ref(body, lambda ref: ref.get("file_id") is not None)
 
 
-def _first_chained(body: dict[str, Any]) -> Iterator[tuple[str, str]]:
+def _chained_refs(body: dict[str, Any]) -> Iterator[tuple[str, str]]:
     for path, ref in image_refs(body):
         generation_id = ref.get("generation_id")
         if generation_id is not None:
@@ -483,12 +483,12 @@ def _first_chained(body: dict[str, Any]) -> Iterator[tuple[str, str]]:
 
 @chain_rule("generation_not_found")
 def _generation_not_found(contract: Contract, body: dict[str, Any], lookup: Lookup) -> Values | None:
-    return next(({"path": path} for path, gid in _first_chained(body) if lookup(gid.lower()) is None), None)
+    return next(({"path": path} for path, gid in _chained_refs(body) if lookup(gid.lower()) is None), None)
 
 
 @chain_rule("generation_not_completed")
 def _generation_not_completed(contract: Contract, body: dict[str, Any], lookup: Lookup) -> Values | None:
-    for path, gid in _first_chained(body):
+    for path, gid in _chained_refs(body):
         prior = lookup(gid.lower())
         if prior is not None and prior.state != COMPLETED:
             return {"path": path, "id": gid}
@@ -497,7 +497,7 @@ def _generation_not_completed(contract: Contract, body: dict[str, Any], lookup: 
 
 @chain_rule("generation_wrong_kind")
 def _generation_wrong_kind(contract: Contract, body: dict[str, Any], lookup: Lookup) -> Values | None:
-    for path, gid in _first_chained(body):
+    for path, gid in _chained_refs(body):
         prior, kind = lookup(gid.lower()), chained_kind(contract, body, path)
         if prior is not None and prior.output != kind:
             return {"path": path, "id": gid, "kind": kind}

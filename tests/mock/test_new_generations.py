@@ -12,7 +12,7 @@ import httpx
 import pytest
 from PIL import Image
 
-from conformance.mock import MockConfig, rules
+from conformance.mock import MockConfig, faults, rules
 from conformance.mock.rules import rule_detail
 from conformance.mock.serve import RunningMock
 from conformance.spec import enum_values
@@ -246,3 +246,15 @@ def test_permissive_mode_takes_a_file_id_and_values_a_newer_server_knows(luma_mo
         mock.control.advance(DONE)
         assert _get(api, edit["id"])["output"][0]["type"] == "video"
         assert len(_get(api, layering["id"])["output"]) > 1
+
+
+def test_faults_and_rate_limits_apply_to_videos_and_layerings(luma_mock_factory: Any) -> None:
+    mock: RunningMock = luma_mock_factory(MockConfig(rpm=2, time_scale=0))
+    layering = {"prompt": "", "type": LAYERING, "source": data_ref()}
+    with client(mock) as api:
+        faulted = api.post("/generations", json={"prompt": "x", **video()}, headers={faults.HEADER_STATUS: "503"})
+        assert faulted.status_code == 503  # and nothing was created or counted
+        assert api.post("/generations", json={"prompt": "x", **video()}).headers["x-ratelimit-remaining"] == "1"
+        assert api.post("/generations", json=layering).headers["x-ratelimit-remaining"] == "0"
+        refused = api.post("/generations", json=layering)
+        assert (refused.status_code, detail(refused)) == (429, "Rate limit exceeded")
