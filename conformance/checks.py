@@ -151,6 +151,15 @@ def _advance(case: Case[Any], seconds: float) -> None:
         raise AssertionError(f"the mock refused to move its clock by {seconds} s: {answer.status_code} {answer.text}")
 
 
+def settle(case: Case[Any]) -> bool:
+    """Move the mock's clock past the time every generation takes (Generation's x-settles-within-seconds); False
+    when the server has no clock to move (a live server: wait in real time instead)."""
+    if not _has_clock(case):
+        return False
+    _advance(case, float(_component(case, "Generation").get("x-settles-within-seconds", 3600)))
+    return True
+
+
 def _get_operation(case: Case[Any]) -> tuple[APIOperation[Any, Any, Any, Any], str, str] | None:
     """The operation the 201's link points at, its parameter and the body field that fills it."""
     response = case.operation.definition.raw.get("responses", {}).get("201", {})

@@ -11,6 +11,7 @@ Targets (conftest.py): the mock in-process (ASGI, rules off, strict positive acc
 from __future__ import annotations
 
 import copy
+import time
 from collections import Counter
 from typing import Any
 
@@ -20,12 +21,13 @@ import schemathesis
 from schemathesis import BaseSchema, Case, HookContext, Response
 from schemathesis.generation.stateful.state_machine import StepInput, StepOutput
 
-from conformance.checks import regets
+from conformance.checks import regets, settle
 from conformance.options import Options
 from conformance.report import STATS
 from conformance.schemathesis_setup import Mode, PaidPostBudget, instrument, load_contract, suite_config
 from conformance.spec import enum_values
 from conformance.targets import Target
+from conformance.waiting import WaitBudget
 
 JSON = dict[str, Any]
 
@@ -137,9 +139,25 @@ def _created(
     return case, response, generation
 
 
+def _completed(case: Case[Any], response: Response, generation: JSON, auth: dict[str, str], budget: WaitBudget) -> str:
+    """Wait (through the link) until ``generation`` is completed, as chaining off it requires; its id. The mock's
+    clock is moved; a live server is polled in real time within the suite's wait budget."""
+    follow = regets(case, response, generation)
+    assert follow is not None, "the 201 documents no link to the GET"
+    moved = settle(case)
+    deadline = time.monotonic() + budget.seconds
+    while True:
+        state = follow.call_and_validate(headers=auth).json()["state"]
+        if state == "completed" or moved or time.monotonic() > deadline:
+            break
+        time.sleep(2)
+    assert state == "completed", f"the generation to chain off ended {state!r}"
+    return str(generation["id"])
+
+
 @pytest.mark.parametrize("generation_type", enum_values("GenerationType"))
 def test_each_type_is_created_and_fetched_through_the_link(
-    generation_type: str, target: Target, options: Options, paid_posts: PaidPostBudget
+    generation_type: str, target: Target, options: Options, paid_posts: PaidPostBudget, wait_budget: WaitBudget
 ) -> None:
     """Random bodies rarely meet the cross-field rules of the video and layering types, so each type is also sent
     as the spec documents it: its requestBody example (a chained example gets a generation of its source's kind
@@ -157,7 +175,7 @@ def test_each_type_is_created_and_fetched_through_the_link(
         kind = _source_kind(schema, generation_type)
         maker = next(name for name, made in _makers(schema).items() if made == kind and name in examples)
         assert not (examples[maker].get("source") or {}).get("generation_id"), f"{maker}'s example chains too"
-        source["generation_id"] = _created(schema, examples[maker], paid_posts, auth)[2]["id"]
+        source["generation_id"] = _completed(*_created(schema, examples[maker], paid_posts, auth), auth, wait_budget)
     case, response, created = _created(schema, body, paid_posts, auth)
     assert created["type"] == generation_type
     follow = regets(case, response, created)
