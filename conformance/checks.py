@@ -29,9 +29,10 @@ from typing import Any
 
 import httpx
 import schemathesis
-from schemathesis import APIOperation, Case, CheckContext, Response
+from schemathesis import APIOperation, Case, CheckContext, HookContext, Response
 
 from conformance.asgi import request_in_process
+from conformance.mock import faults, lifecycle
 
 JSON = dict[str, Any]
 GENERATION_REF = "#/components/schemas/Generation"
@@ -442,6 +443,22 @@ def generation_lifecycle(ctx: CheckContext, response: Response, case: Case[Any])
     for output in [o for o in later.get("output") or [] if isinstance(o, dict)]:
         _check_output_file(case, output, _expected_format(case, later), "a URL minted after the old ones expired")
     return True
+
+
+# The mock's test switches (fault injection, failure on demand): request headers outside the contract.
+MOCK_SWITCHES = frozenset(
+    {faults.HEADER_DELAY, faults.HEADER_STATUS, faults.HEADER_RETRY_AFTER, faults.HEADER_DROP, lifecycle.FAILURE_HEADER}
+)
+
+
+@schemathesis.hook
+def map_headers(context: HookContext, headers: dict[str, Any] | None) -> dict[str, Any] | None:
+    """Generated requests never carry the mock's switches. Hypothesis mixes string constants of local modules into
+    what it generates, the mock's header names included, so the fuzzer could otherwise send ``X-Mock-Status: <junk>``
+    and judge the mock's answer to its own test control (a 400 on a GET, which documents none) as the contract's."""
+    if headers is None:
+        return None
+    return {name: value for name, value in headers.items() if name.lower() not in MOCK_SWITCHES}
 
 
 def check_names() -> Mapping[str, str]:
