@@ -29,9 +29,10 @@ from typing import Any
 
 import httpx
 import schemathesis
-from schemathesis import APIOperation, Case, CheckContext, Response
+from schemathesis import APIOperation, Case, CheckContext, HookContext, Response
 
 from conformance.asgi import request_in_process
+from conformance.mock import faults, lifecycle
 
 JSON = dict[str, Any]
 GENERATION_REF = "#/components/schemas/Generation"
@@ -151,6 +152,15 @@ def _advance(case: Case[Any], seconds: float) -> None:
         raise AssertionError(f"the mock refused to move its clock by {seconds} s: {answer.status_code} {answer.text}")
 
 
+def settle(case: Case[Any]) -> bool:
+    """Move the mock's clock past the time every generation takes (Generation's x-settles-within-seconds); False
+    when the server has no clock to move (a live server: wait in real time instead)."""
+    if not _has_clock(case):
+        return False
+    _advance(case, float(_component(case, "Generation").get("x-settles-within-seconds", 3600)))
+    return True
+
+
 def _get_operation(case: Case[Any]) -> tuple[APIOperation[Any, Any, Any, Any], str, str] | None:
     """The operation the 201's link points at, its parameter and the body field that fills it."""
     response = case.operation.definition.raw.get("responses", {}).get("201", {})
@@ -162,7 +172,7 @@ def _get_operation(case: Case[Any]) -> tuple[APIOperation[Any, Any, Any, Any], s
     return None
 
 
-def _regets(case: Case[Any], response: Response, generation: JSON) -> Case[Any] | None:
+def regets(case: Case[Any], response: Response, generation: JSON) -> Case[Any] | None:
     """A case that GETs ``generation`` again: the same case for a GET, the link's target for a POST."""
     if case.operation.method.upper() == "GET":
         return case
@@ -302,7 +312,17 @@ def generation_get_is_stable(ctx: CheckContext, response: Response, case: Case[A
     return True
 
 
-def _expected_format(case: Case[Any]) -> str | None:
+def _makes_one_image(case: Case[Any], generation_type: object) -> bool:
+    """Whether a generation of this type makes an image (GenerationType's ``x-types`` output; a type without an
+    entry makes an image): only then is its output in the request's ``output_format`` (videos are MP4s, layers PNGs)."""
+    kinds: JSON = _component(case, "GenerationType").get("x-types", {})
+    entry = kinds.get(generation_type, {}) if isinstance(generation_type, str) else {}
+    return bool(entry.get("output", "image") == "image")
+
+
+def _expected_format(case: Case[Any], generation: JSON) -> str | None:
+    if not _makes_one_image(case, generation.get("type")):
+        return None
     body = case.body if isinstance(case.body, dict) else {}
     chosen = body.get("output_format")
     return str(chosen) if chosen is not None else _server_defaults(case).get("output_format")
@@ -378,7 +398,7 @@ def generation_lifecycle(ctx: CheckContext, response: Response, case: Case[Any])
     generation = _generation(case, response)
     if generation is None or case.operation.method.upper() != "POST":
         return None
-    follow = _regets(case, response, generation)
+    follow = regets(case, response, generation)
     if follow is None:
         skip("generation_lifecycle", "the 201 response has no link to GET the generation")
         return None
@@ -407,7 +427,7 @@ def generation_lifecycle(ctx: CheckContext, response: Response, case: Case[Any])
         )
     outputs = [o for o in settled.get("output") or [] if isinstance(o, dict)]
     for output in outputs:
-        _check_output_file(case, output, _expected_format(case), "the completed generation's output")
+        _check_output_file(case, output, _expected_format(case, settled), "the completed generation's output")
         _check_tamper_proof(case, output, "the completed generation's output")
     if not outputs:
         return True
@@ -426,8 +446,24 @@ def generation_lifecycle(ctx: CheckContext, response: Response, case: Case[Any])
     later = _fetch_generation(follow, credentials, rule, "links")
     _compare(case, settled, later, "GET after the output URLs expired")
     for output in [o for o in later.get("output") or [] if isinstance(o, dict)]:
-        _check_output_file(case, output, _expected_format(case), "a URL minted after the old ones expired")
+        _check_output_file(case, output, _expected_format(case, later), "a URL minted after the old ones expired")
     return True
+
+
+# The mock's test switches (fault injection, failure on demand): request headers outside the contract.
+MOCK_SWITCHES = frozenset(
+    {faults.HEADER_DELAY, faults.HEADER_STATUS, faults.HEADER_RETRY_AFTER, faults.HEADER_DROP, lifecycle.FAILURE_HEADER}
+)
+
+
+@schemathesis.hook
+def map_headers(context: HookContext, headers: dict[str, Any] | None) -> dict[str, Any] | None:
+    """Generated requests never carry the mock's switches. Hypothesis mixes string constants of local modules into
+    what it generates, the mock's header names included, so the fuzzer could otherwise send ``X-Mock-Status: <junk>``
+    and judge the mock's answer to its own test control (a 400 on a GET, which documents none) as the contract's."""
+    if headers is None:
+        return None
+    return {name: value for name, value in headers.items() if name.lower() not in MOCK_SWITCHES}
 
 
 def check_names() -> Mapping[str, str]:

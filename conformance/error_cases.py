@@ -176,6 +176,7 @@ class Trigger:
 NOT_SENDABLE = "the client always sends a well-formed JSON body"
 NO_VIDEO_OPTIONS_YET = "luma_uni's create() takes no video options yet (issue 9's client half adds them)"
 VIDEO_URL = "https://example.com/clip.mp4"
+VIDEO_MEDIA_TYPE = sorted(CONTRACT.video_media_types)[0]  # ImageRef's x-accepted-video-media-types
 
 
 def _video_type(*, source: bool, keeps_shape: bool = True) -> str:
@@ -199,7 +200,7 @@ VIDEO_MODEL = next(model for model in CONTRACT.models if VIDEO in CONTRACT.types
 def _post_video(kind: str = VIDEO, **options: Any) -> Callable[[Context], httpx.Response]:
     body: dict[str, Any] = {"prompt": PROMPT, "type": kind, "model": VIDEO_MODEL, "video": options}
     if CONTRACT.facts(kind).source is not None:
-        body["source"] = {"url": VIDEO_URL, "media_type": "video/mp4"}
+        body["source"] = {"url": VIDEO_URL, "media_type": VIDEO_MEDIA_TYPE}
     return _post(body)
 
 
@@ -338,8 +339,17 @@ TRIGGERS: list[Trigger] = [
     Trigger(
         "BadRequest.media_type_not_accepted",
         "",
-        _post({"prompt": PROMPT, "image_ref": [{"url": URL, "media_type": "video/mp4"}]}),
-        lambda ctx: ctx.luma.generations.create(prompt=PROMPT, image_ref=[ImageRef(url=URL, media_type="video/mp4")]),
+        lambda ctx: ctx.raw.post(
+            "/generations",
+            json={
+                "prompt": PROMPT,
+                "image_ref": [{"url": URL, "media_type": example_values("media_type_not_accepted")["value"]}],
+            },
+        ),
+        lambda ctx: ctx.luma.generations.create(
+            prompt=PROMPT,
+            image_ref=[ImageRef(url=URL, media_type=example_values("media_type_not_accepted")["value"])],
+        ),
     ),
     Trigger("BadRequest.exr_requires_hdr", "", _post_video(exr_export=True), None, no_client=NO_VIDEO_OPTIONS_YET),
     Trigger(
@@ -522,7 +532,7 @@ TRIGGERS: list[Trigger] = [
                 "prompt": PROMPT,
                 "type": VIDEO_EDIT,
                 "model": VIDEO_MODEL,
-                "source": {"data": _oversized_base64(), "media_type": "video/mp4"},
+                "source": {"data": _oversized_base64(), "media_type": VIDEO_MEDIA_TYPE},
             },
         ),
         None,
@@ -574,14 +584,17 @@ TRIGGERS: list[Trigger] = [
                 "prompt": PROMPT,
                 "type": VIDEO_EDIT,
                 "model": VIDEO_MODEL,
-                "source": {"data": base64.b64encode(b"<html>not a video</html>").decode(), "media_type": "video/mp4"},
+                "source": {
+                    "data": base64.b64encode(b"<html>not a video</html>").decode(),
+                    "media_type": VIDEO_MEDIA_TYPE,
+                },
             }
         ),
         lambda ctx: ctx.luma.generations.create(
             prompt=PROMPT,
             type=VIDEO_EDIT,
             model=VIDEO_MODEL,
-            source=ImageRef(data=base64.b64encode(b"<html>not a video</html>").decode(), media_type="video/mp4"),
+            source=ImageRef(data=base64.b64encode(b"<html>not a video</html>").decode(), media_type=VIDEO_MEDIA_TYPE),
         ),
     ),
     Trigger(

@@ -181,7 +181,7 @@ class Feature:
     """Something the suite must exercise at a place of a component: an enum value, a null, a format."""
 
     location: str
-    kind: str  # "enum" | "null" | "format"
+    kind: str  # "enum" | "null" | "format" | "set" (a nullable object field holding an object, not only null)
     value: str
 
     def __str__(self) -> str:
@@ -203,8 +203,8 @@ def _enum_feature(location: str, node: JSON, value: Any) -> Feature:
 
 
 def expected_features(resolver: Resolver, name: str) -> set[Feature]:
-    """Every enum value, null and format the component ``name`` declares itself (nested object components are
-    probed on their own, so they are not descended into)."""
+    """Every enum value, null and format the component ``name`` declares itself, and an object in each nullable
+    object field (nested object components are probed on their own, so they are not descended into)."""
     found: set[Feature] = set()
     root = resolver.spec["components"]["schemas"][name]
 
@@ -212,6 +212,8 @@ def expected_features(resolver: Resolver, name: str) -> set[Feature]:
         if nullable(resolver, node):
             found.add(Feature(location, "null", "null"))
         for branch in resolver.branches(node):
+            if nullable(resolver, node) and "properties" in branch:
+                found.add(Feature(location, "set", "object"))  # e.g. output[].layer: a layer, not just null
             for value in branch.get("enum", []):
                 found.add(_enum_feature(location, node, value))
             if "format" in branch:
@@ -234,6 +236,8 @@ def observed_features(resolver: Resolver, name: str, payload: Any) -> Iterator[F
             yield Feature(location, "null", "null")
             return
         for branch in resolver.branches(node):
+            if isinstance(value, dict) and "properties" in branch and nullable(resolver, node):
+                yield Feature(location, "set", "object")
             if "enum" in branch:
                 yield _enum_feature(location, node, value)
             if "format" in branch:

@@ -39,6 +39,10 @@ class Stats:
     reasons: dict[str, Counter[str]] = field(default_factory=dict)
     # Why checks or parts of them did not run (a check that needs the mock's clock, a wait budget overrun, ...).
     skipped: Counter[str] = field(default_factory=Counter)
+    # Part 3's probe: per component, the features (enum values, nulls, formats, objects set) reached and missed.
+    coverage: dict[str, tuple[list[str], list[str]]] = field(default_factory=dict)
+    # Part 2's stateful phase: GETs reached through the link, per target and generation type.
+    followed: Counter[str] = field(default_factory=Counter)
 
     def case(self, part: str, count: int = 1) -> None:
         self.cases[part] += count
@@ -60,6 +64,8 @@ class Stats:
             "posts_not_sent": self.posts_not_sent,
             "failure_reasons": {name: dict(reasons) for name, reasons in sorted(self.reasons.items())},
             "skipped": dict(self.skipped),
+            "stateful_links_followed": dict(self.followed),
+            "probe_coverage": {name: {"reached": r, "missed": m} for name, (r, m) in self.coverage.items()},
         }
 
 
@@ -142,6 +148,11 @@ def render_summary(
             for reason, count in reasons.most_common(3):
                 why.add_row(name, str(count), reason)
         console.print(why)
+    if stats.coverage:
+        console.print(_coverage_table(stats.coverage))
+    if stats.followed:
+        listed = ", ".join(f"{where} {count}" for where, count in sorted(stats.followed.items()))
+        console.print(f"stateful phase, GETs through the link per target and type: {listed}")
     for reason, count in sorted(stats.skipped.items()):
         console.print(f"[yellow]not checked[/yellow] ({count}x): {reason}")
 
@@ -159,6 +170,33 @@ def render_summary(
     )
     if stats.paid_posts or stats.posts_not_sent:
         console.print(f"live: {stats.paid_posts} POSTs created a generation; {stats.posts_not_sent} not sent (cap)")
+
+
+def _short(component: str, feature: str) -> str:
+    """``"ImageRef.generation_id: format uuid"`` → ``"generation_id uuid"``; an enum component's value alone."""
+    location, _, what = feature.partition(": ")
+    kind, _, value = what.partition(" ")
+    place = location.removeprefix(component).lstrip(".")
+    if kind == "enum" and not place:
+        return value
+    return f"{place} {'(any)' if kind == 'enum' and value.startswith('any ') else value}"
+
+
+def _coverage_table(coverage: dict[str, tuple[list[str], list[str]]]) -> Table:
+    """Part 3's probe coverage, one row per component: enum values, formats and objects reached (nulls counted)."""
+    table = Table(title="probe coverage: enum values, nulls, formats and objects reached per component", expand=False)
+    for column in ("component", "reached", "missed", "enum values, formats, objects (nulls counted)"):
+        table.add_column(
+            column,
+            justify="left" if column in ("component", "enum values, formats, objects (nulls counted)") else "right",
+        )
+    for name, (reached, missed) in coverage.items():
+        nulls = [f for f in reached if f.endswith(": null null")]
+        shown = [_short(name, f) for f in reached if f not in nulls]
+        if nulls:
+            shown.append(f"{len(nulls)} null(s)")
+        table.add_row(name, str(len(reached)), f"[red]{len(missed)}[/red]" if missed else "0", ", ".join(shown))
+    return table
 
 
 def write_json(path: Path, stats: Stats, outcomes: list[Outcome], wall_seconds: float) -> None:

@@ -10,6 +10,8 @@ Targets (conftest.py): the mock in-process (ASGI, rules off, strict positive acc
 
 from __future__ import annotations
 
+import copy
+import time
 from collections import Counter
 from typing import Any
 
@@ -19,9 +21,15 @@ import schemathesis
 from schemathesis import BaseSchema, Case, HookContext, Response
 from schemathesis.generation.stateful.state_machine import StepInput, StepOutput
 
+from conformance.checks import regets, settle
 from conformance.options import Options
+from conformance.report import STATS
 from conformance.schemathesis_setup import Mode, PaidPostBudget, instrument, load_contract, suite_config
+from conformance.spec import enum_values
 from conformance.targets import Target
+from conformance.waiting import WaitBudget
+
+JSON = dict[str, Any]
 
 PART = "2 mock vs spec (schemathesis)"
 
@@ -53,6 +61,8 @@ def test_stateful_create_then_get(target: Target, options: Options, paid_posts: 
 
     def after_call(context: HookContext, case: Case[Any], response: Response) -> None:
         seen[(case.operation.label, response.status_code)] += 1
+        if case.operation.label == GET_GENERATION and response.status_code == 200:
+            STATS.followed[f"{target.name}: {response.json().get('type')}"] += 1
 
     schema.hooks.register_hook_with_name(after_call, "after_call")
 
@@ -88,3 +98,87 @@ def test_server_conforms_to_the_spec(case: Case[Any], paid_posts: PaidPostBudget
     if not paid_posts.allows(case):
         return  # live mode, cap reached: this POST is not sent
     case.call_and_validate()
+
+
+# --- Every type, created from the spec's own example and followed to its GET ----------------------------------------
+
+
+def _request_examples(schema: BaseSchema) -> dict[str, JSON]:
+    """The spec's request examples of POST /generations, by the type they ask for (the server default when left
+    out, GenerationType's x-server-default of the request)."""
+    raw: JSON = schema.raw_schema
+    request = raw["components"]["schemas"]["CreateGenerationRequest"]["properties"]["type"]
+    default = request.get("x-server-default")
+    content = raw["paths"]["/generations"]["post"]["requestBody"]["content"]["application/json"]
+    return {example["value"].get("type", default): example["value"] for example in content["examples"].values()}
+
+
+def _makers(schema: BaseSchema) -> dict[str, str]:
+    """What each type makes (GenerationType's x-types output)."""
+    kinds: JSON = schema.raw_schema["components"]["schemas"]["GenerationType"]["x-types"]
+    return {name: str(facts.get("output", "image")) for name, facts in kinds.items()}
+
+
+def _source_kind(schema: BaseSchema, generation_type: str) -> str:
+    """What a type's ``source`` must hold (GenerationType's x-types source)."""
+    kinds: JSON = schema.raw_schema["components"]["schemas"]["GenerationType"]["x-types"]
+    return str(kinds[generation_type]["source"])
+
+
+def _created(
+    schema: BaseSchema, body: JSON, paid_posts: PaidPostBudget, auth: dict[str, str]
+) -> tuple[Case[Any], Response, JSON]:
+    """POST ``body`` as schemathesis sends it, every check on (the generation_lifecycle check follows the generation
+    to its end and fetches its files); the case, its 201 and the Generation."""
+    case = schema[POST_GENERATIONS.partition(" ")[2]]["POST"].Case(body=body, media_type="application/json")
+    if not paid_posts.allows(case):
+        pytest.skip(f"live mode: the cap of {paid_posts.cap} paid POSTs is reached")
+    response = case.call_and_validate(headers=auth)
+    assert response.status_code == 201, f"{body.get('type')}: {response.status_code} {response.text}"
+    generation: JSON = response.json()
+    return case, response, generation
+
+
+def _completed(case: Case[Any], response: Response, generation: JSON, auth: dict[str, str], budget: WaitBudget) -> str:
+    """Wait (through the link) until ``generation`` is completed, as chaining off it requires; its id. The mock's
+    clock is moved; a live server is polled in real time within the suite's wait budget."""
+    follow = regets(case, response, generation)
+    assert follow is not None, "the 201 documents no link to the GET"
+    moved = settle(case)
+    deadline = time.monotonic() + budget.seconds
+    while True:
+        state = follow.call_and_validate(headers=auth).json()["state"]
+        if state == "completed" or moved or time.monotonic() > deadline:
+            break
+        time.sleep(2)
+    assert state == "completed", f"the generation to chain off ended {state!r}"
+    return str(generation["id"])
+
+
+@pytest.mark.parametrize("generation_type", enum_values("GenerationType"))
+def test_each_type_is_created_and_fetched_through_the_link(
+    generation_type: str, target: Target, options: Options, paid_posts: PaidPostBudget, wait_budget: WaitBudget
+) -> None:
+    """Random bodies rarely meet the cross-field rules of the video and layering types, so each type is also sent
+    as the spec documents it: its requestBody example (a chained example gets a generation of its source's kind
+    created first, from that kind's own example), then the 201's link is followed to the GET; schemathesis checks
+    every response with every check."""
+    schema = instrument(contract_for(target, options, mode="positive", examples=1), PART, budget=paid_posts)
+    examples = _request_examples(schema)
+    # A case called by hand gets no auth from the configuration (the runner applies that): the run's key, as sent.
+    auth = {"Authorization": f"Bearer {target.api_key}"}
+    assert generation_type in examples, f"openapi.yaml has no request example of type {generation_type!r}"
+    body = copy.deepcopy(examples[generation_type])
+    source = body.get("source") or {}
+    if source.get("generation_id") is not None:
+        # Chain off a generation of this run: the example's id is nobody's (the mock with its rules on says so).
+        kind = _source_kind(schema, generation_type)
+        maker = next(name for name, made in _makers(schema).items() if made == kind and name in examples)
+        assert not (examples[maker].get("source") or {}).get("generation_id"), f"{maker}'s example chains too"
+        source["generation_id"] = _completed(*_created(schema, examples[maker], paid_posts, auth), auth, wait_budget)
+    case, response, created = _created(schema, body, paid_posts, auth)
+    assert created["type"] == generation_type
+    follow = regets(case, response, created)
+    assert follow is not None, "the 201 documents no link to the GET"
+    fetched = follow.call_and_validate(headers=auth)
+    assert fetched.status_code == 200 and fetched.json()["type"] == generation_type
