@@ -174,7 +174,6 @@ class Trigger:
 
 
 NOT_SENDABLE = "the client always sends a well-formed JSON body"
-NO_VIDEO_OPTIONS_YET = "luma_uni's create() takes no video options yet (issue 9's client half adds them)"
 VIDEO_URL = "https://example.com/clip.mp4"
 VIDEO_MEDIA_TYPE = sorted(CONTRACT.video_media_types)[0]  # ImageRef's x-accepted-video-media-types
 
@@ -197,18 +196,38 @@ REFRAME = _video_type(source=True, keeps_shape=False)
 VIDEO_MODEL = next(model for model in CONTRACT.models if VIDEO in CONTRACT.types_of(model))
 
 
-def _post_video(kind: str = VIDEO, **options: Any) -> Callable[[Context], httpx.Response]:
+def _video_body(kind: str, options: dict[str, Any]) -> dict[str, Any]:
     body: dict[str, Any] = {"prompt": PROMPT, "type": kind, "model": VIDEO_MODEL, "video": options}
     if CONTRACT.facts(kind).source is not None:
         body["source"] = {"url": VIDEO_URL, "media_type": VIDEO_MEDIA_TYPE}
-    return _post(body)
+    return body
 
 
-def _keyframe_past_the_end(ctx: Context) -> httpx.Response:
+def _post_video(kind: str = VIDEO, **options: Any) -> Callable[[Context], httpx.Response]:
+    return _post(_video_body(kind, options))
+
+
+def _create_video(kind: str = VIDEO, **options: Any) -> Callable[[Context], object]:
+    """The request of :func:`_post_video`, through the client (the options as the plain mapping users pass)."""
+    source = _video_body(kind, options).get("source")
+    return lambda ctx: ctx.luma.generations.create(
+        prompt=PROMPT, type=kind, model=VIDEO_MODEL, video=options, source=source
+    )
+
+
+def _keyframes_past_the_end() -> dict[str, Any]:
     """One frame past the last of the example's duration (read when the trigger runs, as _post_example does)."""
     shown = example_values("keyframe_index_range")
     frames = [0, int(shown["last"]) + 1]
-    return _post_video(keyframes=[{"url": URL}] * 2, keyframe_indexes=frames, duration=shown["duration"])(ctx)
+    return {"keyframes": [{"url": URL}] * 2, "keyframe_indexes": frames, "duration": shown["duration"]}
+
+
+def _keyframe_past_the_end(ctx: Context) -> httpx.Response:
+    return _post_video(**_keyframes_past_the_end())(ctx)
+
+
+def _keyframe_past_the_end_through_the_client(ctx: Context) -> object:
+    return _create_video(**_keyframes_past_the_end())(ctx)
 
 
 def _chain_off(make: dict[str, Any], then: dict[str, Any]) -> Callable[[Context], httpx.Response]:
@@ -327,8 +346,7 @@ TRIGGERS: list[Trigger] = [
         "BadRequest.not_for_type",
         "",
         _post_video(REFRAME, loop=True),
-        None,
-        no_client=NO_VIDEO_OPTIONS_YET,
+        _create_video(REFRAME, loop=True),
     ),
     Trigger(
         "BadRequest.url_media_type_required",
@@ -351,41 +369,36 @@ TRIGGERS: list[Trigger] = [
             image_ref=[ImageRef(url=URL, media_type=example_values("media_type_not_accepted")["value"])],
         ),
     ),
-    Trigger("BadRequest.exr_requires_hdr", "", _post_video(exr_export=True), None, no_client=NO_VIDEO_OPTIONS_YET),
+    Trigger("BadRequest.exr_requires_hdr", "", _post_video(exr_export=True), _create_video(exr_export=True)),
     Trigger(
         "BadRequest.loop_conflict",
         "",
         _post_video(loop=True, duration=sorted(set(CONTRACT.video_durations) - CONTRACT.loopable_durations)[0]),
-        None,
-        no_client=NO_VIDEO_OPTIONS_YET,
+        _create_video(loop=True, duration=sorted(set(CONTRACT.video_durations) - CONTRACT.loopable_durations)[0]),
     ),
     Trigger(
         "BadRequest.hdr_resolution",
         "",
         _post_video(hdr=True, resolution=sorted(CONTRACT.sdr_only_resolutions)[0]),
-        None,
-        no_client=NO_VIDEO_OPTIONS_YET,
+        _create_video(hdr=True, resolution=sorted(CONTRACT.sdr_only_resolutions)[0]),
     ),
     Trigger(
         "BadRequest.keyframes_exclusive",
         "",
         _post_video(keyframes=[{"url": URL}], keyframe_indexes=[0], start_frame={"url": URL}),
-        None,
-        no_client=NO_VIDEO_OPTIONS_YET,
+        _create_video(keyframes=[{"url": URL}], keyframe_indexes=[0], start_frame={"url": URL}),
     ),
     Trigger(
         "BadRequest.keyframe_indexes_match",
         "",
         _post_video(keyframes=[{"url": URL}]),
-        None,
-        no_client=NO_VIDEO_OPTIONS_YET,
+        _create_video(keyframes=[{"url": URL}]),
     ),
     Trigger(
         "BadRequest.keyframe_index_range",
         "",
         _keyframe_past_the_end,
-        None,
-        no_client=NO_VIDEO_OPTIONS_YET,
+        _keyframe_past_the_end_through_the_client,
     ),
     Trigger(
         "BadRequest.file_not_found",
@@ -535,8 +548,12 @@ TRIGGERS: list[Trigger] = [
                 "source": {"data": _oversized_base64(), "media_type": VIDEO_MEDIA_TYPE},
             },
         ),
-        None,
-        no_client="luma_uni reads local files as images only (issue 9's client half adds videos)",
+        lambda ctx: ctx.luma.generations.create(
+            prompt=PROMPT,
+            type=VIDEO_EDIT,
+            model=VIDEO_MODEL,
+            source={"data": _oversized_base64(), "media_type": VIDEO_MEDIA_TYPE},
+        ),
         mock_only="uploads 70 MB",
     ),
     Trigger(

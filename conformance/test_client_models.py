@@ -255,32 +255,12 @@ def mock_verdict(body: object) -> tuple[int, Any]:
     return response.status_code, response.json() if response.status_code >= 400 else None
 
 
-# The request fields and ImageRef fields of the 0.5.0 surface that luma_uni's create() does not take yet: issue 9's
-# client half adds them and removes this (until then the probe leaves them out of the payloads it sends).
-NOT_IN_THE_CLIENT_YET = frozenset({"video", "layering"})
-REF_FIELDS_NOT_IN_THE_CLIENT_YET = frozenset({"generation_id", "file_id"})
-
-
-def _client_surface(payload: dict[str, Any]) -> dict[str, Any]:
-    def ref(item: Any) -> Any:
-        if not isinstance(item, dict):
-            return item
-        return {k: v for k, v in item.items() if k not in REF_FIELDS_NOT_IN_THE_CLIENT_YET}
-
-    out = {k: v for k, v in payload.items() if k not in NOT_IN_THE_CLIENT_YET}
-    if "source" in out:
-        out["source"] = ref(out["source"])
-    if isinstance(out.get("image_ref"), list):
-        out["image_ref"] = [ref(item) for item in out["image_ref"]]
-    return out
-
-
 @REQUEST_PROBE.parametrize()
 def test_client_builds_spec_valid_request_bodies(case: Case[Any]) -> None:
     """For any schema-valid request: the client sends a spec-valid body that asks for the same thing (typed and
     plain arguments alike) and that the server judges exactly as the request itself: the client leaves the
     server's rules to the server. It refuses with InputError only what it cannot send (none of these)."""
-    payload = _client_surface(cast(dict[str, Any], case.body))
+    payload = cast(dict[str, Any], case.body)
     STATS.case(PART)
     typed, plain = body_sent(create_kwargs(payload, typed=True)), body_sent(create_kwargs(payload, typed=False))
     refused = [body for body in (typed, plain) if isinstance(body, InputError)]
