@@ -1,15 +1,25 @@
 """The ``contract`` module of the generated package: the facts of openapi.yaml the handwritten client needs at run
 time (limits, the base URL, server defaults, the retryable failure codes), written as Python constants so that
-importing the client parses no YAML and ships no spec file."""
+importing the client parses no YAML and ships no spec file.
+
+It also writes the optional fields of ``CreateGenerationRequest`` as the handwritten layer takes them: a TypedDict
+(the keyword arguments of ``create``, typed for mypy) and a table of how each is passed to the generated model. So a
+new optional request field is a keyword of ``create`` with no edit to the client. The fields that carry an
+``ImageRef`` (or a list of them) are left to the client, which reads files, URLs and ``data:`` URIs into one."""
 
 from __future__ import annotations
 
-from typing import Any
+import keyword
+from typing import Any, NamedTuple
+
+from openapi_python_client.strings import ClassName, PythonIdentifier
 
 from scripts.enum_names import member_name
 
 JSON = dict[str, Any]
 MODULE_NAME = "contract.py"
+IMAGE_COMPONENT = "ImageRef"  # the handwritten layer reads paths, URLs and data: URIs into it
+_PRIMITIVES = {"string": "str", "boolean": "bool", "integer": "int", "number": "float"}
 
 
 class ContractModuleError(ValueError):
@@ -34,8 +44,139 @@ def _as_python(value: Any) -> str:
     raise ContractModuleError(f"x-server-default {value!r}: only strings, numbers, booleans and lists are supported")
 
 
-def render(spec: JSON) -> str:
-    """The module's source (ruff formats it afterwards)."""
+class _Field(NamedTuple):
+    """One optional request field the client passes on generically."""
+
+    wire_name: str
+    python_name: str
+    annotation: str  # its value type in the TypedDict
+    enum: str | None  # the class of its enum component
+    model: str | None  # the class of its object component
+
+
+def _component(schema: JSON) -> str | None:
+    ref = schema.get("$ref")
+    return ref.rsplit("/", 1)[-1] if isinstance(ref, str) else None
+
+
+def _non_null(schema: JSON) -> JSON:
+    """The schema without its null alternative: ``anyOf: [X, {type: null}]`` is X, ``type: [T, "null"]`` is T."""
+    alternatives = schema.get("anyOf")
+    if isinstance(alternatives, list):
+        rest = [alternative for alternative in alternatives if alternative != {"type": "null"}]
+        return rest[0] if len(rest) == 1 else schema
+    types = schema.get("type")
+    if isinstance(types, list) and "null" in types and len(types) == 2:
+        return {**schema, "type": next(kind for kind in types if kind != "null")}
+    return schema
+
+
+def _is_image(schema: JSON) -> bool:
+    """An ImageRef or a list of them (either nullable): the handwritten layer's own inputs."""
+    schema = _non_null(schema)
+    if schema.get("type") == "array" and isinstance(schema.get("items"), dict):
+        schema = _non_null(schema["items"])
+    return _component(schema) == IMAGE_COMPONENT
+
+
+def _plain_type(schema: JSON) -> str | None:
+    """The Python type of a primitive (or a list of primitives) the generated model keeps as given, else None.
+    Inline enums and formatted strings (dates, UUIDs) are not: the generated model wants its own type there."""
+    if "enum" in schema or "$ref" in schema or schema.get("format") in {"date", "date-time", "uuid", "binary"}:
+        return None
+    kind = schema.get("type")
+    if isinstance(kind, str) and kind in _PRIMITIVES:
+        return _PRIMITIVES[kind]
+    items = schema.get("items")
+    item = _plain_type(items) if kind == "array" and isinstance(items, dict) else None
+    return f"Sequence[{item}]" if item is not None and not item.startswith("Sequence") else None
+
+
+def _request_field(name: str, prop: JSON, schemas: JSON, field_prefix: str) -> _Field:
+    where = f"CreateGenerationRequest.{name}"
+    if not name.isidentifier() or keyword.iskeyword(name):
+        raise ContractModuleError(f"{where}: not a Python identifier, so it cannot be a keyword argument of create")
+    # The generator's own naming (attribute ``type`` is ``type_``; classes as it names them).
+    python_name = str(PythonIdentifier(name, field_prefix))
+    schema = _non_null(prop)
+    component = _component(schema)
+    if component is not None:
+        target = _dig(schemas, component)
+        class_name = str(ClassName(component, field_prefix))
+        if "enum" in target:
+            return _Field(name, python_name, f"{class_name} | str | None", class_name, None)
+        if target.get("type") == "object":
+            return _Field(name, python_name, f"{class_name} | Mapping[str, object] | None", None, class_name)
+    plain = _plain_type(schema)
+    if plain is None:
+        raise ContractModuleError(
+            f"{where}: the client cannot take this schema as a keyword argument of create yet; teach "
+            "scripts/contract_module.py its Python type (enum and object components, primitives and lists of "
+            "primitives are known)"
+        )
+    return _Field(name, python_name, f"{plain} | None", None, None)
+
+
+def request_fields(schemas: JSON, field_prefix: str) -> list[_Field]:
+    """CreateGenerationRequest's optional fields in spec order, but those carrying images."""
+    request = _dig(schemas, "CreateGenerationRequest")
+    required = set(request.get("required", ()))
+    return [
+        _request_field(name, prop, schemas, field_prefix)
+        for name, prop in _dig(request, "properties").items()
+        if name not in required and not _is_image(prop)
+    ]
+
+
+def _request_field_lines(fields: list[_Field]) -> list[str]:
+    """The TypedDict of the fields and the table of how each reaches the generated model."""
+    return [
+        "",
+        "",
+        "class WireModel(Protocol):",
+        '    """A generated model: built from and turned into its wire JSON."""',
+        "",
+        "    @classmethod",
+        "    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self: ...",
+        "",
+        "    def to_dict(self) -> dict[str, Any]: ...",
+        "",
+        "",
+        "class RequestField(NamedTuple):",
+        '    """One optional field of CreateGenerationRequest, as the client passes it to the generated model."""',
+        "",
+        "    wire_name: str",
+        "    python_name: str",
+        '    """The attribute of the generated ``CreateGenerationRequest`` (the generator renames ``type`` to',
+        '    ``type_``)."""',
+        "    enum: type[StrEnum] | None",
+        '    """The enum its value is read as (a value this spec does not list is kept), for an enum field."""',
+        "    model: type[WireModel] | None",
+        '    """The model a mapping of its wire fields is read as, for an object field."""',
+        "",
+        "",
+        "class CreateRequestFields(TypedDict, total=False):",
+        '    """The optional fields of CreateGenerationRequest in spec order, but those carrying an ImageRef (the',
+        "    client reads paths, URLs and ``data:`` URIs into those). None leaves a field out, so the server decides.",
+        "    An enum field takes the generated enum or any string (a value this spec does not list yet is sent as is);",
+        '    an object field the generated model or a mapping of its wire fields."""',
+        "",
+        *(f"    {field.wire_name}: {field.annotation}" for field in fields),
+        "",
+        "",
+        "REQUEST_FIELDS: Final[tuple[RequestField, ...]] = (",
+        *(
+            f"    RequestField({field.wire_name!r}, {field.python_name!r}, {field.enum}, {field.model}),"
+            for field in fields
+        ),
+        ")",
+        '"""The keys of CreateRequestFields: each one\'s generated attribute and whether it is an enum or a model."""',
+    ]
+
+
+def render(spec: JSON, field_prefix: str) -> str:
+    """The module's source (ruff formats it afterwards); ``field_prefix`` is generator-config.yaml's (the
+    generator names attributes and classes with it)."""
     schemas = _dig(spec, "components", "schemas")
     request = _dig(schemas, "CreateGenerationRequest", "properties")
     failure_codes = _dig(schemas, "FailureCode", "enum")
@@ -48,16 +189,20 @@ def render(spec: JSON) -> str:
     media_types = sorted(_dig(schemas, "ImageRef", "x-accepted-media-types"))
     video_media_types = sorted(_dig(schemas, "ImageRef", "x-accepted-video-media-types"))
     model_types = {name: entry["types"] for name, entry in _dig(schemas, "Model", "x-models").items()}
+    fields = request_fields(schemas, field_prefix)
+    classes = sorted({name for field in fields for name in (field.enum, field.model) if name is not None})
     lines = [
         '"""Facts of openapi.yaml the handwritten client needs at run time.',
         "",
         "Written by scripts/generate.py from the spec; do not edit (edit openapi.yaml and run `make generate`).",
         '"""',
         "",
-        "from collections.abc import Mapping",
+        "from collections.abc import Mapping, Sequence",
+        "from enum import StrEnum",
         "from types import MappingProxyType",
-        "from typing import Final",
+        "from typing import Any, Final, NamedTuple, Protocol, Self, TypedDict",
         "",
+        *([f"from .models import {', '.join(classes)}"] if classes else []),
         "from .models.failure_code import FailureCode",
         "",
         f"API_VERSION: Final = {_dig(spec, 'info', 'version')!r}",
@@ -86,6 +231,7 @@ def render(spec: JSON) -> str:
         if retryable_members
         else "RETRYABLE_FAILURE_CODES: Final[frozenset[FailureCode]] = frozenset()",
         '"""FailureCode\'s x-retryable: the failure codes worth retrying with the same request."""',
+        *_request_field_lines(fields),
         "",
     ]
     return "\n".join(lines)

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from openapi_python_client.config import ConfigFile
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run as a script: import the helper modules as scripts.*
@@ -98,7 +99,8 @@ def generate_into(directory: Path) -> Path:
 
 def _write_contract_module(spec: dict[str, Any], out: Path) -> None:
     try:
-        source = contract_module.render(spec)
+        field_prefix = ConfigFile.load_from_path(ROOT / "generator-config.yaml").field_prefix
+        source = contract_module.render(spec, field_prefix)
     except contract_module.ContractModuleError as exc:
         raise SystemExit(str(exc)) from None
     module = out / contract_module.MODULE_NAME

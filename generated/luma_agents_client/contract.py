@@ -4,9 +4,19 @@ Written by scripts/generate.py from the spec; do not edit (edit openapi.yaml and
 """
 
 from collections.abc import Mapping
+from enum import StrEnum
 from types import MappingProxyType
-from typing import Final
+from typing import Any, Final, NamedTuple, Protocol, Self, TypedDict
 
+from .models import (
+    AspectRatio,
+    GenerationType,
+    LayeringOptions,
+    Model,
+    OutputFormat,
+    Style,
+    VideoOptions,
+)
 from .models.failure_code import FailureCode
 
 API_VERSION: Final = "2026-04-01"
@@ -80,3 +90,56 @@ RETRYABLE_FAILURE_CODES: Final[frozenset[FailureCode]] = frozenset(
     )
 )
 """FailureCode's x-retryable: the failure codes worth retrying with the same request."""
+
+
+class WireModel(Protocol):
+    """A generated model: built from and turned into its wire JSON."""
+
+    @classmethod
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self: ...
+
+    def to_dict(self) -> dict[str, Any]: ...
+
+
+class RequestField(NamedTuple):
+    """One optional field of CreateGenerationRequest, as the client passes it to the generated model."""
+
+    wire_name: str
+    python_name: str
+    """The attribute of the generated ``CreateGenerationRequest`` (the generator renames ``type`` to
+    ``type_``)."""
+    enum: type[StrEnum] | None
+    """The enum its value is read as (a value this spec does not list is kept), for an enum field."""
+    model: type[WireModel] | None
+    """The model a mapping of its wire fields is read as, for an object field."""
+
+
+class CreateRequestFields(TypedDict, total=False):
+    """The optional fields of CreateGenerationRequest in spec order, but those carrying an ImageRef (the
+    client reads paths, URLs and ``data:`` URIs into those). None leaves a field out, so the server decides.
+    An enum field takes the generated enum or any string (a value this spec does not list yet is sent as is);
+    an object field the generated model or a mapping of its wire fields."""
+
+    type: GenerationType | str | None
+    model: Model | str | None
+    aspect_ratio: AspectRatio | str | None
+    style: Style | str | None
+    output_format: OutputFormat | str | None
+    web_search: bool | None
+    video: VideoOptions | Mapping[str, object] | None
+    layering: LayeringOptions | Mapping[str, object] | None
+    user_id: str | None
+
+
+REQUEST_FIELDS: Final[tuple[RequestField, ...]] = (
+    RequestField("type", "type_", GenerationType, None),
+    RequestField("model", "model", Model, None),
+    RequestField("aspect_ratio", "aspect_ratio", AspectRatio, None),
+    RequestField("style", "style", Style, None),
+    RequestField("output_format", "output_format", OutputFormat, None),
+    RequestField("web_search", "web_search", None, None),
+    RequestField("video", "video", None, VideoOptions),
+    RequestField("layering", "layering", None, LayeringOptions),
+    RequestField("user_id", "user_id", None, None),
+)
+"""The keys of CreateRequestFields: each one's generated attribute and whether it is an enum or a model."""
