@@ -3,7 +3,8 @@
 Additive: a value added to every enum (with the failure reason a new failure code needs), a new optional request
 field and a new optional response field. The two error examples whose "valid values" list grows are re-worded as
 tests/mock/test_x_rules.py asks (in openapi.yaml too). Then the spec-driven tests run against the copy with no
-other edit, and the change report lists exactly those changes, all additive.
+other edit, and the change report lists exactly those changes, all additive. The new request field is a keyword of
+``create`` with no edit to the client: it reaches the request body, and mypy --strict types it at the call site.
 
 Breaking: removing an enum value and making a request field required are reported as breaking, and
 `generate.py --check` (make check-generated) fails with that reason while the version is not bumped.
@@ -11,6 +12,7 @@ Breaking: removing an enum value and making a request field required are reporte
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -27,7 +29,21 @@ from conformance.mock.contract import load_contract
 from scripts.enum_names import member_name
 
 ROOT = Path(__file__).resolve().parent.parent
-NEW_REQUEST_FIELD, NEW_RESPONSE_FIELD = "seed", "credits_used"
+NEW_REQUEST_FIELD, NEW_RESPONSE_FIELD = "seed", "credits_used"  # the request field is an integer
+# The new request field as a keyword: in the body build_request makes, and typed for mypy at a create call.
+SEND_NEW_FIELD = f"""
+import json
+from luma_uni._inputs import build_request
+print(json.dumps(build_request(prompt="x", {NEW_REQUEST_FIELD}=7).to_dict()))
+"""
+CREATE_WITH_NEW_FIELD = f"""
+from luma_uni import Luma
+
+
+def create(client: Luma) -> None:
+    client.generations.create(prompt="x", {NEW_REQUEST_FIELD}=7)
+    client.generations.create(prompt="x", {NEW_REQUEST_FIELD}="7")
+"""
 # The fast tests that take enums, limits and wording from the spec (client, mock, contract, rules).
 SPEC_DRIVEN_TESTS = [
     "tests/test_contract.py",
@@ -146,9 +162,25 @@ def test_an_additive_spec_edit_needs_no_other_edit(copy: Path) -> None:
 
     tests = _run(copy, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-x", *SPEC_DRIVEN_TESTS)
     assert tests.returncode == 0, tests.stdout[-4000:] + tests.stderr[-2000:]
+    _the_new_request_field_is_a_keyword_of_create(copy)
     check = _run(copy, "scripts/generate.py", "--check")
     assert check.returncode == 0, check.stdout[-3000:]
     _git(copy, "commit", "-qam", "additive edit")  # the release baseline stays the first commit: no version bump
+
+
+def _the_new_request_field_is_a_keyword_of_create(copy: Path) -> None:
+    sent = _run(copy, "-c", SEND_NEW_FIELD)
+    assert sent.returncode == 0, sent.stderr
+    assert json.loads(sent.stdout) == {"prompt": "x", NEW_REQUEST_FIELD: 7}
+    # mypy reads the copy's pyproject.toml (run in the copy): its mypy_path puts the copy's packages first.
+    program = copy.parent / "create_with_new_field.py"
+    program.write_text(CREATE_WITH_NEW_FIELD, encoding="utf-8")
+    cache = str(copy.parent / "mypy-cache")
+    typed = _run(copy, "-m", "mypy", "--strict", "--cache-dir", cache, "--no-error-summary", str(program))
+    assert typed.stdout.splitlines() == [
+        f'{program}:7: error: Argument "{NEW_REQUEST_FIELD}" has incompatible type "str"; '
+        'expected "int | None"  [arg-type]'
+    ], typed.stdout + typed.stderr
 
 
 @pytest.mark.slow

@@ -5,9 +5,14 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from typing import Any
+
+import attrs
 
 from conformance.spec import load_spec, schema
 from luma_agents_client import contract
+from luma_agents_client.models import CreateGenerationRequest
+from luma_uni._inputs import CreateOptions
 from luma_uni.errors import RETRYABLE_FAILURE_CODES
 
 REQUEST = schema("CreateGenerationRequest")["properties"]
@@ -40,3 +45,24 @@ def test_the_retryable_codes_are_x_retryable() -> None:
 def test_importing_the_client_parses_no_yaml() -> None:
     code = "import sys, luma_uni; luma_uni.Luma; sys.exit('yaml' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0, "luma_uni imported yaml"
+
+
+def test_every_optional_request_field_is_a_create_option() -> None:
+    optional = [name for name in REQUEST if name not in schema("CreateGenerationRequest")["required"]]
+    assert list(CreateOptions.__annotations__) == [
+        *(field.wire_name for field in contract.REQUEST_FIELDS),
+        "image_ref",  # the client's own image inputs, typed in _inputs.py
+        "source",
+    ]
+    assert sorted(CreateOptions.__annotations__) == sorted(optional)
+    assert list(contract.CreateRequestFields.__annotations__) == [field.wire_name for field in contract.REQUEST_FIELDS]
+
+
+def test_each_request_field_names_the_generated_attribute_it_fills() -> None:
+    attributes = {field.name for field in attrs.fields(CreateGenerationRequest)}
+    for field in contract.REQUEST_FIELDS:
+        assert field.python_name in attributes, field
+        value: object = next(iter(field.enum)) if field.enum else field.model.from_dict({}) if field.model else "x"
+        attributes_given: dict[str, Any] = {field.python_name: value}
+        sent = CreateGenerationRequest(prompt="x", **attributes_given).to_dict()
+        assert field.wire_name in sent, field  # the attribute is the one written under that wire name

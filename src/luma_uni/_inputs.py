@@ -22,24 +22,13 @@ import uuid
 from collections.abc import Mapping, Sequence
 from enum import Enum, StrEnum
 from pathlib import Path
-from typing import Any, Protocol, Self, TypedDict, TypeVar, Unpack
+from typing import Any, TypeVar, Unpack
 
 import attrs
 
 from luma_agents_client import contract
-from luma_agents_client.models import (
-    AspectRatio,
-    CreateGenerationRequest,
-    Generation,
-    GenerationType,
-    ImageRef,
-    LayeringOptions,
-    Model,
-    OutputFormat,
-    Style,
-    VideoOptions,
-)
-from luma_agents_client.types import UNSET
+from luma_agents_client.contract import CreateRequestFields, WireModel
+from luma_agents_client.models import CreateGenerationRequest, Generation, ImageRef
 
 from .errors import InputError
 
@@ -48,15 +37,6 @@ ImageInput = str | os.PathLike[str] | ImageRef | Generation | Mapping[str, objec
 id), or an official-SDK style mapping (``{"url": ...}``, ``{"generation_id": ...}``, ``{"file_id": ...}``)."""
 
 E = TypeVar("E", bound=StrEnum)
-
-
-class WireModel(Protocol):
-    """A generated request model: built from and turned into its wire JSON."""
-
-    @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self: ...
-
-    def to_dict(self) -> dict[str, Any]: ...
 
 
 M = TypeVar("M", bound=WireModel)
@@ -97,22 +77,14 @@ def _sniff_video(head: bytes) -> str | None:
     return None
 
 
-class CreateOptions(TypedDict, total=False):
-    """The create options besides ``prompt``: one list for build_request and every create method. None (or leaving
-    one out) leaves the field out of the request, so the server decides. Enum fields take the generated enum or
-    any string, including values this client's spec does not list yet."""
+class CreateOptions(CreateRequestFields, total=False):
+    """The create options besides ``prompt``: one list for build_request and every create method. Every optional
+    field of the spec's request is one (``CreateRequestFields``, generated), and the images are the client's own:
+    ``source`` and ``image_ref`` take paths, URLs, ``data:`` URIs, ImageRefs and Generations (see
+    :data:`ImageInput`). None (or leaving one out) leaves the field out of the request, so the server decides."""
 
-    type: GenerationType | str | None
-    model: Model | str | None
-    aspect_ratio: AspectRatio | str | None
-    style: Style | str | None
-    output_format: OutputFormat | str | None
-    web_search: bool | None
     image_ref: Sequence[ImageInput] | None
     source: ImageInput | None
-    video: VideoOptions | Mapping[str, object] | None
-    layering: LayeringOptions | Mapping[str, object] | None
-    user_id: str | None
 
 
 def build_request(*, prompt: str, **options: Unpack[CreateOptions]) -> CreateGenerationRequest:
@@ -120,40 +92,43 @@ def build_request(*, prompt: str, **options: Unpack[CreateOptions]) -> CreateGen
     unknown = set(options) - set(CreateOptions.__annotations__)
     if unknown:  # what an explicit signature would refuse, as Python words it
         raise TypeError(f"got an unexpected keyword argument {sorted(unknown)[0]!r}")
-    web_search, user_id = options.get("web_search"), options.get("user_id")
-    image_ref, source = options.get("image_ref"), options.get("source")
     _check_utf8(prompt, "prompt")
-    _check_utf8(user_id, "user_id")
-    kind = _enum(GenerationType, options.get("type"), "type")
-    model = _enum(Model, options.get("model"), "model")
-    ratio = _enum(AspectRatio, options.get("aspect_ratio"), "aspect_ratio")
-    style = _enum(Style, options.get("style"), "style")
-    output = _enum(OutputFormat, options.get("output_format"), "output_format")
-    refs = _ref_list(image_ref)
-    video, layering = options.get("video"), options.get("layering")
-    return CreateGenerationRequest(
-        prompt=prompt,
-        type_=UNSET if kind is None else kind,
-        model=UNSET if model is None else model,
-        aspect_ratio=UNSET if ratio is None else ratio,
-        style=UNSET if style is None else style,
-        output_format=UNSET if output is None else output,
-        web_search=UNSET if web_search is None else web_search,
-        image_ref=UNSET if image_ref is None else [image(ref, f"image_ref[{i}]") for i, ref in enumerate(refs)],
-        source=UNSET if source is None else image(source, "source"),
-        video=UNSET if video is None else wire_model(VideoOptions, video, "video"),
-        layering=UNSET if layering is None else wire_model(LayeringOptions, layering, "layering"),
-        user_id=UNSET if user_id is None else user_id,
-    )
+    given: Mapping[str, object] = options
+    fields: dict[str, Any] = {}  # the generated model's attributes, by its names
+    for field in contract.REQUEST_FIELDS:
+        value = _field_value(field, given.get(field.wire_name))
+        if value is not None:
+            fields[field.python_name] = value
+    image_ref, source = options.get("image_ref"), options.get("source")
+    if image_ref is not None:
+        fields["image_ref"] = [image(ref, f"image_ref[{i}]") for i, ref in enumerate(_ref_list(image_ref))]
+    if source is not None:
+        fields["source"] = image(source, "source")
+    return CreateGenerationRequest(prompt=prompt, **fields)
+
+
+def _field_value(field: contract.RequestField, value: object) -> object:
+    """One field's value as the generated model takes it: an enum member, a model, or the value as given (its
+    text checked to be sendable); None when it is left out."""
+    if value is None:
+        return None
+    if field.enum is not None:
+        return _enum(field.enum, value, field.wire_name)
+    if field.model is not None:
+        return wire_model(field.model, value, field.wire_name)
+    for index, item in enumerate(value) if isinstance(value, list | tuple) else ():  # a list of primitives
+        _check_utf8(item, f"{field.wire_name}[{index}]")
+    _check_utf8(value, field.wire_name)
+    return value
 
 
 def reads_files(options: CreateOptions) -> bool:
     """Whether building the request reads local files (so async callers move it off the event loop): a path as
-    ``source`` or an ``image_ref``, or a ``Path`` anywhere in the ``video`` options."""
+    ``source`` or an ``image_ref``, or a ``Path`` anywhere in the other options (the ``video`` frames, say)."""
     source, image_ref = options.get("source"), options.get("image_ref")
     items = [source, *(image_ref if isinstance(image_ref, Sequence) and not isinstance(image_ref, str) else [])]
     paths = any(isinstance(item, os.PathLike) or (isinstance(item, str) and _is_path(item)) for item in items)
-    return paths or _has_path(options.get("video"))
+    return paths or any(_has_path(value) for value in options.values())
 
 
 def _has_path(value: object) -> bool:
@@ -164,7 +139,7 @@ def _has_path(value: object) -> bool:
     return isinstance(value, os.PathLike)
 
 
-def wire_model(model: type[M], value: M | Mapping[str, object], path: str) -> M:
+def wire_model(model: type[M], value: object, path: str) -> M:
     """``value`` as the generated ``model``: as is, or a mapping of its wire fields read by the generated
     ``from_dict``. Inside the mapping an image may also be an ImageRef, a Path or a Generation (see :func:`image`).
     Values are the server's to judge (an unknown enum value is sent as is); a key the model does not know is
@@ -302,7 +277,7 @@ def _check_media_bytes(raw: bytes, size: int, path: str, name: str = "the file")
     return media_type
 
 
-def _enum(enum: type[E], value: E | str | None, field: str) -> E | None:
+def _enum(enum: type[E], value: object, field: str) -> E | None:
     """The generated enum member for ``value``; a value the spec does not list becomes an unknown member
     (``is_known`` False) and is sent as is."""
     if value is None:

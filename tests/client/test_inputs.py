@@ -4,6 +4,7 @@ server judges (enum values, counts, cross-field rules) is sent as given and answ
 from __future__ import annotations
 
 import base64
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ from conformance.mock.rules import rule_detail
 from conformance.mock.serve import RunningMock
 from conformance.spec import enum_values, value_not_in
 from luma_agents_client import contract
-from luma_uni import BadRequestError, ImageRef, InputError, _inputs
+from luma_uni import BadRequestError, ImageRef, InputError, Luma, _inputs
 from luma_uni._inputs import build_request
 from tests.client.helpers import AnyClient, RequestLog, image_bytes
 
@@ -192,6 +193,24 @@ async def test_edit_of_a_local_file_is_accepted_by_the_mock(
 def test_a_misspelt_option_is_refused_as_python_refuses_unknown_keywords() -> None:
     with pytest.raises(TypeError, match="unexpected keyword argument 'aspect'"):
         build_request(prompt="p", aspect="1:1")  # type: ignore[call-arg]
+
+
+def test_mypy_and_create_refuse_a_misspelt_option_and_a_wrong_type(unreachable_client: Luma) -> None:
+    # The options are generated from the spec (contract.CreateRequestFields); mypy --strict still sees each
+    # one: `make lint` fails on an unused ignore, so each of these lines is a type error at the call site.
+    with pytest.raises(TypeError, match="unexpected keyword argument 'aspect'"):
+        unreachable_client.generations.create(prompt="p", aspect="1:1")  # type: ignore[call-arg]
+    with pytest.raises(InputError, match="model must be a string, not int"):
+        unreachable_client.generations.create(prompt="p", model=3)  # type: ignore[arg-type]
+    with pytest.raises(InputError, match="video must be a VideoOptions or a mapping, not list"):
+        unreachable_client.generations.create(prompt="p", video=[1])  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def unreachable_client() -> Iterator[Luma]:
+    """A client whose requests would fail: the tests using it must be refused before sending."""
+    with Luma(api_key="luma-api-unreachable", base_url="http://127.0.0.1:9", max_retries=0) as client:
+        yield client
 
 
 def test_a_video_over_the_size_limit_is_named_a_video(tmp_path: Path) -> None:
