@@ -119,6 +119,12 @@ def _post_example(rule_id: str, **fields: str) -> Callable[[Context], httpx.Resp
     )
 
 
+def _post_with_a_space_in_the_key(ctx: Context) -> httpx.Response:
+    """The run's valid key split in two by a space: not one bearer token, so a missing or invalid key."""
+    key = f"{ctx.valid_key[:-1]} {ctx.valid_key[-1]}"
+    return ctx.raw.post("/generations", json={"prompt": PROMPT}, headers={"Authorization": f"Bearer {key}"})
+
+
 def _oversized_base64() -> str:
     return "A" * (4 * -(-(MAX_IMAGE_BYTES + 1) // 3) + 4)
 
@@ -427,6 +433,13 @@ TRIGGERS: list[Trigger] = [
         _post({"prompt": PROMPT}),
         lambda ctx: ctx.luma.generations.create(prompt=PROMPT),
         key=lambda _: "sk-not-a-luma-key",
+    ),
+    Trigger(
+        "Unauthorized.missing",
+        "space in key",
+        _post_with_a_space_in_the_key,
+        None,
+        no_client="the client refuses a key with a space before sending anything (ConfigurationError)",
     ),
     Trigger(
         "Unauthorized.invalid",
