@@ -66,12 +66,13 @@ def documented_errors() -> dict[str, DocumentedError]:
     return found
 
 
-def example_values(rule_id: str) -> dict[str, str]:
+def example_values(rule_id: str, *, limits_too: bool = False) -> dict[str, str]:
     """The request values (``{value}``, ``{model}``) the spec's example of an x-rule shows, so the trigger sends
-    exactly what the example documents (tests/mock/test_x_rules.py keeps the example worded as the rule)."""
+    exactly what the example documents (tests/mock/test_x_rules.py keeps the example worded as the rule); with
+    ``limits_too``, the values the spec fixes (``{limit}``, ``{valid}``) as the example writes them, too."""
     rule = CONTRACT.rule(rule_id)
     documented = documented_errors()[f"BadRequest.{rule_id}"].detail
-    values = rules.parse_detail(CONTRACT, rule, documented)
+    values = rules.parse_detail(CONTRACT, rule, documented, any_fixed=limits_too)
     assert values is not None, (
         f"openapi.yaml's example components.responses.BadRequest.examples.{rule_id} ({documented!r}) is not worded "
         f"as its x-rule ({rule.detail!r}) with today's values: change the example (tests/mock/test_x_rules.py says how)"
