@@ -312,16 +312,17 @@ def generation_get_is_stable(ctx: CheckContext, response: Response, case: Case[A
     return True
 
 
-def _makes_one_image(case: Case[Any], generation_type: object) -> bool:
-    """Whether a generation of this type makes an image (GenerationType's ``x-types`` output; a type without an
-    entry makes an image): only then is its output in the request's ``output_format`` (videos are MP4s, layers PNGs)."""
-    kinds: JSON = _component(case, "GenerationType").get("x-types", {})
-    entry = kinds.get(generation_type, {}) if isinstance(generation_type, str) else {}
-    return bool(entry.get("output", "image") == "image")
+# OutputFormat's values are image subtypes; the format applies to the types whose x-types output is an image (a
+# video is an MP4, layering makes PNGs with alpha, whatever output_format says). A type without an entry makes one.
+FORMATTED_OUTPUT = "image"
 
 
 def _expected_format(case: Case[Any], generation: JSON) -> str | None:
-    if not _makes_one_image(case, generation.get("type")):
+    """The content subtype the generation's output must have: the request's ``output_format``, else its
+    ``x-server-default``; None for a type whose output is not an image."""
+    kinds: JSON = _component(case, "GenerationType").get("x-types", {})
+    entry = kinds.get(str(generation.get("type")), {})
+    if not isinstance(entry, dict) or entry.get("output", FORMATTED_OUTPUT) != FORMATTED_OUTPUT:
         return None
     body = case.body if isinstance(case.body, dict) else {}
     chosen = body.get("output_format")
@@ -342,11 +343,12 @@ def _check_output_file(case: Case[Any], output: JSON, expected_format: str | Non
             where,
             f"{context}: type {output.get('type')!r}, content type {content_type!r}",
         )
-    if expected_format is not None and content_type != f"image/{expected_format}":
+    expected = f"{FORMATTED_OUTPUT}/{expected_format}"
+    if expected_format is not None and content_type != expected:
         raise RuleBrokenError(
             "the output is in the requested output_format, or in its x-server-default when left out",
             "CreateGenerationRequest.output_format.x-server-default",
-            f"{context}: expected image/{expected_format}, got {content_type!r}",
+            f"{context}: expected {expected}, got {content_type!r}",
         )
 
 
@@ -432,8 +434,9 @@ def generation_lifecycle(ctx: CheckContext, response: Response, case: Case[Any])
     if not outputs:
         return True
     url_spec = _url_spec(case)
-    lifetime = float(url_spec.get("x-lifetime-seconds", 3600))
-    expired_status = int(url_spec.get("x-expired-status", 403))
+    lifetime, expired_status = url_spec.get("x-lifetime-seconds"), url_spec.get("x-expired-status")
+    if not isinstance(lifetime, int | float) or not isinstance(expired_status, int):
+        return True  # the spec states no lifetime or expired status: no rule to hold the URLs to
     _advance(case, lifetime + 1)
     for output in outputs:
         answer = _raw(case, "GET", str(output["url"]))

@@ -66,12 +66,13 @@ def documented_errors() -> dict[str, DocumentedError]:
     return found
 
 
-def example_values(rule_id: str) -> dict[str, str]:
+def example_values(rule_id: str, *, limits_too: bool = False) -> dict[str, str]:
     """The request values (``{value}``, ``{model}``) the spec's example of an x-rule shows, so the trigger sends
-    exactly what the example documents (tests/mock/test_x_rules.py keeps the example worded as the rule)."""
+    exactly what the example documents (tests/mock/test_x_rules.py keeps the example worded as the rule); with
+    ``limits_too``, the values the spec fixes (``{limit}``, ``{valid}``) as the example writes them, too."""
     rule = CONTRACT.rule(rule_id)
     documented = documented_errors()[f"BadRequest.{rule_id}"].detail
-    values = rules.parse_detail(CONTRACT, rule, documented)
+    values = rules.parse_detail(CONTRACT, rule, documented, any_fixed=limits_too)
     assert values is not None, (
         f"openapi.yaml's example components.responses.BadRequest.examples.{rule_id} ({documented!r}) is not worded "
         f"as its x-rule ({rule.detail!r}) with today's values: change the example (tests/mock/test_x_rules.py says how)"
@@ -117,6 +118,12 @@ def _post_example(rule_id: str, **fields: str) -> Callable[[Context], httpx.Resp
     return lambda ctx: ctx.raw.post(
         "/generations", json={"prompt": PROMPT, **{f: example_values(rule_id)[v] for f, v in fields.items()}}
     )
+
+
+def _post_with_a_space_in_the_key(ctx: Context) -> httpx.Response:
+    """The run's valid key split in two by a space: not one bearer token, so a missing or invalid key."""
+    key = f"{ctx.valid_key[:-1]} {ctx.valid_key[-1]}"
+    return ctx.raw.post("/generations", json={"prompt": PROMPT}, headers={"Authorization": f"Bearer {key}"})
 
 
 def _oversized_base64() -> str:
@@ -450,6 +457,13 @@ TRIGGERS: list[Trigger] = [
         _post({"prompt": PROMPT}),
         lambda ctx: ctx.luma.generations.create(prompt=PROMPT),
         key=lambda _: "sk-not-a-luma-key",
+    ),
+    Trigger(
+        "Unauthorized.missing",
+        "space in key",
+        _post_with_a_space_in_the_key,
+        None,
+        no_client="the client refuses a key with a space before sending anything (ConfigurationError)",
     ),
     Trigger(
         "Unauthorized.invalid",

@@ -18,7 +18,19 @@ import httpx
 import pytest
 from PIL import Image
 
-from conformance.error_cases import CONTRACT, PROMPT, TRIGGERS, Context, DocumentedError, Trigger, documented_errors
+from conformance.error_cases import (
+    CONTRACT,
+    EDIT,
+    MAX_REFS,
+    PROMPT,
+    TRIGGERS,
+    URL,
+    Context,
+    DocumentedError,
+    Trigger,
+    documented_errors,
+    example_values,
+)
 from conformance.mock import rules
 from conformance.mock.pytest_plugin import DEFAULT_TIME_SCALE
 from conformance.mock.serve import serve_app
@@ -163,6 +175,37 @@ def test_each_failure_code_arrives_typed(http_target: Target, code: str, wait_bu
     assert isinstance(error.failure_reason, str) and error.failure_reason
     assert error.retryable == (code in retryable_failure_codes())
     STATS.check("failure_code_typed", True)
+
+
+# --- Documented limits, at their edge -------------------------------------------------------------------------
+
+
+def boundary_requests() -> list[Any]:
+    """Requests exactly at a documented limit, which the server must accept: read from the spec (image_ref's
+    maxItems; the limit of too_many_edit_refs' example; the portrait ratios manga_landscape's example lists), never
+    from the mock's own rules, so a mock that refuses too early is caught."""
+    edit_limit = int(example_values("too_many_edit_refs", limits_too=True)["limit"])
+    portrait = example_values("manga_landscape", limits_too=True)["valid"].split(", ")
+    cases = [
+        pytest.param({"image_ref": [URL] * MAX_REFS}, id=f"image_ref maxItems ({MAX_REFS})"),
+        pytest.param({"type": EDIT, "source": URL, "image_ref": [URL] * edit_limit}, id=f"{EDIT} refs ({edit_limit})"),
+    ]
+    return cases + [
+        pytest.param({"style": rules.MANGA_STYLE, "aspect_ratio": ratio}, id=f"{rules.MANGA_STYLE} {ratio}")
+        for ratio in portrait
+    ]
+
+
+@pytest.mark.parametrize("fields", boundary_requests())
+def test_a_request_at_a_documented_limit_is_accepted(
+    http_target: Target, fields: dict[str, Any], paid_posts: PaidPostBudget
+) -> None:
+    spend_one_post(paid_posts)
+    with luma_for(http_target) as luma:
+        generation = luma.generations.create(prompt=PROMPT, **fields)
+    STATS.case(PART)
+    assert generation.state == STATE_ORDER[0], f"POST must answer {STATE_ORDER[0]}, got {generation.state}"
+    STATS.check("documented_limit_accepted", True)
 
 
 # --- Documented errors ------------------------------------------------------------------------------------------

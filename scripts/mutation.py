@@ -3,12 +3,18 @@
 mutmut (config: pyproject.toml's [tool.mutmut], the contract modules of the mock and the client) mutates those
 modules and runs, per mutant, the tests that reach the mutated function:
 
-1. phase ``conformance``: the conformance suite at CI size only (conformance/, CONFORMANCE_EXAMPLES=25);
-2. phase ``tests``: the whole test suite (tests/ and conformance/), on the mutants phase 1 left alive.
+1. phase ``conformance``: ``mutmut run`` with the conformance suite at CI size only (conformance/,
+   CONFORMANCE_EXAMPLES=25), in a copy of the repository under reports/mutation/conformance/ (mutmut writes a
+   mutants/ tree into its working directory), so the checkout stays clean;
+2. phase ``tests``: the whole test suite (tests/ and conformance/), on the mutants phase 1 left alive. mutmut
+   re-runs tests by node id, and some ids of this suite cannot be selected that way (schemathesis-parametrized
+   ones: "Failed to run clean test"), so this phase runs a plain ``pytest tests conformance`` per mutant in phase
+   1's mutants/ tree, choosing the mutant with mutmut's own switch (the MUTANT_UNDER_TEST environment variable its
+   trampolines read). A clean run must pass and a run with every trampoline failing must fail before any mutant
+   counts; the exit codes land in reports/mutation/tests.json.
 
-Each phase runs in its own copy of the repository under reports/mutation/<phase>/ (mutmut writes a mutants/ tree
-into its working directory), so the checkout stays clean. At the end a table per module shows mutants, killed by
-conformance, killed by the tests, survived, and the surviving mutants are listed (``--diffs`` prints each diff).
+At the end a table per module shows mutants, killed by conformance, killed by the tests, survived, and the
+surviving mutants are listed (``--diffs`` prints each diff).
 
     python scripts/mutation.py                                        # everything: slow (hours on 2 cores)
     python scripts/mutation.py --only 'conformance/mock/signing.py'   # some modules (globs over only_mutate)
@@ -29,20 +35,31 @@ import sys
 import time
 import tomllib
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "reports" / "mutation"
+SECOND_PHASE_RESULTS = WORK / "tests.json"
 # Part 3's tests are parametrized by schemathesis itself, and their ids ("...[POST /probe/Model]") cannot be
-# selected by node id, which is how mutmut runs the tests of one mutant: they are left out of both phases.
+# selected by node id, which is how mutmut runs the tests of one mutant: phase 1 leaves them out. Phase 2 runs
+# whole directories, so it has them.
 UNSELECTABLE = "--ignore=conformance/test_client_models.py"
 PHASES = {
     # phase: the pytest selection whose failures kill a mutant
     "conformance": ["conformance", UNSELECTABLE],
-    "tests": ["tests", "conformance", UNSELECTABLE],
+    # tests/test_evolution.py edits a git clone of the checkout (its spec-to-client pipeline, no mutated module):
+    # the mutation copy is no git checkout.
+    # tests/test_wheel.py builds the package, so it would package the mutated tree: packaging, no contract.
+    "tests": ["tests", "conformance", "--ignore=tests/test_evolution.py", "--ignore=tests/test_wheel.py"],
 }
 CI_EXAMPLES = "25"
+# mutmut's own codes (mutmut.stats.status_by_exit_code): its trampolines fail every mutated function under "fail",
+# and a run over its limit is a timeout.
+FORCED_FAIL = "fail"
+TIMEOUT_CODE = 36
+SECOND_CHANCE = ("survived", "no tests")  # the first phase's verdicts the whole suite is asked about
 SAMPLE_SEED = 12
 
 
@@ -102,14 +119,67 @@ def unchecked_sample(directory: Path, per_module: int | None) -> list[str]:
     return chosen
 
 
-def run_mutmut(directory: Path, names: list[str], max_children: int) -> float:
+def _test_env() -> dict[str, str]:
+    """The CI-size, mock-mode environment both phases run the tests in."""
     env = {k: v for k, v in os.environ.items() if k not in ("BASE_URL", "CONFORMANCE_SEED", "LUMA_AGENTS_API_KEY")}
-    env |= {"CONFORMANCE_EXAMPLES": CI_EXAMPLES, "CONFORMANCE_NO_SHRINK": "1"}
+    return env | {"CONFORMANCE_EXAMPLES": CI_EXAMPLES, "CONFORMANCE_NO_SHRINK": "1"}
+
+
+def run_mutmut(directory: Path, names: list[str], max_children: int) -> float:
+    env = _test_env()
     mutmut = Path(sys.executable).parent / "mutmut"
     started = time.perf_counter()
     command = [str(mutmut), "run", "--max-children", str(max_children), *names]
     subprocess.run(command, cwd=directory, env=env, check=False)
     return time.perf_counter() - started
+
+
+def _run_suite(mutants: Path, mutant: str, timeout: float | None) -> tuple[int, float, str]:
+    """pytest over whole directories with one mutant switched on: exit code (mutmut's), seconds, output tail."""
+    # The mutated tree first on the path, before the checkout the editable install points at (as mutmut does).
+    path = os.pathsep.join(str(mutants / p) for p in (".", "src", "generated"))
+    env = _test_env() | {"MUTANT_UNDER_TEST": mutant, "PYTHONPATH": path}
+    command = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *PHASES["tests"]]
+    started = time.perf_counter()
+    try:
+        done = subprocess.run(
+            command, cwd=mutants, env=env, capture_output=True, text=True, timeout=timeout, check=False
+        )
+    except subprocess.TimeoutExpired:
+        return TIMEOUT_CODE, time.perf_counter() - started, ""
+    tail = "\n".join((done.stdout + done.stderr).strip().splitlines()[-15:])
+    return done.returncode, time.perf_counter() - started, tail
+
+
+def run_whole_suite(directory: Path, names: list[str], max_children: int) -> dict[str, int]:
+    """Phase 2: the whole suite once per mutant, in phase 1's mutants/ tree; exit code per mutant."""
+    mutants = directory / "mutants"
+    if not names:
+        return {}
+    code, clean_seconds, tail = _run_suite(mutants, "", None)
+    if code != 0:
+        raise SystemExit(f"phase tests: the clean run fails (exit {code}), no mutant can be judged:\n{tail}")
+    code, _, tail = _run_suite(mutants, FORCED_FAIL, None)
+    if code == 0:
+        raise SystemExit(f"phase tests: a run with every mutated function failing passes: not the mutated tree\n{tail}")
+    timeout = 3 * clean_seconds + 30  # the margin of mutmut's timeout_multiplier, for a shared machine
+    print(f"phase tests: clean run {clean_seconds:.0f} s; {len(names)} mutants, timeout {timeout:.0f} s each")
+    found: dict[str, int] = {}
+    with ThreadPoolExecutor(max_workers=max_children) as pool:
+        runs = {pool.submit(_run_suite, mutants, name, timeout): name for name in names}
+        for future in as_completed(runs):
+            name = runs[future]
+            found[name], seconds, _ = future.result()
+            print(f"  {_status(found[name]):9} {seconds:5.0f} s  {name}", flush=True)
+    return found
+
+
+def second_phase_statuses(first: Codes) -> Codes:
+    """Phase 2's exit codes, per module as phase 1's (empty if phase 2 never ran)."""
+    if not SECOND_PHASE_RESULTS.exists():
+        return {}
+    codes: dict[str, int] = json.loads(SECOND_PHASE_RESULTS.read_text(encoding="utf-8"))
+    return {module: {n: codes[n] for n in names if n in codes} for module, names in first.items()}
 
 
 def statuses(directory: Path) -> Codes:
@@ -190,7 +260,9 @@ def render(results: dict[str, ModuleResult], directory: Path, diffs: bool) -> No
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="scripts/mutation.py", description=__doc__)
     parser.add_argument("--only", nargs="*", default=[], help="globs over [tool.mutmut].only_mutate")
-    parser.add_argument("--phases", default="conformance,tests", help="conformance, tests or both (default)")
+    parser.add_argument(
+        "--phases", default="conformance,tests", help="conformance, tests (on the last run's mutants) or both (default)"
+    )
     parser.add_argument("--max-children", type=int, default=2, help="parallel mutant runs (default 2: two cores)")
     parser.add_argument("--report", action="store_true", help="print the table of the last run only")
     parser.add_argument("--diffs", action="store_true", help="print each surviving mutant's diff")
@@ -204,23 +276,27 @@ def main(argv: list[str] | None = None) -> int:
         raise SystemExit(f"unknown phase(s) {sorted(unknown)}; known: {sorted(PHASES)}")
 
     if not args.report:
-        if args.resume:
-            first_dir = WORK / "conformance"
+        first_dir = WORK / "conformance"
+        if "conformance" not in phases:
+            pass  # phase 2 alone, on the last run's mutants/ tree and verdicts
+        elif args.resume:
             names = unchecked_sample(first_dir, args.sample)
             print(f"phase conformance: {len(names)} mutants not checked yet (sample of {args.sample} per module)")
+            print(f"phase conformance: {run_mutmut(first_dir, names, args.max_children):.0f} s")
         else:
-            first_dir, names = prepare("conformance", args.only), []
-        seconds = run_mutmut(first_dir, names, args.max_children)
-        print(f"phase conformance: {seconds:.0f} s")
+            first_dir = prepare("conformance", args.only)
+            print(f"phase conformance: {run_mutmut(first_dir, [], args.max_children):.0f} s")
         if "tests" in phases:
             first = statuses(first_dir)
-            alive = [n for codes in first.values() for n, c in codes.items() if _status(c) != "killed"]
-            second_dir = prepare("tests", args.only)
-            if alive:
-                seconds = run_mutmut(second_dir, alive, args.max_children)
-                print(f"phase tests ({len(alive)} mutants): {seconds:.0f} s")
+            # A mutant no conformance test reached ("no tests") may still be reached by tests/.
+            alive = [n for codes in first.values() for n, c in codes.items() if _status(c) in SECOND_CHANCE]
+            started = time.perf_counter()
+            SECOND_PHASE_RESULTS.unlink(missing_ok=True)
+            found = run_whole_suite(first_dir, alive, args.max_children)
+            SECOND_PHASE_RESULTS.write_text(json.dumps(found, indent=1, sort_keys=True), encoding="utf-8")
+            print(f"phase tests ({len(alive)} mutants): {time.perf_counter() - started:.0f} s")
     first = statuses(WORK / "conformance")
-    second = statuses(WORK / "tests") if (WORK / "tests" / "mutants").exists() else {}
+    second = second_phase_statuses(first)
     if not first:
         raise SystemExit(f"no mutmut results under {WORK / 'conformance'}: run without --report first")
     render(tabulate(first, second), WORK / "conformance", args.diffs)

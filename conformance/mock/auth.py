@@ -28,9 +28,11 @@ CLIENT_SEPARATOR = "."  # luma-api-<client>.<name>: keys of one client
 BROKE = "broke"  # a valid key whose POSTs get 402 (not enough balance at submit)
 
 
-def authenticate(authorization: str | None, *, permissive: bool = False) -> str:
+def authenticate(authorization: str | None, *, permissive: bool) -> str:
     """The caller's API key, or the 401/403 its header earns."""
-    scheme, _, token = (authorization or "").partition(" ")
+    # Equivalent mutant (make mutation): any text without a space in place of "" is a wrong scheme too.
+    header = authorization or ""  # pragma: no mutate
+    scheme, _, token = header.partition(" ")
     if scheme == "Bearer" and permissive and token.strip():
         pass
     elif scheme != "Bearer" or not token.startswith(KEY_PREFIX) or len(token) == len(KEY_PREFIX) or _has_space(token):

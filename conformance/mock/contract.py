@@ -121,6 +121,7 @@ class Contract:
     default_layering_resolution: str  # LayeringOptions.resolution's x-server-default
     rules: tuple[Rule, ...]  # CreateGenerationRequest's x-rules, in the spec's order
     max_image_bytes: int  # ImageRef's x-max-decoded-bytes
+    url_lifetime_seconds: int  # GenerationOutput.url's x-lifetime-seconds: how long a presigned URL works
     media_types: frozenset[str]  # ImageRef's x-accepted-media-types
     video_media_types: frozenset[str]  # ImageRef's x-accepted-video-media-types
     default_type: str  # x-server-default of the request's type, model, style and output_format
@@ -275,6 +276,10 @@ def _compile(spec: JSON) -> Contract:
         ),
         rules=_rules(_dig(spec, "components", "schemas", "CreateGenerationRequest", "x-rules")),
         max_image_bytes=max_image_bytes,
+        url_lifetime_seconds=_positive(
+            _dig(schemas, "GenerationOutput", "properties", "url", "x-lifetime-seconds"),
+            "GenerationOutput.url.x-lifetime-seconds",
+        ),
         media_types=frozenset(media_types),
         video_media_types=frozenset(
             _strings(_dig(image_ref, "x-accepted-video-media-types"), "ImageRef.x-accepted-video-media-types")

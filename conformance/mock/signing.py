@@ -1,4 +1,5 @@
-"""Presigned output URLs: HMAC-SHA256 over the file path and its expiry, valid one hour on the mock clock.
+"""Presigned output URLs: HMAC-SHA256 over the file path and its expiry, valid on the mock clock for the spec's
+``GenerationOutput.url.x-lifetime-seconds`` (one hour).
 
 A URL looks like ``http://127.0.0.1:4010/_mock/files/<id>/<name>?X-Amz-Expires=3600&expires=<unix>&signature=<hex>``
 with ``<name>`` a file of the generation (``output.png``, ``output.mp4``, ``layer-0.png``; see outputs.py)
@@ -16,7 +17,6 @@ import urllib.parse
 
 from .http_errors import HttpError
 
-URL_LIFETIME_SECONDS = 3600
 FILES_PREFIX = "/_mock/files/"
 FILE_PATH = re.compile(r"/_mock/files/([0-9a-f-]{36})/([a-z0-9-]{1,32}\.[a-z0-9]{1,8})")
 _EXPIRES = re.compile(r"[0-9]{1,12}")
@@ -25,16 +25,17 @@ BAD_SIGNATURE = "The request signature we calculated does not match the signatur
 
 
 class UrlSigner:
-    def __init__(self, secret: bytes) -> None:
+    def __init__(self, secret: bytes, lifetime_seconds: int) -> None:
         self._secret = secret
+        self._lifetime = lifetime_seconds  # the contract's, read from the spec
 
     def _signature(self, path: str, signed_query: str) -> str:
         return hmac.new(self._secret, f"{path}\n{signed_query}".encode(), hashlib.sha256).hexdigest()
 
     def sign(self, origin: str, generation_id: str, name: str, now: float) -> str:
         path = f"{FILES_PREFIX}{generation_id}/{name}"
-        expires = math.floor(now) + URL_LIFETIME_SECONDS
-        signed_query = f"X-Amz-Expires={URL_LIFETIME_SECONDS}&expires={expires}"
+        expires = math.floor(now) + self._lifetime
+        signed_query = f"X-Amz-Expires={self._lifetime}&expires={expires}"
         return f"{origin}{path}?{signed_query}&signature={self._signature(path, signed_query)}"
 
     def verify(self, path: str, query: str, now: float) -> None:

@@ -51,7 +51,7 @@ class MockState:
             store=GenerationStore(config.max_generations),
             limiter=RateLimiter(config.effective_rpm, config.effective_max_concurrent),
             faults=FaultQueue(),
-            signer=UrlSigner(config.signing_secret or secrets.token_bytes(32)),
+            signer=UrlSigner(config.signing_secret or secrets.token_bytes(32), contract.url_lifetime_seconds),
             lock=threading.Lock(),
             max_body_bytes=config.max_body_bytes or default_max_body_bytes(contract),
         )
