@@ -7,6 +7,8 @@ spec the run was given; each failure message names the rule that broke and where
 
 - ``request_id_echoed``: an ``X-Request-Id`` sent is echoed on the response.
 - ``retry_after_on_429``: every 429 says when to retry (``Retry-After``, whole seconds, at least 1).
+- ``rate_limit_headers``: ``X-RateLimit-*`` come together and agree with each other, with the 429 and with the
+  generation's ``created_at`` (the window is X-RateLimit-Reset's ``x-window-seconds``).
 - ``server_defaults_reported``: a field with ``x-server-default`` left out of a POST is reported with that default.
 - ``generation_get_is_stable``: GET is idempotent: a second GET answers the same generation, its state not
   earlier, and nothing but the fresh output URLs changed once it is terminal.
@@ -19,12 +21,13 @@ spec the run was given; each failure message names the rule that broke and where
 
 from __future__ import annotations
 
+import datetime
 import re
 import sys
 import threading
 import urllib.parse
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import httpx
@@ -235,6 +238,86 @@ def retry_after_on_429(ctx: CheckContext, response: Response, case: Case[Any]) -
             f"Retry-After was {value!r}",
         )
     return True
+
+
+RATE_LIMIT_HEADERS = ("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset")
+# A 201's reset is ceil(creation + window): up to a second after it; a live server's limiter and its database may
+# also read clocks a second apart.
+RESET_SLACK_SECONDS = (1.0, 2.0)  # (before, after) creation + window
+
+
+def window_seconds(spec: JSON) -> float | None:
+    """X-RateLimit-Reset's ``x-window-seconds``: the per-minute limit's sliding window."""
+    reset = spec.get("components", {}).get("headers", {}).get("X-RateLimit-Reset", {})
+    value = reset.get("x-window-seconds") if isinstance(reset, dict) else None
+    return float(value) if isinstance(value, int | float) else None
+
+
+def _created_at(generation: JSON) -> float | None:
+    try:
+        return datetime.datetime.fromisoformat(str(generation.get("created_at"))).timestamp()
+    except ValueError:
+        return None  # the format checks report an unreadable created_at
+
+
+def check_rate_limit_headers(
+    status: int, header: Callable[[str], str | None], created: JSON | None, window: float | None
+) -> bool | None:
+    """The rules of ``rate_limit_headers`` for a response of ``status`` whose headers ``header`` reads (``created``:
+    the generation a 201 answered with); raises `RuleBrokenError`, None when there is nothing to check."""
+    given = {name: value for name in RATE_LIMIT_HEADERS if (value := header(name)) is not None}
+    if not given:
+        return None
+    if len(given) != len(RATE_LIMIT_HEADERS):
+        raise RuleBrokenError(
+            "the X-RateLimit-* headers come together (all three, or none when the limiter fails open)",
+            "components.headers.X-RateLimit-Limit",
+            f"the response carried only {sorted(given)}",
+        )
+    for name, value in given.items():
+        if not value.strip().isdigit():
+            raise RuleBrokenError("X-RateLimit-* are non-negative integers", f"components.headers.{name}", f"{value!r}")
+    limit, remaining, reset = (int(given[name]) for name in RATE_LIMIT_HEADERS)
+    if remaining > limit:
+        raise RuleBrokenError(
+            "X-RateLimit-Remaining never exceeds X-RateLimit-Limit",
+            "components.headers.X-RateLimit-Remaining",
+            f"limit {limit}, remaining {remaining}",
+        )
+    if status == 429:
+        retry_after = header("Retry-After") or ""
+        if remaining != 0:
+            raise RuleBrokenError(
+                "a per-minute 429 has no request remaining", "responses.TooManyRequests", f"remaining {remaining}"
+            )
+        if window is not None and retry_after.strip().isdigit() and int(retry_after) > window:
+            raise RuleBrokenError(
+                "a per-minute 429 asks to wait at most the window (until the oldest request leaves it)",
+                "components.headers.X-RateLimit-Reset.x-window-seconds",
+                f"Retry-After {retry_after} s, window {window:g} s",
+            )
+        return True
+    created_at = _created_at(created) if created is not None and status == 201 else None
+    if created_at is None or window is None:
+        return True
+    before, after = RESET_SLACK_SECONDS
+    if not created_at + window - before <= reset <= created_at + window + after:
+        raise RuleBrokenError(
+            "a 201's X-RateLimit-Reset is its creation time plus the window, in Unix seconds",
+            "components.headers.X-RateLimit-Reset",
+            f"created_at {created.get('created_at') if created else None} + {window:g} s, reset {reset}",
+        )
+    return True
+
+
+@schemathesis.check
+def rate_limit_headers(ctx: CheckContext, response: Response, case: Case[Any]) -> bool | None:
+    """``X-RateLimit-*`` come all three or none, as integers, remaining within the limit; a per-minute 429 has none
+    remaining and never asks to wait past the window; a 201's reset is its creation time plus the window."""
+    created = _generation(case, response) if case.operation.method.upper() == "POST" else None
+    return check_rate_limit_headers(
+        response.status_code, lambda name: _header(response, name), created, window_seconds(_spec(case))
+    )
 
 
 @schemathesis.check
@@ -474,6 +557,7 @@ def check_names() -> Mapping[str, str]:
     checks = (
         request_id_echoed,
         retry_after_on_429,
+        rate_limit_headers,
         server_defaults_reported,
         generation_get_is_stable,
         generation_lifecycle,

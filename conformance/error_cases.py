@@ -22,6 +22,7 @@ from conformance.spec import load_spec, max_image_bytes
 from luma_agents_client.models import ImageRef
 from luma_uni import Luma
 
+JSON = dict[str, Any]
 MAX_IMAGE_BYTES = max_image_bytes()  # the spec's x-max-decoded-bytes, which the 413 examples are about
 PROMPT = "A lighthouse on a cliff at dusk, oil painting"
 URL = "https://example.com/photo.jpg"
@@ -63,6 +64,16 @@ def documented_errors() -> dict[str, DocumentedError]:
         for name, example in examples.items():
             error = DocumentedError(component, name, status, example["value"]["detail"])
             found[error.key] = error
+    return found
+
+
+def documented_headers(component: str) -> dict[str, JSON]:
+    """The headers the spec's response ``component`` documents, each ``$ref`` resolved (``required``, ``schema``)."""
+    spec = load_spec()
+    found: dict[str, JSON] = {}
+    for name, header in spec["components"]["responses"][component].get("headers", {}).items():
+        ref = header.get("$ref", "")
+        found[name] = spec["components"]["headers"][ref.rsplit("/", 1)[1]] if ref else header
     return found
 
 
@@ -132,14 +143,15 @@ def _oversized_base64() -> str:
 
 def _twice(body: Any) -> Callable[[Context], httpx.Response]:
     def send(ctx: Context) -> httpx.Response:
-        ctx.raw.post("/generations", json=body)
+        first = ctx.raw.post("/generations", json=body)
+        assert first.status_code == 201, f"the first request is within the limit, yet got {first.status_code}"
         return ctx.raw.post("/generations", json=body)
 
     return send
 
 
 def _create_twice(ctx: Context) -> object:
-    ctx.luma.generations.create(prompt=PROMPT)
+    ctx.luma.generations.create(prompt=PROMPT)  # within the limit: an error here is not the documented 429
     return ctx.luma.generations.create(prompt=PROMPT)
 
 

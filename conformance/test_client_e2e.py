@@ -8,6 +8,7 @@ InputError when the client refuses to send it at all).
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
@@ -18,6 +19,7 @@ import httpx
 import pytest
 from PIL import Image
 
+from conformance import checks
 from conformance.error_cases import (
     CONTRACT,
     EDIT,
@@ -29,6 +31,7 @@ from conformance.error_cases import (
     DocumentedError,
     Trigger,
     documented_errors,
+    documented_headers,
     example_values,
 )
 from conformance.mock import rules
@@ -36,7 +39,7 @@ from conformance.mock.pytest_plugin import DEFAULT_TIME_SCALE
 from conformance.mock.serve import serve_app
 from conformance.report import STATS
 from conformance.schemathesis_setup import PaidPostBudget
-from conformance.spec import enum_values, schema
+from conformance.spec import enum_values, load_spec, schema
 from conformance.targets import Target, mock_app
 from conformance.waiting import WaitBudget
 from luma_agents_client.models import FailureCode, GenerationState
@@ -276,6 +279,64 @@ def test_documented_error_on_the_wire(http_target: Target, trigger: Trigger, ima
         reason = f"{trigger.example}: documented {documented.status} {expected!r}, got {got}"
         STATS.check("documented_error_on_the_wire", ok, None if ok else reason)
     assert (response.status_code, response.json()) == (documented.status, {"detail": expected})
+    try:
+        _check_documented_headers(trigger, response)
+    except AssertionError as broken:
+        STATS.check("documented_error_headers", False, f"{trigger.example}: {broken}")
+        raise
+    STATS.check("documented_error_headers", True)
+
+
+def _check_documented_headers(trigger: Trigger, response: httpx.Response) -> None:
+    """The response carries the headers its spec response requires, each valid for its schema, and the rate-limit
+    headers agree (conformance/checks.py's rule, shared with the schemathesis part)."""
+    documented = DOCUMENTED[trigger.example]
+    for name, header in documented_headers(documented.component).items():
+        value = response.headers.get(name)
+        if value is None:
+            assert not header.get("required"), f"{trigger.example}: the documented header {name} is missing"
+            continue
+        schema = header.get("schema", {})
+        if schema.get("type") == "integer":
+            assert value.strip().isdigit() and int(value) >= schema.get("minimum", 0), f"{name}: {value!r}"
+    checks.check_rate_limit_headers(
+        response.status_code, response.headers.get, None, checks.window_seconds(load_spec())
+    )
+
+
+RATE_LIMITED = [t for t in TRIGGERS if t.mock_config and DOCUMENTED[t.example].status == 429]
+
+
+@pytest.mark.parametrize("trigger", RATE_LIMITED, ids=lambda t: t.id)
+def test_waiting_as_long_as_retry_after_says_is_enough(http_target: Target, trigger: Trigger) -> None:
+    """A client that waits the 429's Retry-After gets its next request through; for the per-minute limit, whose
+    Retry-After counts down to the moment the oldest request leaves the window, not a second earlier."""
+    if not http_target.is_mock:
+        pytest.skip("mock only: moves the server's clock")
+    control, app = mock_app(**trigger.mock_config, time_scale=0)  # frozen: moves only when told
+    with (
+        serve_app(app) as port,
+        httpx.Client(
+            base_url=f"http://127.0.0.1:{port}/v1", headers={"Authorization": f"Bearer {http_target.api_key}"}
+        ) as raw,
+    ):
+        assert raw.post("/generations", json={"prompt": PROMPT}).status_code == 201  # within the limit
+        response = raw.post("/generations", json={"prompt": PROMPT})
+        assert response.status_code == 429, f"the limit of {trigger.mock_config} let a second request through"
+        wait = int(response.headers["Retry-After"])
+        if "X-RateLimit-Reset" in response.headers:
+            assert int(response.headers["X-RateLimit-Reset"]) == math.ceil(control.now() + wait), "Reset != now + wait"
+            control.advance(wait - 1)
+            early = raw.post("/generations", json={"prompt": PROMPT})
+            assert early.status_code == 429, f"a second before Retry-After ran out: {early.status_code}"
+            control.advance(1)
+        else:
+            control.advance(wait)
+        later = raw.post("/generations", json={"prompt": PROMPT})
+    STATS.case(PART)
+    ok = later.status_code == 201
+    STATS.check("retry_after_is_enough", ok, None if ok else f"{trigger.example}: {later.status_code} {later.text}")
+    assert ok, f"after waiting Retry-After ({wait} s): {later.status_code} {later.text}"
 
 
 @pytest.mark.parametrize("trigger", [t for t in TRIGGERS if t.call is not None], ids=lambda t: t.id)

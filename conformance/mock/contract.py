@@ -122,6 +122,7 @@ class Contract:
     rules: tuple[Rule, ...]  # CreateGenerationRequest's x-rules, in the spec's order
     max_image_bytes: int  # ImageRef's x-max-decoded-bytes
     url_lifetime_seconds: int  # GenerationOutput.url's x-lifetime-seconds: how long a presigned URL works
+    rate_limit_window_seconds: int  # X-RateLimit-Reset's x-window-seconds: the per-minute limit's sliding window
     media_types: frozenset[str]  # ImageRef's x-accepted-media-types
     video_media_types: frozenset[str]  # ImageRef's x-accepted-video-media-types
     default_type: str  # x-server-default of the request's type, model, style and output_format
@@ -279,6 +280,10 @@ def _compile(spec: JSON) -> Contract:
         url_lifetime_seconds=_positive(
             _dig(schemas, "GenerationOutput", "properties", "url", "x-lifetime-seconds"),
             "GenerationOutput.url.x-lifetime-seconds",
+        ),
+        rate_limit_window_seconds=_positive(
+            _dig(spec, "components", "headers", "X-RateLimit-Reset", "x-window-seconds"),
+            "components.headers.X-RateLimit-Reset.x-window-seconds",
         ),
         media_types=frozenset(media_types),
         video_media_types=frozenset(

@@ -1,11 +1,11 @@
 """Rate limits of POST /generations, per API client (auth.client_of: all its keys share them): a sliding
-60-second window (RPM) and a concurrent-jobs cap.
+window (RPM; its length is X-RateLimit-Reset's ``x-window-seconds``, 60) and a concurrent-jobs cap.
 
 Off unless configured. Only requests that create a generation count. A 201 carries ``X-RateLimit-Limit``,
-``-Remaining`` and ``-Reset`` (now + 60 s, rounded up: the current docs' meaning on a success); the RPM 429 carries
-them too, with ``-Reset`` the Unix second at which the oldest request in the window leaves it, plus ``Retry-After``
-(seconds until that moment, at least 1); the concurrency 429 carries only ``Retry-After: 60``. Not thread-safe by
-itself: the app calls it under its state lock. (``key`` below is the client.)
+``-Remaining`` and ``-Reset`` (now + the window, rounded up: the current docs' meaning on a success); the RPM 429
+carries them too, with ``-Reset`` the Unix second at which the oldest request in the window leaves it, plus
+``Retry-After`` (seconds until that moment, at least 1); the concurrency 429 carries only ``Retry-After: 60``. Not
+thread-safe by itself: the app calls it under its state lock. (``key`` below is the client.)
 """
 
 from __future__ import annotations
@@ -15,8 +15,11 @@ from collections import deque
 
 from .http_errors import HttpError
 
-WINDOW_SECONDS = 60.0
 CONCURRENCY_RETRY_AFTER = 60
+# Header names in one place (HTTP header names are case-insensitive: spelled inline, each would only invite
+# equivalent mutants under `make mutation`).
+RETRY_AFTER = "Retry-After"
+LIMIT, REMAINING, RESET = "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset"
 RATE_LIMIT_EXCEEDED = "Rate limit exceeded"
 TOO_MANY_CONCURRENT_JOBS = "Too many concurrent jobs"
 
@@ -26,12 +29,13 @@ HeaderList = list[tuple[str, str]]
 
 
 def too_many_concurrent_jobs() -> HttpError:
-    return HttpError(429, TOO_MANY_CONCURRENT_JOBS, [("Retry-After", str(CONCURRENCY_RETRY_AFTER))])
+    return HttpError(429, TOO_MANY_CONCURRENT_JOBS, [(RETRY_AFTER, str(CONCURRENCY_RETRY_AFTER))])
 
 
 class RateLimiter:
-    def __init__(self, rpm: int | None, max_concurrent: int | None) -> None:
+    def __init__(self, rpm: int | None, max_concurrent: int | None, window_seconds: float) -> None:
         self.rpm = rpm
+        self.window_seconds = window_seconds
         self.max_concurrent = max_concurrent
         self._requests: dict[str, deque[float]] = {}  # key -> creation times inside the window
         self._jobs: dict[str, deque[float]] = {}  # key -> finish times of jobs that may still be running
@@ -42,8 +46,8 @@ class RateLimiter:
         if self.rpm is not None:
             window = self._window(key, now)
             if len(window) >= self.rpm:
-                leaves_at = window[0] + WINDOW_SECONDS
-                headers = [("Retry-After", str(max(1, math.ceil(leaves_at - now)))), *self._headers(0, leaves_at)]
+                leaves_at = window[0] + self.window_seconds
+                headers = [(RETRY_AFTER, str(max(1, math.ceil(leaves_at - now)))), *self._headers(0, leaves_at)]
                 raise HttpError(429, RATE_LIMIT_EXCEEDED, headers)
         if self.max_concurrent is not None and self.active_jobs(key, now) >= self.max_concurrent:
             raise too_many_concurrent_jobs()
@@ -59,7 +63,7 @@ class RateLimiter:
             return []
         window = self._window(key, now)
         window.append(now)
-        return self._headers(self.rpm - len(window), now + WINDOW_SECONDS)
+        return self._headers(self.rpm - len(window), now + self.window_seconds)
 
     def active_jobs(self, key: str, now: float) -> int:
         jobs = self._jobs.get(key)
@@ -89,13 +93,13 @@ class RateLimiter:
 
     def _window(self, key: str, now: float) -> deque[float]:
         window = self._requests.setdefault(key, deque())
-        while window and window[0] <= now - WINDOW_SECONDS:
+        while window and window[0] <= now - self.window_seconds:  # at its reset instant a request has left
             window.popleft()
         return window
 
     def _headers(self, remaining: int, resets_at: float) -> HeaderList:
         return [
-            ("X-RateLimit-Limit", str(self.rpm)),
-            ("X-RateLimit-Remaining", str(max(0, remaining))),
-            ("X-RateLimit-Reset", str(math.ceil(resets_at))),
+            (LIMIT, str(self.rpm)),
+            (REMAINING, str(max(0, remaining))),
+            (RESET, str(math.ceil(resets_at))),
         ]

@@ -49,7 +49,9 @@ class MockState:
             clock=MockClock(config.time_scale),
             timing=lifecycle.Timing(config.queued_seconds, config.processing_seconds),
             store=GenerationStore(config.max_generations),
-            limiter=RateLimiter(config.effective_rpm, config.effective_max_concurrent),
+            limiter=RateLimiter(
+                config.effective_rpm, config.effective_max_concurrent, contract.rate_limit_window_seconds
+            ),
             faults=FaultQueue(),
             signer=UrlSigner(config.signing_secret or secrets.token_bytes(32), contract.url_lifetime_seconds),
             lock=threading.Lock(),

@@ -112,7 +112,7 @@ def test_one_switch_turns_on_the_documented_defaults(luma_mock_factory: Any, lim
 
 
 def test_idle_keys_are_forgotten_so_one_off_keys_cannot_pile_up() -> None:
-    limiter = RateLimiter(rpm=5, max_concurrent=5)
+    limiter = RateLimiter(rpm=5, max_concurrent=5, window_seconds=60)
     for index in range(SWEEP_EVERY):
         limiter.record(f"luma-api-{index}", now=0.0, finishes_at=30.0)
     assert limiter.tracked_keys() == SWEEP_EVERY
