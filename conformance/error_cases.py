@@ -464,6 +464,12 @@ TRIGGERS: list[Trigger] = [
         lambda ctx: ctx.luma.generations.create(prompt=PROMPT, web_search="yes"),  # type: ignore[arg-type]
     ),
     Trigger(
+        "BadRequest.schema_nested",
+        "",
+        _post({"prompt": PROMPT, "image_ref": [{"url": 5}]}),
+        lambda ctx: ctx.luma.generations.create(prompt=PROMPT, image_ref=[ImageRef(url=5)]),  # type: ignore[arg-type]
+    ),
+    Trigger(
         "Unauthorized.missing",
         "",
         _post({"prompt": PROMPT}),
