@@ -186,6 +186,9 @@ class Trigger:
     # The x-rule whose wording the answer must have, when the example shows a value no trigger can reproduce (the
     # id of a generation the example made up): then the detail is compared by the rule, not character for character.
     same_rule: str = ""
+    # The x-rule values the request shows where they differ from the example's (an ImageRef at another path): the
+    # expected detail is then the example's rule worded with them.
+    values: dict[str, str] = field(default_factory=dict)
 
     @property
     def id(self) -> str:
@@ -334,6 +337,20 @@ TRIGGERS: list[Trigger] = [
         "none",
         _post({"prompt": PROMPT, "image_ref": [{}]}),
         lambda ctx: ctx.luma.generations.create(prompt=PROMPT, image_ref=[ImageRef()]),
+    ),
+    *(
+        Trigger(
+            "BadRequest.ref_exactly_one",
+            path,
+            _post_video(VIDEO, **video),
+            _create_video(VIDEO, **video),
+            values={"path": path},
+        )
+        for path, video in (
+            ("video.start_frame", {"start_frame": {}}),
+            ("video.end_frame", {"end_frame": {}}),
+            ("video.keyframes[1]", {"keyframes": [{"url": URL}, {}]}),
+        )
     ),
     Trigger(
         "BadRequest.media_type_required",

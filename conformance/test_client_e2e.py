@@ -252,6 +252,10 @@ def trigger_context(target: Target, trigger: Trigger, files: Path, sent: list[ht
 def _as_documented(trigger: Trigger, documented: DocumentedError, body: Any) -> str:
     """The detail expected: the documented one, or for a ``same_rule`` trigger the answer itself when it is worded
     as that x-rule (its example shows a generation id no trigger can reproduce)."""
+    if trigger.values:
+        rule = CONTRACT.rule(documented.name)
+        shown = rules.parse_detail(CONTRACT, rule, documented.detail) or {}
+        return rules.detail(CONTRACT, rule, {**shown, **trigger.values})
     answer = body.get("detail") if isinstance(body, dict) else None
     if trigger.same_rule and isinstance(answer, str):
         rule = CONTRACT.rule(trigger.same_rule)
