@@ -42,6 +42,7 @@ from conformance.schemathesis_setup import PaidPostBudget
 from conformance.spec import enum_values, load_spec, schema
 from conformance.targets import Target, mock_app
 from conformance.waiting import WaitBudget
+from luma_agents_client import contract
 from luma_agents_client.models import FailureCode, GenerationState
 from luma_uni import GenerationFailedError, InputError, Luma, errors
 
@@ -341,6 +342,77 @@ def test_waiting_as_long_as_retry_after_says_is_enough(http_target: Target, trig
     ok = later.status_code == 201
     STATS.check("retry_after_is_enough", ok, None if ok else f"{trigger.example}: {later.status_code} {later.text}")
     assert ok, f"after waiting Retry-After ({wait} s): {later.status_code} {later.text}"
+
+
+# --- Retries: what the spec says is safe to repeat --------------------------------------------------------------
+
+
+def transient_statuses() -> list[tuple[str, int]]:
+    """(method, status) the spec documents as worth repeating: a response that carries Retry-After, and the 5xx of
+    ServerError's x-retry-statuses (errors at submit time: nothing was created)."""
+    spec = load_spec()
+    retry_5xx = [int(code) for code in spec["components"]["responses"]["ServerError"]["x-retry-statuses"]]
+    found = []
+    for item in spec["paths"].values():
+        for method, operation in item.items():
+            for status, response in operation["responses"].items():
+                component = spec["components"]["responses"].get(response.get("$ref", "").rsplit("/", 1)[-1], {})
+                if status.isdigit() and "Retry-After" in component.get("headers", {}):
+                    found.append((method.upper(), int(status)))
+                elif status == "5XX":
+                    found += [(method.upper(), code) for code in retry_5xx]
+    return found
+
+
+def _posts(sent: list[httpx.Request]) -> int:
+    return sum(request.method == "POST" for request in sent)
+
+
+@pytest.mark.parametrize(("method", "status"), transient_statuses(), ids=str)
+def test_the_client_recovers_from_a_documented_transient_error(http_target: Target, method: str, status: int) -> None:
+    """Answered once with a status the spec says to retry, the client repeats the request and succeeds; a POST so
+    repeated creates exactly one generation."""
+    if http_target.control is None:
+        pytest.skip("mock only: needs the mock's fault queue")
+    control, sent = http_target.control, list[httpx.Request]()
+    with luma_for(http_target, sent=sent) as luma:
+        if method == "POST":
+            control.add_fault("POST", "/generations", status)
+            generation = luma.generations.create(prompt=PROMPT)
+            attempts, created = _posts(sent), control.generation_count()
+            ok = (attempts, created) == (2, 1)
+        else:
+            generation = luma.generations.create(prompt=PROMPT)
+            control.add_fault("GET", f"/generations/{generation.id}", status)
+            again = luma.generations.get(str(generation.id))
+            attempts, created = len(sent) - 1, control.generation_count()
+            ok = (attempts, created, again.id) == (2, 1, generation.id)
+    STATS.case(PART)
+    reason = f"{method} answered {status} once: {attempts} attempts, {created} generation(s) created"
+    STATS.check("retries_documented_transient_errors", ok, None if ok else reason)
+    assert ok, reason
+
+
+def test_the_client_never_repeats_a_post_the_server_may_have_acted_on(http_target: Target) -> None:
+    """The spec has no idempotency key (a repeated POST may create and bill a second generation): a POST whose
+    connection dropped after it was sent, or answered by a 5xx the spec does not call safe to retry, is sent once."""
+    if http_target.control is None:
+        pytest.skip("mock only: needs the mock's fault queue")
+    control, sent = http_target.control, list[httpx.Request]()
+    unsafe_5xx = next(code for code in range(500, 600) if code not in contract.RETRY_SERVER_STATUSES)
+    with luma_for(http_target, sent=sent) as luma:
+        control.add_fault("POST", "/generations", drop=True)
+        with pytest.raises(errors.APIConnectionError):
+            luma.generations.create(prompt=PROMPT)
+        dropped = _posts(sent)
+        control.add_fault("POST", "/generations", unsafe_5xx)
+        with pytest.raises(errors.APIStatusError) as caught:
+            luma.generations.create(prompt=PROMPT)
+    STATS.case(PART)
+    ok = (dropped, _posts(sent), caught.value.status_code) == (1, 2, unsafe_5xx)
+    reason = f"POSTs sent: {dropped} for a dropped connection, {_posts(sent) - dropped} for a {unsafe_5xx}"
+    STATS.check("never_repeats_an_unsafe_post", ok, None if ok else reason)
+    assert ok, reason
 
 
 @pytest.mark.parametrize("trigger", [t for t in TRIGGERS if t.call is not None], ids=lambda t: t.id)

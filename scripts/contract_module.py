@@ -186,6 +186,8 @@ def render(spec: JSON, field_prefix: str) -> str:
         raise ContractModuleError(f"FailureCode.x-retryable lists {unknown}, which FailureCode.enum does not")
     defaults = {name: prop["x-server-default"] for name, prop in request.items() if "x-server-default" in prop}
     retryable_members = ", ".join(f"FailureCode.{member_name(code)}" for code in failure_codes if code in retryable)
+    server_error = _dig(spec, "components", "responses", "ServerError")
+    retry_statuses = sorted(int(code) for code in _dig(server_error, "x-retry-statuses"))
     media_types = sorted(_dig(schemas, "ImageRef", "x-accepted-media-types"))
     video_media_types = sorted(_dig(schemas, "ImageRef", "x-accepted-video-media-types"))
     model_types = {name: entry["types"] for name, entry in _dig(schemas, "Model", "x-models").items()}
@@ -231,6 +233,8 @@ def render(spec: JSON, field_prefix: str) -> str:
         if retryable_members
         else "RETRYABLE_FAILURE_CODES: Final[frozenset[FailureCode]] = frozenset()",
         '"""FailureCode\'s x-retryable: the failure codes worth retrying with the same request."""',
+        f"RETRY_SERVER_STATUSES: Final = frozenset({_as_python(retry_statuses)})",
+        '"""ServerError\'s x-retry-statuses: the 5xx the docs say to retry (from the API itself: nothing created)."""',
         *_request_field_lines(fields),
         "",
     ]

@@ -90,6 +90,13 @@ RETRYABLE_FAILURE_CODES: Final[frozenset[FailureCode]] = frozenset(
     )
 )
 """FailureCode's x-retryable: the failure codes worth retrying with the same request."""
+RETRY_SERVER_STATUSES: Final = frozenset(
+    (
+        502,
+        503,
+    )
+)
+"""ServerError's x-retry-statuses: the 5xx the docs say to retry (from the API itself: nothing created)."""
 
 
 class WireModel(Protocol):

@@ -30,13 +30,16 @@ import random
 
 from attrs import frozen
 
+from luma_agents_client import contract
+
 from .errors import APIConnectionError, APIStatusError, LumaError
 
 logger = logging.getLogger("luma_uni")
 
 RETRYABLE_GET_STATUSES = frozenset({408, 409, 429})  # and every status >= 500
 SAFE_POST_STATUSES = frozenset({408, 429})
-NOTHING_CREATED_5XX = frozenset({502, 503})  # only with the API's own JSON error body
+# Only with the API's own JSON error body: openapi.yaml's ServerError x-retry-statuses (502 and 503).
+NOTHING_CREATED_5XX: frozenset[int] = contract.RETRY_SERVER_STATUSES
 
 
 @frozen
