@@ -475,6 +475,15 @@ TRIGGERS: list[Trigger] = [
         no_client=NOT_SENDABLE,
     ),
     Trigger(
+        "BadRequest.malformed_json",
+        "NaN",  # Python's json module reads it; JSON (RFC 8259) has no such number
+        lambda ctx: ctx.raw.post(
+            "/generations", content=b'{"prompt": NaN}', headers={"content-type": "application/json"}
+        ),
+        None,
+        no_client=NOT_SENDABLE,
+    ),
+    Trigger(
         "BadRequest.schema",
         "",
         _post({"prompt": PROMPT, "web_search": "yes"}),
