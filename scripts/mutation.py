@@ -10,13 +10,17 @@ modules and runs, per mutant, the tests that reach the mutated function:
    re-runs tests by node id, and some ids of this suite cannot be selected that way (schemathesis-parametrized
    ones: "Failed to run clean test"), so this phase runs a plain ``pytest tests conformance`` per mutant in phase
    1's mutants/ tree, choosing the mutant with mutmut's own switch (the MUTANT_UNDER_TEST environment variable its
-   trampolines read). A clean run must pass and a run with every trampoline failing must fail before any mutant
-   counts; the exit codes land in reports/mutation/tests.json.
+   trampolines read), with the mutated module's own tests first (``-x``: a mutant they kill costs seconds). A clean
+   run must pass and a run with every trampoline failing must fail before any mutant counts; the exit codes land in
+   reports/mutation/tests.json.
 
-At the end a table per module shows mutants, killed by conformance, killed by the tests, survived, and the
-surviving mutants are listed (``--diffs`` prints each diff).
+At the end a table per module, then for the mock and the client, shows mutants, how many were checked (all, or the
+sample), killed by conformance and then by the tests (as shares of those checked), survived, and lists the
+surviving mutants (``--diffs`` prints each diff). Equivalent mutants are not counted: their lines carry
+``# pragma: no mutate`` with the reason.
 
     python scripts/mutation.py                                        # everything: slow (hours on 2 cores)
+    python scripts/mutation.py --sample 40                            # a fixed sample of 40 per module (about 2 h)
     python scripts/mutation.py --only 'conformance/mock/signing.py'   # some modules (globs over only_mutate)
     python scripts/mutation.py --report                               # the table of the last run, nothing run
 """
@@ -65,11 +69,21 @@ SAMPLE_SEED = 12
 
 @dataclass
 class ModuleResult:
-    mutants: int = 0
+    mutants: int = 0  # generated
+    checked: int = 0  # run by phase 1 (all of them, or the sample)
     killed_by_conformance: int = 0
     killed_by_tests: int = 0
     survived: list[str] = field(default_factory=list)
-    other: dict[str, int] = field(default_factory=dict)  # not checked, timeout, no tests, ...
+    other: dict[str, int] = field(default_factory=dict)  # timeout, no tests, ... (checked, neither killed nor survived)
+
+    def add(self, other: ModuleResult) -> None:
+        self.mutants += other.mutants
+        self.checked += other.checked
+        self.killed_by_conformance += other.killed_by_conformance
+        self.killed_by_tests += other.killed_by_tests
+        self.survived += other.survived
+        for status, count in other.other.items():
+            self.other[status] = self.other.get(status, 0) + count
 
 
 def _toml_list(values: list[str]) -> str:
@@ -134,12 +148,36 @@ def run_mutmut(directory: Path, names: list[str], max_children: int) -> float:
     return time.perf_counter() - started
 
 
+NO_SUCH_MUTANT = "no-mutant-is-named-this"
+
+
+def generate(directory: Path) -> None:
+    """Generate the mutants (and collect the tests' stats) without running any: mutmut 3 has no command for it, but a
+    run filtered to a name no mutant has does both, saves them for the next run, and stops on its empty selection."""
+    mutmut = Path(sys.executable).parent / "mutmut"
+    command = [str(mutmut), "run", NO_SUCH_MUTANT]
+    done = subprocess.run(command, cwd=directory, env=_test_env(), capture_output=True, text=True, check=False)
+    if not statuses(directory):
+        raise SystemExit(f"mutmut generated no mutants:\n{(done.stdout + done.stderr)[-2000:]}")
+
+
+def _closest_tests_first(mutant: str) -> list[str]:
+    """The suite's paths with the tests closest to the mutant's module first (its own test file, then its package's
+    tests): the run stops at the first failure (-x), so a mutant its unit tests kill costs seconds, not the suite."""
+    module = mutant.partition(".x")[0]  # e.g. conformance.mock.rate_limits, luma_uni._retries
+    stem = module.rsplit(".", 1)[-1].strip("_")
+    package = "tests/mock" if module.startswith("conformance.mock.") else "tests/client"
+    own = sorted(str(path.relative_to(ROOT)) for path in (ROOT / package).glob(f"test_*{stem}*.py"))
+    return [*own, package, *PHASES["tests"]]
+
+
 def _run_suite(mutants: Path, mutant: str, timeout: float | None) -> tuple[int, float, str]:
-    """pytest over whole directories with one mutant switched on: exit code (mutmut's), seconds, output tail."""
+    """pytest over the whole suite with one mutant switched on: exit code (mutmut's), seconds, output tail."""
     # The mutated tree first on the path, before the checkout the editable install points at (as mutmut does).
     path = os.pathsep.join(str(mutants / p) for p in (".", "src", "generated"))
     env = _test_env() | {"MUTANT_UNDER_TEST": mutant, "PYTHONPATH": path}
-    command = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *PHASES["tests"]]
+    selection = _closest_tests_first(mutant) if mutant and mutant != FORCED_FAIL else PHASES["tests"]
+    command = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *selection]
     started = time.perf_counter()
     try:
         done = subprocess.run(
@@ -208,6 +246,9 @@ def tabulate(first: Codes, second: Codes) -> dict[str, ModuleResult]:
         for name, code in codes.items():
             result.mutants += 1
             status = _status(code)
+            if code is None:
+                continue  # not in this run's sample
+            result.checked += 1
             if status == "killed":
                 result.killed_by_conformance += 1
                 continue
@@ -222,33 +263,38 @@ def tabulate(first: Codes, second: Codes) -> dict[str, ModuleResult]:
     return dict(results)
 
 
+def _percent(part: int, whole: int) -> str:
+    return f"{100 * part / whole:5.1f}%" if whole else "    -"
+
+
+def _row(name: str, r: ModuleResult) -> str:
+    other = ", ".join(f"{k} {v}" for k, v in sorted(r.other.items()))
+    whole = r.killed_by_conformance + r.killed_by_tests
+    conformance = f"{r.killed_by_conformance:6} ({_percent(r.killed_by_conformance, r.checked)})"
+    tests = f"{r.killed_by_tests:6} ({_percent(whole, r.checked)})"
+    return f"{name:34} {r.mutants:7} {r.checked:7} {conformance} {tests} {len(r.survived):8}  {other}"
+
+
 def render(results: dict[str, ModuleResult], directory: Path, diffs: bool) -> None:
-    header = f"{'module':44} {'mutants':>7} {'by conformance':>15} {'+ by tests':>10} {'survived':>8}  other"
+    """One row per module, then the mock's and the client's totals; scores are of the mutants checked."""
+    header = (
+        f"{'module':34} {'mutants':>7} {'checked':>7} {'by conformance':>15} {'+ by tests (whole)':>18}"
+        f" {'survived':>8}  other"
+    )
     print(header)
     print("-" * len(header))
-    total = ModuleResult()
+    totals: dict[str, ModuleResult] = defaultdict(ModuleResult)
     for module, r in sorted(results.items()):
-        other = ", ".join(f"{k} {v}" for k, v in sorted(r.other.items()))
-        score = f"{100 * r.killed_by_conformance / r.mutants:5.1f}%" if r.mutants else "    -"
-        print(
-            f"{module:44} {r.mutants:7} {r.killed_by_conformance:8} ({score}) {r.killed_by_tests:10} "
-            f"{len(r.survived):8}  {other}"
-        )
-        total.mutants += r.mutants
-        total.killed_by_conformance += r.killed_by_conformance
-        total.killed_by_tests += r.killed_by_tests
-        total.survived += r.survived
-    if total.mutants:
-        conformance = 100 * total.killed_by_conformance / total.mutants
-        whole = 100 * (total.killed_by_conformance + total.killed_by_tests) / total.mutants
-        print(
-            f"{'total':44} {total.mutants:7} {total.killed_by_conformance:8} ({conformance:4.1f}%) "
-            f"{total.killed_by_tests:10} {len(total.survived):8}  whole suite kills {whole:.1f}%"
-        )
-    if total.survived:
+        print(_row(module, r))
+        totals["mock (conformance/mock)" if module.startswith("conformance/") else "client (src/luma_uni)"].add(r)
+    print("-" * len(header))
+    for name, r in sorted(totals.items()):
+        print(_row(name, r))
+    survivors = [name for r in results.values() for name in r.survived]
+    if survivors:
         print("\nsurviving mutants (review: strengthen the spec or a check, or mark equivalent with a reason):")
         mutmut = Path(sys.executable).parent / "mutmut"
-        for name in total.survived:
+        for name in survivors:
             print(f"  {name}")
             if diffs:
                 shown = subprocess.run(
@@ -269,7 +315,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--resume", action="store_true", help="keep reports/mutation/conformance and run only mutants not checked yet"
     )
-    parser.add_argument("--sample", type=int, help="with --resume: at most this many mutants per module")
+    parser.add_argument(
+        "--sample", type=int, help="at most this many mutants per module (a fixed pseudo-random choice), not all"
+    )
     args = parser.parse_args(argv)
     phases = [p for p in args.phases.split(",") if p]
     if unknown := set(phases) - set(PHASES):
@@ -285,7 +333,12 @@ def main(argv: list[str] | None = None) -> int:
             print(f"phase conformance: {run_mutmut(first_dir, names, args.max_children):.0f} s")
         else:
             first_dir = prepare("conformance", args.only)
-            print(f"phase conformance: {run_mutmut(first_dir, [], args.max_children):.0f} s")
+            names = []
+            if args.sample is not None:
+                generate(first_dir)
+                names = unchecked_sample(first_dir, args.sample)
+                print(f"phase conformance: a fixed sample of {len(names)} mutants (at most {args.sample} per module)")
+            print(f"phase conformance: {run_mutmut(first_dir, names, args.max_children):.0f} s")
         if "tests" in phases:
             first = statuses(first_dir)
             # A mutant no conformance test reached ("no tests") may still be reached by tests/.
