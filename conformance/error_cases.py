@@ -18,7 +18,7 @@ import httpx
 from conformance.mock import rules
 from conformance.mock.config import REPO_SPEC_PATH
 from conformance.mock.contract import load_contract
-from conformance.spec import load_spec, max_image_bytes
+from conformance.spec import load_spec, max_image_bytes, value_not_in
 from luma_agents_client.models import ImageRef
 from luma_uni import Luma
 
@@ -215,6 +215,7 @@ def _video_type(*, source: bool, keeps_shape: bool = True) -> str:
 VIDEO = _video_type(source=False)
 VIDEO_EDIT = _video_type(source=True)
 REFRAME = _video_type(source=True, keeps_shape=False)
+NOT_A_RATIO = value_not_in("AspectRatio")
 VIDEO_MODEL = next(model for model in CONTRACT.models if VIDEO in CONTRACT.types_of(model))
 
 
@@ -300,6 +301,13 @@ TRIGGERS: list[Trigger] = [
         ),
     ),
     Trigger(
+        "BadRequest.invalid_aspect_ratio",
+        f"{VIDEO_MODEL}, not an AspectRatio",  # the detail lists the ratios of the model asked for
+        _post({"prompt": PROMPT, "type": VIDEO, "model": VIDEO_MODEL, "aspect_ratio": NOT_A_RATIO}),
+        lambda ctx: ctx.luma.generations.create(prompt=PROMPT, type=VIDEO, model=VIDEO_MODEL, aspect_ratio=NOT_A_RATIO),
+        values={"value": NOT_A_RATIO, "valid": rules.valid_ratios(CONTRACT, VIDEO_MODEL)},
+    ),
+    Trigger(
         "BadRequest.unsupported_type",
         "",
         _post_example("unsupported_type", type="value", model="model"),
@@ -351,6 +359,13 @@ TRIGGERS: list[Trigger] = [
             ("video.end_frame", {"end_frame": {}}),
             ("video.keyframes[1]", {"keyframes": [{"url": URL}, {}]}),
         )
+    ),
+    Trigger(
+        "BadRequest.ref_exactly_one",
+        "video.edit.keyframes[0]",
+        _post_video(VIDEO_EDIT, edit={"keyframes": [{}]}),
+        _create_video(VIDEO_EDIT, edit={"keyframes": [{}]}),
+        values={"path": "video.edit.keyframes[0]"},
     ),
     Trigger(
         "BadRequest.media_type_required",

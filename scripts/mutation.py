@@ -42,6 +42,7 @@ from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "reports" / "mutation"
@@ -63,6 +64,9 @@ CI_EXAMPLES = "25"
 # and a run over its limit is a timeout.
 FORCED_FAIL = "fail"
 TIMEOUT_CODE = 36
+# A run that does not pass within mutmut's time limit counts as detected, as most mutation tools count it (the
+# table's footnote says how many): on these modules it is a mutant breaking a request so that a test waits on it.
+DETECTED = ("killed", "timeout")
 SECOND_CHANCE = ("survived", "no tests")  # the first phase's verdicts the whole suite is asked about
 SAMPLE_SEED = 12
 
@@ -73,6 +77,8 @@ class ModuleResult:
     checked: int = 0  # run by phase 1 (all of them, or the sample)
     killed_by_conformance: int = 0
     killed_by_tests: int = 0
+    found_late: int = 0  # of killed_by_conformance: by phase 2's whole conformance run, not phase 1's selection
+    timeouts: int = 0  # of killed_by_conformance: phase 1 did not pass within its time limit
     survived: list[str] = field(default_factory=list)
     other: dict[str, int] = field(default_factory=dict)  # timeout, no tests, ... (checked, neither killed nor survived)
 
@@ -81,6 +87,8 @@ class ModuleResult:
         self.checked += other.checked
         self.killed_by_conformance += other.killed_by_conformance
         self.killed_by_tests += other.killed_by_tests
+        self.found_late += other.found_late
+        self.timeouts += other.timeouts
         self.survived += other.survived
         for status, count in other.other.items():
             self.other[status] = self.other.get(status, 0) + count
@@ -161,63 +169,88 @@ def generate(directory: Path) -> None:
         raise SystemExit(f"mutmut generated no mutants:\n{(done.stdout + done.stderr)[-2000:]}")
 
 
-def _closest_tests_first(mutant: str) -> list[str]:
-    """The suite's paths with the tests closest to the mutant's module first (its own test file, then its package's
-    tests): the run stops at the first failure (-x), so a mutant its unit tests kill costs seconds, not the suite."""
+def _selection(mutant: str) -> list[str]:
+    """The suite's paths in the order one mutant's run takes them; the run stops at the first failure (-x), which
+    decides the credit. For a mutant of the mock, the conformance suite comes first: phase 1 runs only the tests that
+    called the mutated function, and the session's shared mock server is built during the first test alone, so it
+    misses what later conformance tests would kill. Then the module's own test file and its package's tests, so a
+    mutant they kill costs seconds, not the whole suite."""
     module = mutant.partition(".x")[0]  # e.g. conformance.mock.rate_limits, luma_uni._retries
     stem = module.rsplit(".", 1)[-1].strip("_")
-    package = "tests/mock" if module.startswith("conformance.mock.") else "tests/client"
+    mock = module.startswith("conformance.mock.")
+    package = "tests/mock" if mock else "tests/client"
     own = sorted(str(path.relative_to(ROOT)) for path in (ROOT / package).glob(f"test_*{stem}*.py"))
-    return [*own, package, *PHASES["tests"]]
+    return [*(["conformance"] if mock else []), *own, package, *PHASES["tests"]]
 
 
-def _run_suite(mutants: Path, mutant: str, timeout: float | None) -> tuple[int, float, str]:
-    """pytest over the whole suite with one mutant switched on: exit code (mutmut's), seconds, output tail."""
+@dataclass
+class SuiteRun:
+    code: int  # mutmut's reading of exit codes
+    seconds: float
+    first_failure: str = ""  # the path of the first failing test ("conformance/...", "tests/...")
+    tail: str = ""
+
+
+def _run_suite(mutants: Path, mutant: str, timeout: float | None) -> SuiteRun:
+    """pytest over the whole suite with one mutant switched on."""
     # The mutated tree first on the path, before the checkout the editable install points at (as mutmut does).
     path = os.pathsep.join(str(mutants / p) for p in (".", "src", "generated"))
     env = _test_env() | {"MUTANT_UNDER_TEST": mutant, "PYTHONPATH": path}
-    selection = _closest_tests_first(mutant) if mutant and mutant != FORCED_FAIL else PHASES["tests"]
-    command = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *selection]
+    selection = _selection(mutant) if mutant and mutant != FORCED_FAIL else PHASES["tests"]
+    command = [sys.executable, "-m", "pytest", "-x", "-q", "-rfE", "-p", "no:cacheprovider", *selection]
     started = time.perf_counter()
     try:
         done = subprocess.run(
             command, cwd=mutants, env=env, capture_output=True, text=True, timeout=timeout, check=False
         )
     except subprocess.TimeoutExpired:
-        return TIMEOUT_CODE, time.perf_counter() - started, ""
-    tail = "\n".join((done.stdout + done.stderr).strip().splitlines()[-15:])
-    return done.returncode, time.perf_counter() - started, tail
+        return SuiteRun(TIMEOUT_CODE, time.perf_counter() - started)
+    lines = (done.stdout + done.stderr).strip().splitlines()
+    failed = next((line.split()[1] for line in lines if line.startswith(("FAILED ", "ERROR ")) and " " in line), "")
+    return SuiteRun(done.returncode, time.perf_counter() - started, failed.partition("::")[0], "\n".join(lines[-15:]))
 
 
-def run_whole_suite(directory: Path, names: list[str], max_children: int) -> dict[str, int]:
-    """Phase 2: the whole suite once per mutant, in phase 1's mutants/ tree; exit code per mutant."""
+def run_whole_suite(directory: Path, names: list[str], max_children: int) -> dict[str, SuiteRun]:
+    """Phase 2: the whole suite once per mutant, in phase 1's mutants/ tree."""
     mutants = directory / "mutants"
     if not names:
         return {}
-    code, clean_seconds, tail = _run_suite(mutants, "", None)
-    if code != 0:
-        raise SystemExit(f"phase tests: the clean run fails (exit {code}), no mutant can be judged:\n{tail}")
-    code, _, tail = _run_suite(mutants, FORCED_FAIL, None)
-    if code == 0:
-        raise SystemExit(f"phase tests: a run with every mutated function failing passes: not the mutated tree\n{tail}")
-    timeout = 3 * clean_seconds + 30  # the margin of mutmut's timeout_multiplier, for a shared machine
-    print(f"phase tests: clean run {clean_seconds:.0f} s; {len(names)} mutants, timeout {timeout:.0f} s each")
-    found: dict[str, int] = {}
+    clean = _run_suite(mutants, "", None)
+    if clean.code != 0:
+        raise SystemExit(
+            f"phase tests: the clean run fails (exit {clean.code}), no mutant can be judged:\n{clean.tail}"
+        )
+    forced = _run_suite(mutants, FORCED_FAIL, None)
+    if forced.code == 0:
+        raise SystemExit(
+            f"phase tests: a run with every mutated function failing passes: not the mutated tree\n{forced.tail}"
+        )
+    timeout = 3 * clean.seconds + 30  # the margin of mutmut's timeout_multiplier, for a shared machine
+    print(f"phase tests: clean run {clean.seconds:.0f} s; {len(names)} mutants, timeout {timeout:.0f} s each")
+    found: dict[str, SuiteRun] = {}
     with ThreadPoolExecutor(max_workers=max_children) as pool:
         runs = {pool.submit(_run_suite, mutants, name, timeout): name for name in names}
         for future in as_completed(runs):
             name = runs[future]
-            found[name], seconds, _ = future.result()
-            print(f"  {_status(found[name]):9} {seconds:5.0f} s  {name}", flush=True)
+            found[name] = run = future.result()
+            print(f"  {_status(run.code):9} {run.seconds:5.0f} s  {name}  {run.first_failure}", flush=True)
     return found
 
 
-def second_phase_statuses(first: Codes) -> Codes:
-    """Phase 2's exit codes, per module as phase 1's (empty if phase 2 never ran)."""
+def save_second_phase(found: dict[str, SuiteRun]) -> None:
+    results = {name: {"code": run.code, "first_failure": run.first_failure} for name, run in found.items()}
+    SECOND_PHASE_RESULTS.write_text(json.dumps(results, indent=1, sort_keys=True), encoding="utf-8")
+
+
+def second_phase_statuses(first: Codes) -> tuple[Codes, set[str]]:
+    """Phase 2's exit codes, per module as phase 1's, and the mutants whose first failure there was a conformance
+    test (empty if phase 2 never ran)."""
     if not SECOND_PHASE_RESULTS.exists():
-        return {}
-    codes: dict[str, int] = json.loads(SECOND_PHASE_RESULTS.read_text(encoding="utf-8"))
-    return {module: {n: codes[n] for n in names if n in codes} for module, names in first.items()}
+        return {}, set()
+    runs: dict[str, dict[str, Any]] = json.loads(SECOND_PHASE_RESULTS.read_text(encoding="utf-8"))
+    by_conformance = {n for n, run in runs.items() if str(run["first_failure"]).startswith("conformance/")}
+    codes = {module: {n: runs[n]["code"] for n in names if n in runs} for module, names in first.items()}
+    return codes, by_conformance
 
 
 def statuses(directory: Path) -> Codes:
@@ -239,7 +272,7 @@ def _status(code: int | None) -> str:
 Codes = dict[str, dict[str, int | None]]  # exit code per mutant, per module
 
 
-def tabulate(first: Codes, second: Codes) -> dict[str, ModuleResult]:
+def tabulate(first: Codes, second: Codes, by_conformance: set[str]) -> dict[str, ModuleResult]:
     results: dict[str, ModuleResult] = defaultdict(ModuleResult)
     for module, codes in first.items():
         result = results[module]
@@ -249,12 +282,16 @@ def tabulate(first: Codes, second: Codes) -> dict[str, ModuleResult]:
             if code is None:
                 continue  # not in this run's sample
             result.checked += 1
-            if status == "killed":
+            if status in DETECTED:
                 result.killed_by_conformance += 1
+                result.timeouts += status == "timeout"
                 continue
             again = second.get(module, {}).get(name)
             later = _status(again) if again is not None else status  # not re-run by the whole suite: as before
-            if later == "killed":
+            if later == "killed" and name in by_conformance:
+                result.killed_by_conformance += 1  # phase 2's full conformance run (see _selection)
+                result.found_late += 1
+            elif later == "killed":
                 result.killed_by_tests += 1
             elif later == "survived" or status == "survived":
                 result.survived.append(name)
@@ -290,6 +327,12 @@ def render(results: dict[str, ModuleResult], directory: Path, diffs: bool) -> No
     print("-" * len(header))
     for name, r in sorted(totals.items()):
         print(_row(name, r))
+    late = sum(r.found_late for r in results.values())
+    if late:
+        print(f"({late} of the conformance kills came from phase 2's whole conformance run: see _selection)")
+    timeouts = sum(r.timeouts for r in results.values())
+    if timeouts:
+        print(f"({timeouts} of the conformance kills are timeouts: the suite did not pass in 3 times its clean time)")
     survivors = [name for r in results.values() for name in r.survived]
     if survivors:
         print("\nsurviving mutants (review: strengthen the spec or a check, or mark equivalent with a reason):")
@@ -345,14 +388,13 @@ def main(argv: list[str] | None = None) -> int:
             alive = [n for codes in first.values() for n, c in codes.items() if _status(c) in SECOND_CHANCE]
             started = time.perf_counter()
             SECOND_PHASE_RESULTS.unlink(missing_ok=True)
-            found = run_whole_suite(first_dir, alive, args.max_children)
-            SECOND_PHASE_RESULTS.write_text(json.dumps(found, indent=1, sort_keys=True), encoding="utf-8")
+            save_second_phase(run_whole_suite(first_dir, alive, args.max_children))
             print(f"phase tests ({len(alive)} mutants): {time.perf_counter() - started:.0f} s")
     first = statuses(WORK / "conformance")
-    second = second_phase_statuses(first)
+    second, by_conformance = second_phase_statuses(first)
     if not first:
         raise SystemExit(f"no mutmut results under {WORK / 'conformance'}: run without --report first")
-    render(tabulate(first, second), WORK / "conformance", args.diffs)
+    render(tabulate(first, second, by_conformance), WORK / "conformance", args.diffs)
     return 0
 
 
