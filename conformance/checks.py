@@ -487,6 +487,13 @@ def generation_lifecycle(ctx: CheckContext, response: Response, case: Case[Any])
     if follow is None:
         skip("generation_lifecycle", "the 201 response has no link to GET the generation")
         return None
+    order = _state_order(case)
+    if order and generation.get("state") != order[0]:
+        raise RuleBrokenError(
+            f"POST answers a new generation in the first state ({order[0]!r}), however short its queue",
+            "components.schemas.Generation.x-state-order",
+            f"the 201 said {generation.get('state')!r}",
+        )
     rule = "a created generation can be fetched"
     credentials = _credentials(response)
     first = follow.call(headers=credentials)

@@ -63,8 +63,10 @@ def build_target(request: pytest.FixtureRequest, options: Options) -> Target:
         return Target("live", options.api_key, options.base_url)
     if name == "asgi":
         # In-process, with the cross-field and media rules off: every schema-valid body must then be accepted. Its
-        # rate limits are on but out of reach: every 201 carries X-RateLimit-* for the checks, none is refused.
-        control, app = mock_app(schema_only=True, rpm=UNREACHED_LIMIT, max_concurrent=UNREACHED_LIMIT)
+        # rate limits are on but out of reach: every 201 carries X-RateLimit-* for the checks, none is refused. No
+        # time in the queue: the POST must still answer `queued` (a server that reads the state off its clock
+        # would answer `processing`).
+        control, app = mock_app(schema_only=True, rpm=UNREACHED_LIMIT, max_concurrent=UNREACHED_LIMIT, queued_seconds=0)
         return Target(
             "asgi",
             new_api_key(),

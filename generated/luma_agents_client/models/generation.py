@@ -27,10 +27,10 @@ class Generation:
     validation of a response checks them): `failure_code` and `failure_reason` are non-null exactly when `state` is
     `failed`; `output` holds at least one item when `completed` and is empty (or null) before that and on failure; an
     `image` or `image_edit` generation has one output, of type `image`. Rules JSON Schema cannot state are given as `x-`
-    extensions and checked by the conformance suite against any server (conformance/checks.py): `x-state-order` (a
-    generation's state never moves backwards; once terminal nothing but the freshly minted output URLs changes) and
-    `x-settles-within-seconds` (every generation reaches a terminal state within an hour, documented for concurrency
-    accounting).
+    extensions and checked by the conformance suite against any server (conformance/checks.py): `x-state-order` (a new
+    generation is answered by the POST in the first state, `queued`, however short its queue; its state never moves
+    backwards; once terminal nothing but the freshly minted output URLs changes) and `x-settles-within-seconds` (every
+    generation reaches a terminal state within an hour, documented for concurrency accounting).
 
         Attributes:
             id (UUID): Generation identifier.
