@@ -206,8 +206,10 @@ def _run_suite(mutants: Path, mutant: str, timeout: float | None) -> SuiteRun:
     except subprocess.TimeoutExpired:
         return SuiteRun(TIMEOUT_CODE, time.perf_counter() - started)
     lines = (done.stdout + done.stderr).strip().splitlines()
-    failed = next((line.split()[1] for line in lines if line.startswith(("FAILED ", "ERROR ")) and " " in line), "")
-    return SuiteRun(done.returncode, time.perf_counter() - started, failed.partition("::")[0], "\n".join(lines[-15:]))
+    # pytest's summary lines ("FAILED path::test - ...", "ERROR path::test"), not logged errors ("ERROR logger:...").
+    summary = (re.match(r"(?:FAILED|ERROR) (\S+?)::", line) for line in lines)
+    failed = next((match.group(1) for match in summary if match), "")
+    return SuiteRun(done.returncode, time.perf_counter() - started, failed, "\n".join(lines[-15:]))
 
 
 def run_whole_suite(directory: Path, names: list[str], max_children: int) -> dict[str, SuiteRun]:
@@ -233,6 +235,7 @@ def run_whole_suite(directory: Path, names: list[str], max_children: int) -> dic
         for future in as_completed(runs):
             name = runs[future]
             found[name] = run = future.result()
+            save_second_phase(found)  # as it goes: an interrupted phase 2 keeps what it measured
             print(f"  {_status(run.code):9} {run.seconds:5.0f} s  {name}  {run.first_failure}", flush=True)
     return found
 
