@@ -53,7 +53,7 @@ mutation: $(STAMP) ## Mutation score of the contract modules: conformance alone,
 	$(BIN)/python scripts/mutation.py $(if $(ONLY),--only $(ONLY)) $(if $(SAMPLE),--sample $(SAMPLE))
 
 mock: $(STAMP) ## Run the stateful mock on $(HOST):$(PORT) (Ctrl-C to stop)
-	$(BIN)/python -m conformance.mock --host $(HOST) --port $(PORT)
+	$(BIN)/python -m luma_uni_mock --host $(HOST) --port $(PORT)
 
 demo: $(STAMP) ## Start the mock, make an image, its edit and layers, a video and its edit into ./out/ with the CLI, stop the mock
 	$(BIN)/python scripts/demo.py

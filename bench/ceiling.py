@@ -16,7 +16,7 @@ from typing import Any
 
 import uvicorn
 
-from conformance.mock.serve import bind
+from luma_uni_mock.serve import bind
 
 _FIXED_HEADERS = [(b"x-request-id", b"bench-ceiling"), (b"x-api-version", b"ceiling")]
 

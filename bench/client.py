@@ -27,8 +27,8 @@ from pathlib import Path
 
 import httpx
 
-from conformance.mock.config import MockConfig
-from conformance.mock.serve import serve_in_thread
+from luma_uni_mock.config import MockConfig
+from luma_uni_mock.serve import serve_in_thread
 
 BASE_URL = "https://api.example/v1"
 KEY = "luma-api-bench0123456789abcdef"

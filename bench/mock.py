@@ -27,7 +27,7 @@ from pathlib import Path
 import httpx
 
 from bench import servers, wrk
-from conformance.mock.config import REPO_SPEC_PATH
+from luma_uni_mock.config import REPO_SPEC_PATH
 
 SERVER_CPU, LOAD_CPU = 0, 1
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -51,7 +51,7 @@ def _created(probe: httpx.Client, url: str) -> bool:
 
 def start_ours(log_dir: Path) -> servers.Server:
     port = servers.free_port()
-    command = [sys.executable, "-m", "conformance.mock", "--host", "127.0.0.1", "--port", str(port)]
+    command = [sys.executable, "-m", "luma_uni_mock", "--host", "127.0.0.1", "--port", str(port)]
     command += ["--time-scale", OUR_TIME_SCALE, "--log-level", "warning", "--no-access-log"]
     api = f"http://127.0.0.1:{port}/v1"
     ready = lambda probe: _created(probe, f"{api}/generations")  # noqa: E731

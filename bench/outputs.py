@@ -11,8 +11,8 @@ import time
 import uuid
 from dataclasses import replace
 
-from conformance.mock import cards, outputs
-from conformance.mock.cards import Card
+from luma_uni_mock import cards, outputs
+from luma_uni_mock.cards import Card
 
 ROUNDS = 5
 

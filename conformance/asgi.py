@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 
-from conformance.mock.asgi_types import ASGIApp, Message, Receive, Scope, Send
+from luma_uni_mock.asgi_types import ASGIApp, Message, Receive, Scope, Send
 
 logger = logging.getLogger("conformance")
 

@@ -35,7 +35,7 @@ import schemathesis
 from schemathesis import APIOperation, Case, CheckContext, HookContext, Response
 
 from conformance.asgi import request_in_process
-from conformance.mock import failure_switch, faults
+from luma_uni_mock import failure_switch, faults
 
 JSON = dict[str, Any]
 GENERATION_REF = "#/components/schemas/Generation"

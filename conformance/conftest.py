@@ -9,12 +9,12 @@ import pytest
 
 from conformance.asgi import ServerErrorShield
 from conformance.broken import MOCK_VARIANTS, activate_client_variant, active_variant
-from conformance.mock.serve import RunningMock, new_api_key, serve_app
 from conformance.options import Options
 from conformance.report import STATS
 from conformance.schemathesis_setup import PaidPostBudget
 from conformance.targets import IN_PROCESS_BASE_URL, Target, mock_app
 from conformance.waiting import WaitBudget
+from luma_uni_mock.serve import RunningMock, new_api_key, serve_app
 
 
 def pytest_configure(config: pytest.Config) -> None:

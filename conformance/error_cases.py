@@ -15,12 +15,12 @@ from typing import Any
 
 import httpx
 
-from conformance.mock import rules
-from conformance.mock.config import REPO_SPEC_PATH
-from conformance.mock.contract import load_contract
 from conformance.spec import load_spec, max_image_bytes, value_not_in
 from luma_agents_client.models import ImageRef
 from luma_uni import Luma
+from luma_uni_mock import rules
+from luma_uni_mock.config import REPO_SPEC_PATH
+from luma_uni_mock.contract import load_contract
 
 JSON = dict[str, Any]
 MAX_IMAGE_BYTES = max_image_bytes()  # the spec's x-max-decoded-bytes, which the 413 examples are about

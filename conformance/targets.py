@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from conformance.broken import MOCK_VARIANTS, active_variant
-from conformance.mock import MockConfig, MockControl, create_app
-from conformance.mock.asgi_types import ASGIApp
-from conformance.mock.pytest_plugin import DEFAULT_TIME_SCALE
+from luma_uni_mock import MockConfig, MockControl, create_app
+from luma_uni_mock.asgi_types import ASGIApp
+from luma_uni_mock.pytest_plugin import DEFAULT_TIME_SCALE
 
 # The base URL for in-process calls: never resolved, only parsed (the transport hands requests to the app).
 IN_PROCESS_BASE_URL = "http://mock.in-process/v1"

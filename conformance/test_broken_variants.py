@@ -157,7 +157,7 @@ def test_broken_variant_is_caught(variant: Variant, variant_runs: dict[str, Futu
 def test_stale_generated_client_is_caught(tmp_path: Path) -> None:
     """A spec change the generated client has not seen (a new failure code) fails part 1's sync check."""
     shutil.copy2(ROOT / "generator-config.yaml", tmp_path / "generator-config.yaml")
-    for name in ("scripts", "templates", "generated"):
+    for name in ("scripts", "conformance", "templates", "generated"):
         shutil.copytree(ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__"))
     spec = (ROOT / "openapi.yaml").read_text(encoding="utf-8")
     anchor = "        - rate_limited\n"

@@ -34,9 +34,6 @@ from conformance.error_cases import (
     documented_headers,
     example_values,
 )
-from conformance.mock import rules
-from conformance.mock.pytest_plugin import DEFAULT_TIME_SCALE
-from conformance.mock.serve import serve_app
 from conformance.report import STATS
 from conformance.schemathesis_setup import PaidPostBudget
 from conformance.spec import enum_values, load_spec, schema
@@ -45,6 +42,9 @@ from conformance.waiting import WaitBudget
 from luma_agents_client import contract
 from luma_agents_client.models import FailureCode, GenerationState
 from luma_uni import GenerationFailedError, InputError, Luma, errors
+from luma_uni_mock import rules
+from luma_uni_mock.pytest_plugin import DEFAULT_TIME_SCALE
+from luma_uni_mock.serve import serve_app
 
 PART = "4 client vs mock, over HTTP"
 DOCUMENTED = documented_errors()

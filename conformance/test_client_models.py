@@ -18,8 +18,6 @@ import pytest
 from schemathesis import Case
 
 from conformance.asgi import ServerErrorShield, request_in_process
-from conformance.mock import MockConfig, create_app
-from conformance.mock.pytest_plugin import DEFAULT_TIME_SCALE
 from conformance.options import Options
 from conformance.probe import (
     Feature,
@@ -38,6 +36,8 @@ from conformance.spec import load_spec, schema
 from conformance.strategies import UNREPRESENTABLE_DATE_TIMES, WIDE_FORMATS, register_wide_formats
 from luma_agents_client import models
 from luma_uni import InputError, Luma
+from luma_uni_mock import MockConfig, create_app
+from luma_uni_mock.pytest_plugin import DEFAULT_TIME_SCALE
 
 PART = "3 client vs spec (probe)"
 OPTIONS = Options.from_env()

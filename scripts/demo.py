@@ -28,7 +28,7 @@ VIDEO_EDIT_PROMPT = "Make it snow"
 def start_mock() -> tuple[subprocess.Popen[str], str]:
     """The mock on a free port; returns the process and its base URL once it says it is ready."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "conformance.mock", "--port", "0", "--time-scale", TIME_SCALE, "--no-access-log"],
+        [sys.executable, "-m", "luma_uni_mock", "--port", "0", "--time-scale", TIME_SCALE, "--no-access-log"],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,

@@ -21,7 +21,7 @@ surviving mutants (``--diffs`` prints each diff). Equivalent mutants are not cou
 
     python scripts/mutation.py                                        # everything: slow (hours on 2 cores)
     python scripts/mutation.py --sample 40                            # a fixed sample of 40 per module (about 2 h)
-    python scripts/mutation.py --only 'conformance/mock/signing.py'   # some modules (globs over only_mutate)
+    python scripts/mutation.py --only 'src/luma_uni_mock/signing.py'   # some modules (globs over only_mutate)
     python scripts/mutation.py --report                               # the table of the last run, nothing run
 """
 
@@ -175,9 +175,9 @@ def _selection(mutant: str) -> list[str]:
     called the mutated function, and the session's shared mock server is built during the first test alone, so it
     misses what later conformance tests would kill. Then the module's own test file and its package's tests, so a
     mutant they kill costs seconds, not the whole suite."""
-    module = mutant.partition(".x")[0]  # e.g. conformance.mock.rate_limits, luma_uni._retries
+    module = mutant.partition(".x")[0]  # e.g. luma_uni_mock.rate_limits, luma_uni._retries
     stem = module.rsplit(".", 1)[-1].strip("_")
-    mock = module.startswith("conformance.mock.")
+    mock = module.startswith("luma_uni_mock.")
     package = "tests/mock" if mock else "tests/client"
     own = sorted(str(path.relative_to(ROOT)) for path in (ROOT / package).glob(f"test_*{stem}*.py"))
     return [*(["conformance"] if mock else []), *own, package, *PHASES["tests"]]
@@ -326,7 +326,7 @@ def render(results: dict[str, ModuleResult], directory: Path, diffs: bool) -> No
     totals: dict[str, ModuleResult] = defaultdict(ModuleResult)
     for module, r in sorted(results.items()):
         print(_row(module, r))
-        totals["mock (conformance/mock)" if module.startswith("conformance/") else "client (src/luma_uni)"].add(r)
+        totals["mock (src/luma_uni_mock)" if module.startswith("conformance/") else "client (src/luma_uni)"].add(r)
     print("-" * len(header))
     for name, r in sorted(totals.items()):
         print(_row(name, r))

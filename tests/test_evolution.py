@@ -24,8 +24,8 @@ from typing import Any
 import pytest
 import yaml
 
-from conformance.mock import rules
-from conformance.mock.contract import load_contract
+from luma_uni_mock import rules
+from luma_uni_mock.contract import load_contract
 from scripts.enum_names import member_name
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from conformance.mock.contract import ContractError, load_contract
 from conformance.spec import SPEC_PATH, SpecSyntaxError, parse_spec
+from luma_uni_mock.contract import ContractError, load_contract
 
 ROOT = Path(__file__).resolve().parent.parent
 

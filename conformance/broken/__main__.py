@@ -13,7 +13,7 @@ import sys
 import uvicorn
 
 from conformance.broken.variants import MOCK_VARIANTS
-from conformance.mock import MockConfig, create_app
+from luma_uni_mock import MockConfig, create_app
 
 
 def main(argv: list[str] | None = None) -> int:

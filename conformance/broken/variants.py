@@ -9,11 +9,11 @@ import uuid
 from collections.abc import Callable
 from typing import Any, cast
 
-from conformance.mock.app import MockApp
-from conformance.mock.asgi_types import ASGIApp, Message, Receive, Scope, Send
-from conformance.mock.signing import UrlSigner
 from conformance.spec import enum_values
 from luma_agents_client import models
+from luma_uni_mock.app import MockApp
+from luma_uni_mock.asgi_types import ASGIApp, Message, Receive, Scope, Send
+from luma_uni_mock.signing import UrlSigner
 
 ENV_VAR = "CONFORMANCE_BROKEN_VARIANT"
 

@@ -14,7 +14,7 @@ from typing import cast
 
 import pytest
 
-from conformance.mock.serve import RunningMock
+from luma_uni_mock.serve import RunningMock
 from tests.client.helpers import AnyClient, ClientFactory, FakeTime, Mode, RequestLog
 
 

@@ -15,11 +15,11 @@ import av
 import httpx
 from PIL import Image
 
-from conformance.mock.serve import RunningMock
-from conformance.mock.state import MockControl
 from luma_agents_client import contract
 from luma_agents_client.models import GenerationType
 from luma_uni import AsyncLuma, Luma
+from luma_uni_mock.serve import RunningMock
+from luma_uni_mock.state import MockControl
 
 Mode = Literal["sync", "asyncio", "trio"]
 """Which client a behaviour test runs: Luma (its calls made straight from the test), or AsyncLuma on a backend."""

@@ -8,8 +8,8 @@ import json
 import httpx
 import pytest
 
-from conformance.mock.serve import RunningMock
 from luma_uni import Generation, LumaError, NotFoundError, RawResponse
+from luma_uni_mock.serve import RunningMock
 from tests.client.helpers import AnyClient, ClientFactory, RequestLog
 
 pytestmark = pytest.mark.anyio  # the async tests run once per client kind (conftest: mode)

@@ -10,13 +10,13 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from conformance.mock.rules import rule_detail
-from conformance.mock.serve import RunningMock
 from conformance.spec import value_not_in
 from luma_agents_client.models import AspectRatio, Generation, GenerationType, VideoDuration
 from luma_uni._downloads import slug
 from luma_uni._progress import LiveProgress, NoProgress, PlainProgress, progress_for
 from luma_uni.cli import _input, main
+from luma_uni_mock.rules import rule_detail
+from luma_uni_mock.serve import RunningMock
 from tests.client.helpers import check_layer_files, image_bytes, video_seconds
 
 

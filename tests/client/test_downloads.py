@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from conformance.mock.serve import RunningMock
 from luma_agents_client.models import GenerationType
 from luma_uni import APIConnectionError, InputError, MalformedResponseError, PermissionDeniedError
 from luma_uni._downloads import PartialFile, extension_for, slug
+from luma_uni_mock.serve import RunningMock
 from tests.client.helpers import AnyClient, RequestLog, image_bytes, model_for
 
 pytestmark = pytest.mark.anyio  # the async tests run once per client kind (conftest: mode)

@@ -8,10 +8,10 @@ from collections.abc import Iterator
 
 import pytest
 
-from conformance.mock.serve import RunningMock
 from luma_uni import APIError, AsyncLuma, Luma, LumaError
 from luma_uni._config import configure_logging
 from luma_uni.cli import main
+from luma_uni_mock.serve import RunningMock
 from tests.client.helpers import FakeTime
 
 SECRET_PART = "s3cr3t0123456789abcdefXYZ"

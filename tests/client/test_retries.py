@@ -9,7 +9,6 @@ from email.utils import format_datetime
 import httpx
 import pytest
 
-from conformance.mock.serve import RunningMock
 from luma_uni import (
     APIConnectionError,
     APITimeoutError,
@@ -18,6 +17,7 @@ from luma_uni import (
 )
 from luma_uni._retries import RetryPolicy, parse_retry_after, should_retry
 from luma_uni.errors import APIStatusError, status_error_class
+from luma_uni_mock.serve import RunningMock
 from tests.client.helpers import AnyClient, ClientFactory, FakeTime, RequestLog
 
 pytestmark = pytest.mark.anyio  # the async tests run once per client kind (conftest: mode)

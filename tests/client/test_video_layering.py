@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from conformance.mock.rules import rule_detail
 from luma_agents_client import contract
 from luma_agents_client.models import (
     AspectRatio,
@@ -26,6 +25,7 @@ from luma_agents_client.models import (
 )
 from luma_uni import BadRequestError, InputError
 from luma_uni._inputs import sniff_media_type
+from luma_uni_mock.rules import rule_detail
 from tests.client.helpers import AnyClient, RequestLog, check_layer_files, image_bytes, model_for, video_seconds
 
 pytestmark = pytest.mark.anyio  # the async tests run once per client kind (conftest: mode)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from conformance.mock.serve import RunningMock
 from luma_uni import FailureCode, Generation, GenerationFailedError, InputError, WaitTimeoutError, poll_delay
 from luma_uni._polling import MAX_POLL_INTERVAL
+from luma_uni_mock.serve import RunningMock
 from tests.client.helpers import AnyClient, FakeTime, RequestLog
 
 pytestmark = pytest.mark.anyio  # the async tests run once per client kind (conftest: mode)

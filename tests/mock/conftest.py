@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from conformance.mock.serve import RunningMock
+from luma_uni_mock.serve import RunningMock
 from tests.mock.helpers import client
 
 

@@ -9,10 +9,10 @@ from typing import Any
 import httpx
 from PIL import Image
 
-from conformance.mock.config import REPO_SPEC_PATH
-from conformance.mock.contract import Contract, load_contract
-from conformance.mock.serve import RunningMock
 from conformance.spec import load_spec
+from luma_uni_mock.config import REPO_SPEC_PATH
+from luma_uni_mock.contract import Contract, load_contract
+from luma_uni_mock.serve import RunningMock
 
 GENERATION_KEYS = {"id", "type", "state", "model", "created_at", "output", "failure_reason", "failure_code"}
 

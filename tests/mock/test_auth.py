@@ -7,7 +7,7 @@ import uuid
 import httpx
 import pytest
 
-from conformance.mock.serve import RunningMock
+from luma_uni_mock.serve import RunningMock
 
 VALID_BODY = {"prompt": "a cat"}
 ANY_ID = str(uuid.uuid4())

@@ -8,7 +8,7 @@ import uuid
 import httpx
 import pytest
 
-from conformance.mock.serve import RunningMock
+from luma_uni_mock.serve import RunningMock
 from tests.mock.helpers import create, detail
 
 

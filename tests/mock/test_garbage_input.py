@@ -10,8 +10,8 @@ import httpx
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conformance.mock.serve import RunningMock
 from conformance.spec import load_spec, schema
+from luma_uni_mock.serve import RunningMock
 from tests.mock.helpers import GENERATION_KEYS, data_ref
 
 DOCUMENTED = {200, 201, 400, 401, 402, 403, 404, 405, 413, 415, 422, 429}

@@ -12,8 +12,8 @@ from typing import Any
 import httpx
 import pytest
 
-from conformance.mock import MockConfig, create_app, validation
-from conformance.mock.serve import RunningMock
+from luma_uni_mock import MockConfig, create_app, validation
+from luma_uni_mock.serve import RunningMock
 from tests.mock.helpers import client, create, detail
 
 KEY = {"Authorization": "Bearer luma-api-headers"}

@@ -11,10 +11,10 @@ import httpx
 import jsonschema
 import pytest
 
-from conformance.mock import MockConfig
-from conformance.mock.clock import MockClock
-from conformance.mock.serve import RunningMock
 from conformance.spec import enum_values, load_spec, schema
+from luma_uni_mock import MockConfig
+from luma_uni_mock.clock import MockClock
+from luma_uni_mock.serve import RunningMock
 from tests.mock.helpers import GENERATION_KEYS, client, create, detail
 
 FAILURE_REASONS: dict[str, str] = schema("FailureCode")["x-failure-reasons"]

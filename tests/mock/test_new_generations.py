@@ -12,10 +12,10 @@ import httpx
 import pytest
 from PIL import Image
 
-from conformance.mock import MockConfig, faults, rules
-from conformance.mock.rules import rule_detail
-from conformance.mock.serve import RunningMock
 from conformance.spec import enum_values
+from luma_uni_mock import MockConfig, faults, rules
+from luma_uni_mock.rules import rule_detail
+from luma_uni_mock.serve import RunningMock
 from tests.mock.helpers import client, create, data_ref, detail, model_for
 from tests.mock.test_video_rules import CONTRACT, IMAGE, LAYERING, REFRAME, VIDEO, VIDEO_EDIT, VIDEO_MODEL, video
 

@@ -8,10 +8,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conformance.mock import auth, faults, http_errors, rate_limits, rules
-from conformance.mock.config import REPO_SPEC_PATH
-from conformance.mock.contract import load_contract
 from conformance.spec import enum_values, schema
+from luma_uni_mock import auth, faults, http_errors, rate_limits, rules
+from luma_uni_mock.config import REPO_SPEC_PATH
+from luma_uni_mock.contract import load_contract
 from tests.mock.helpers import data_ref, documented_details
 
 CONTRACT = load_contract(REPO_SPEC_PATH)

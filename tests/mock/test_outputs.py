@@ -11,9 +11,9 @@ import httpx
 import pytest
 from PIL import Image
 
-from conformance.mock import cards, outputs
-from conformance.mock.serve import RunningMock
 from conformance.spec import enum_values
+from luma_uni_mock import cards, outputs
+from luma_uni_mock.serve import RunningMock
 from tests.mock.helpers import create, data_ref, detail, model_for, repo_contract
 
 IMAGE_TYPE = enum_values("GenerationType")[0]

@@ -9,9 +9,9 @@ from typing import Any
 import httpx
 import pytest
 
-from conformance.mock import MockConfig
-from conformance.mock.rate_limits import SWEEP_EVERY, RateLimiter
-from conformance.mock.serve import RunningMock
+from luma_uni_mock import MockConfig
+from luma_uni_mock.rate_limits import SWEEP_EVERY, RateLimiter
+from luma_uni_mock.serve import RunningMock
 from tests.mock.helpers import client, create, detail
 
 RATE_HEADERS = ("x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset")

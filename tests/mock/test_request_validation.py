@@ -7,10 +7,10 @@ from typing import Any
 import httpx
 import pytest
 
-from conformance.mock import MockConfig
-from conformance.mock.rules import rule_detail
-from conformance.mock.serve import RunningMock
 from conformance.spec import enum_values, schema, value_not_in
+from luma_uni_mock import MockConfig
+from luma_uni_mock.rules import rule_detail
+from luma_uni_mock.serve import RunningMock
 from tests.mock.helpers import client, create, detail, model_for
 
 PROPERTIES = schema("CreateGenerationRequest")["properties"]

@@ -9,11 +9,11 @@ from typing import Any
 import httpx
 import pytest
 
-from conformance.mock import MockConfig, rules
-from conformance.mock.config import REPO_SPEC_PATH
-from conformance.mock.contract import load_contract
-from conformance.mock.rules import rule_detail
-from conformance.mock.serve import RunningMock, serve_in_thread
+from luma_uni_mock import MockConfig, rules
+from luma_uni_mock.config import REPO_SPEC_PATH
+from luma_uni_mock.contract import load_contract
+from luma_uni_mock.rules import rule_detail
+from luma_uni_mock.serve import RunningMock, serve_in_thread
 from tests.mock.helpers import client, create, data_ref, detail
 
 URL = {"url": "https://img.example/cat.png"}

@@ -17,8 +17,8 @@ import pytest
 from luma_agents import AsyncLuma, BadRequestError, Luma
 from luma_agents.types import Generation
 
-from conformance.mock.config import MockConfig
-from conformance.mock.serve import RunningMock
+from luma_uni_mock.config import MockConfig
+from luma_uni_mock.serve import RunningMock
 
 AUTH_TOKEN = "My Auth Token"
 PROMPT = "A glass of iced coffee on a marble countertop, morning light streaming through a window"

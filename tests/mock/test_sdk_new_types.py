@@ -18,8 +18,8 @@ import luma_agents
 from luma_agents.types import Generation, generation_create_params
 from PIL import Image
 
-from conformance.mock.serve import RunningMock
 from conformance.spec import enum_values
+from luma_uni_mock.serve import RunningMock
 from tests.mock.test_video_rules import CONTRACT, IMAGE, IMAGE_MODEL, LAYERING, VIDEO, VIDEO_EDIT, VIDEO_MODEL
 
 POLL_STEP = 5  # mock seconds between two polls (the clock is frozen: the test moves it, no race with real time)

@@ -12,8 +12,8 @@ import httpx
 import pytest
 import yaml
 
-from conformance.mock import ConfigError, ContractError, MockConfig, create_app
-from conformance.mock.config import REPO_SPEC_PATH
+from luma_uni_mock import ConfigError, ContractError, MockConfig, create_app
+from luma_uni_mock.config import REPO_SPEC_PATH
 
 REPO = REPO_SPEC_PATH.parent
 
@@ -118,7 +118,7 @@ def test_start_up_does_not_import_jsonschema_until_a_body_is_refused() -> None:
     script = """
 import asyncio, sys
 import httpx
-from conformance.mock import MockConfig, create_app
+from luma_uni_mock import MockConfig, create_app
 app = create_app(MockConfig())
 assert "jsonschema" not in sys.modules, "imported at start-up"
 async def post(body):
@@ -145,7 +145,7 @@ def test_a_missing_or_broken_spec_file_stops_the_start(tmp_path: Path) -> None:
 
 def _start_cli(*args: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, "-m", "conformance.mock", "--port", "0", "--log-level", "warning", *args],
+        [sys.executable, "-m", "luma_uni_mock", "--port", "0", "--log-level", "warning", *args],
         cwd=REPO,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

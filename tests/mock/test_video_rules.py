@@ -10,10 +10,10 @@ from typing import Any
 import httpx
 import pytest
 
-from conformance.mock import rules, videos
-from conformance.mock.cards import Card, Shape
-from conformance.mock.rules import rule_detail, types_phrase, valid_ratios
 from conformance.spec import load_spec
+from luma_uni_mock import rules, videos
+from luma_uni_mock.cards import Card, Shape
+from luma_uni_mock.rules import rule_detail, types_phrase, valid_ratios
 from tests.mock.helpers import create, data_ref, detail, image_bytes, model_for, repo_contract
 
 CONTRACT = repo_contract()

@@ -7,10 +7,10 @@ import dataclasses
 
 import pytest
 
-from conformance.mock import rules
-from conformance.mock.config import REPO_SPEC_PATH
-from conformance.mock.contract import Rule, load_contract
 from conformance.spec import enum_values, load_spec, value_not_in
+from luma_uni_mock import rules
+from luma_uni_mock.config import REPO_SPEC_PATH
+from luma_uni_mock.contract import Rule, load_contract
 
 CONTRACT = load_contract(REPO_SPEC_PATH)
 SPEC = load_spec()

@@ -27,7 +27,7 @@ class CreateGenerationRequest:
     `x-server-default` rather than `default`, so that generated clients do not send values the user did not choose.
     The rules a JSON schema cannot state, and the API's own wording of some schema errors, are listed in
     `x-rules` (each with its status and exact `detail`; `{placeholders}` are filled from this spec or the request).
-    The mock enforces exactly these (conformance/mock/rules.py implements each id) and every one has an error
+    The mock enforces exactly these (src/luma_uni_mock/rules.py implements each id) and every one has an error
     example of the same name.
 
         Attributes:

@@ -129,7 +129,7 @@ def sync_detailed(
             listed in
             `x-rules` (each with its status and exact `detail`; `{placeholders}` are filled from this
             spec or the request).
-            The mock enforces exactly these (conformance/mock/rules.py implements each id) and every
+            The mock enforces exactly these (src/luma_uni_mock/rules.py implements each id) and every
             one has an error
             example of the same name.
 
@@ -179,7 +179,7 @@ def sync(
             listed in
             `x-rules` (each with its status and exact `detail`; `{placeholders}` are filled from this
             spec or the request).
-            The mock enforces exactly these (conformance/mock/rules.py implements each id) and every
+            The mock enforces exactly these (src/luma_uni_mock/rules.py implements each id) and every
             one has an error
             example of the same name.
 
@@ -224,7 +224,7 @@ async def asyncio_detailed(
             listed in
             `x-rules` (each with its status and exact `detail`; `{placeholders}` are filled from this
             spec or the request).
-            The mock enforces exactly these (conformance/mock/rules.py implements each id) and every
+            The mock enforces exactly these (src/luma_uni_mock/rules.py implements each id) and every
             one has an error
             example of the same name.
 
@@ -272,7 +272,7 @@ async def asyncio(
             listed in
             `x-rules` (each with its status and exact `detail`; `{placeholders}` are filled from this
             spec or the request).
-            The mock enforces exactly these (conformance/mock/rules.py implements each id) and every
+            The mock enforces exactly these (src/luma_uni_mock/rules.py implements each id) and every
             one has an error
             example of the same name.
 

@@ -49,7 +49,7 @@ from .signing import FILE_PATH
 from .state import MockControl, MockState
 from .store import GenerationRecord, StoreFullError
 
-logger = logging.getLogger(__name__.rpartition(".")[0])  # the package: conformance.mock, or luma_uni_mock
+logger = logging.getLogger("luma_uni_mock")  # one logger for the package, as uvicorn names its own
 
 CONTROL_BODY_LIMIT = 64 * 1024
 BIG_BODY_BYTES = 1024 * 1024  # bodies past this are validated in a worker thread, off the event loop

@@ -1,4 +1,4 @@
-"""``python -m conformance.mock`` in a clone (``make mock``), ``luma-uni-mock`` from the wheel: serve the stateful mock.
+"""``python -m luma_uni_mock`` in a clone (``make mock``), ``luma-uni-mock`` from the wheel: serve the stateful mock.
 Settings: flags, else ``LUMA_MOCK_*``."""
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from .serve import RunningMock, serve_forever
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="luma-uni-mock" if __package__ == "luma_uni_mock" else f"python -m {__package__}",
+        prog="luma-uni-mock",
         description="A stateful mock of the Luma Agents API (uni-1 images). Flags override LUMA_MOCK_* variables.",
     )
     parser.add_argument("--host", default=os.environ.get("LUMA_MOCK_HOST", "127.0.0.1"))

@@ -515,7 +515,7 @@ def check_registry(contract: Contract) -> None:
     in_spec = {rule.id for rule in contract.rules}
     if in_spec != set(REGISTRY):
         raise ValueError(
-            "CreateGenerationRequest.x-rules and conformance/mock/rules.py differ: "
+            "CreateGenerationRequest.x-rules and src/luma_uni_mock/rules.py differ: "
             f"in the spec only {sorted(in_spec - set(REGISTRY))}, implemented only {sorted(set(REGISTRY) - in_spec)}"
         )
     for value, allowed, name in (

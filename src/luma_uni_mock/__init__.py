@@ -1,7 +1,7 @@
 """A stateful mock of the Luma Agents API (uni-1 image generations), driven by openapi.yaml.
 
 ``create_app(MockConfig(...))`` gives an ASGI app; ``app.control`` steers it (clock, faults, reset). See
-conformance/mock/README.md for the switches, and ``python -m conformance.mock --help`` to serve it.
+src/luma_uni_mock/README.md for the switches, and ``python -m luma_uni_mock --help`` to serve it.
 """
 
 from __future__ import annotations
