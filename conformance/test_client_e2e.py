@@ -21,8 +21,8 @@ from PIL import Image
 
 from conformance import checks
 from conformance.error_cases import (
-    CONTRACT,
     EDIT,
+    FACTS,
     MAX_REFS,
     PROMPT,
     TRIGGERS,
@@ -254,14 +254,14 @@ def _as_documented(trigger: Trigger, documented: DocumentedError, body: Any) -> 
     """The detail expected: the documented one, or for a ``same_rule`` trigger the answer itself when it is worded
     as that x-rule (its example shows a generation id no trigger can reproduce)."""
     if trigger.values:
-        rule = CONTRACT.rule(documented.name)
-        shown = rules.parse_detail(CONTRACT, rule, documented.detail) or {}
-        return rules.detail(CONTRACT, rule, {**shown, **trigger.values})
+        rule = FACTS.rule(documented.name)
+        shown = rules.parse_detail(FACTS, rule, documented.detail) or {}
+        return rules.detail(FACTS, rule, {**shown, **trigger.values})
     answer = body.get("detail") if isinstance(body, dict) else None
     if trigger.same_rule and isinstance(answer, str):
-        rule = CONTRACT.rule(trigger.same_rule)
-        documented_values = rules.parse_detail(CONTRACT, rule, documented.detail)
-        answered_values = rules.parse_detail(CONTRACT, rule, answer)
+        rule = FACTS.rule(trigger.same_rule)
+        documented_values = rules.parse_detail(FACTS, rule, documented.detail)
+        answered_values = rules.parse_detail(FACTS, rule, answer)
         if documented_values is not None and answered_values is not None:
             same_shape = {k: v for k, v in answered_values.items() if k != "id"} == {
                 k: v for k, v in documented_values.items() if k != "id"

@@ -22,7 +22,6 @@ from . import auth, failure_switch, lifecycle, media, outputs, rules, validation
 from .asgi_types import Receive, Scope, Send
 from .cards import Card
 from .config import MockConfig
-from .contract import Contract
 from .faults import fault_from_json, from_headers
 from .http_errors import (
     GENERATION_NOT_FOUND,
@@ -46,6 +45,7 @@ from .outputs import OutputFile
 from .planning import plan_files
 from .rate_limits import too_many_concurrent_jobs
 from .signing import FILE_PATH
+from .spec_facts import SpecFacts
 from .state import MockControl, MockState
 from .store import GenerationRecord, StoreFullError
 
@@ -85,7 +85,7 @@ class MockApp:
     def __init__(self, config: MockConfig) -> None:
         self.state = MockState.build(config)
         self.control = MockControl(self.state)
-        self._api_version = self.state.contract.api_version.encode()
+        self._api_version = self.state.facts.api_version.encode()
         api = "(?:/v1)?/generations"
         self._routes = [
             Route(re.compile(api), {"POST": self._create}, True),
@@ -178,9 +178,9 @@ class MockApp:
             body, failure_code, source = self._check_body(raw, failure_header, client)
         auth.check_can_pay(key)
 
-        contract = state.contract
-        generation_type = body.get("type", contract.default_type)
-        model = body.get("model", contract.default_model)
+        facts = state.facts
+        generation_type = body.get("type", facts.default_type)
+        model = body.get("model", facts.default_model)
         chained_id = (body.get("source") or {}).get("generation_id")
         with state.lock:
             now = state.clock.now()
@@ -199,7 +199,7 @@ class MockApp:
                 finishes_at=state.timing.finishes_at(now),
                 model=model,
                 type=generation_type,
-                files=plan_files(contract, body, card, source, self._chained_files(chained_id, client)),
+                files=plan_files(facts, body, card, source, self._chained_files(chained_id, client)),
                 failure_code=failure_code,
             )
             state.store.add(record)
@@ -211,14 +211,14 @@ class MockApp:
         self, raw: bytes, failure_header: str | None, client: str
     ) -> tuple[dict[str, Any], str | None, bytes | None]:
         """Parse and check a POST body; the body, the failure asked for, and the decoded source image if any."""
-        contract, config = self.state.contract, self.state.config
+        facts, config = self.state.facts, self.state.config
         body = validation.parse_json(raw)
-        validation.check_body(contract, body, permissive=config.permissive)
-        failure_code = failure_switch.requested_failure(contract, failure_header, body["prompt"])
+        validation.check_body(facts, body, permissive=config.permissive)
+        failure_code = failure_switch.requested_failure(facts, failure_header, body["prompt"])
         source = None
         if not (config.schema_only or config.permissive):
-            rules.check(contract, body, lambda generation_id: self._prior(generation_id, client))
-            source = media.check(contract, body)
+            rules.check(facts, body, lambda generation_id: self._prior(generation_id, client))
+            source = media.check(facts, body)
         return body, failure_code, source
 
     def _prior(self, generation_id: str, client: str) -> rules.Prior | None:
@@ -230,7 +230,7 @@ class MockApp:
         if record is None:
             return None
         current = state.timing.state(record.created_at, record.failure_code, now)
-        return rules.Prior(state=current, output=state.contract.facts(record.type).output)
+        return rules.Prior(state=current, output=state.facts.of_type(record.type).output)
 
     def _chained_files(self, generation_id: object, client: str) -> tuple[OutputFile, ...] | None:
         """The files of the generation a ``source.generation_id`` names, when the client has it (call under the
@@ -246,7 +246,7 @@ class MockApp:
         permissive = self.state.config.permissive
         client = auth.client_of(auth.authenticate(request.headers.get("authorization"), permissive=permissive))
         generation_id = match.group(1)
-        if not validation.is_generation_id(self.state.contract, generation_id, permissive=permissive):
+        if not validation.is_generation_id(self.state.facts, generation_id, permissive=permissive):
             raise HttpError(404, GENERATION_NOT_FOUND)
         with self.state.lock:
             store = self.state.store
@@ -254,7 +254,7 @@ class MockApp:
         if record is not None:
             return MockResponse(200, json_bytes(self._render(record, request, self.state.clock.now())))
         if permissive:  # an id the suite never created (a placeholder): a generation shaped like the spec's examples
-            return MockResponse(200, json_bytes({**_completed_example(self.state.contract), "id": generation_id}))
+            return MockResponse(200, json_bytes({**_completed_example(self.state.facts), "id": generation_id}))
         raise HttpError(404, GENERATION_NOT_FOUND)
 
     def _render(
@@ -275,7 +275,7 @@ class MockApp:
             "model": record.model,
             "created_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(record.created_at)),
             "output": output,
-            "failure_reason": self.state.contract.failure_reasons[record.failure_code]
+            "failure_reason": self.state.facts.failure_reasons[record.failure_code]
             if failed and record.failure_code
             else None,
             "failure_code": record.failure_code if failed else None,
@@ -334,9 +334,9 @@ class MockApp:
         return MockResponse(200, json_bytes({"status": "reset"}))
 
 
-def _completed_example(contract: Contract) -> dict[str, Any]:
+def _completed_example(facts: SpecFacts) -> dict[str, Any]:
     """The spec's completed example generation (else its first): what permissive mode answers for unknown ids."""
-    examples = contract.generation_examples
+    examples = facts.generation_examples
     return next((e for e in examples if e.get("state") == lifecycle.COMPLETED), examples[0])
 
 

@@ -14,7 +14,7 @@ from PIL import Image
 from conformance.spec import enum_values
 from luma_uni_mock import cards, outputs
 from luma_uni_mock.serve import RunningMock
-from tests.mock.helpers import create, data_ref, detail, model_for, repo_contract
+from tests.mock.helpers import create, data_ref, detail, model_for, repo_facts
 
 IMAGE_TYPE = enum_values("GenerationType")[0]
 
@@ -41,10 +41,7 @@ def _open(raw: httpx.Client, url: str) -> Image.Image:
 IMAGE_RATIOS = [
     ratio
     for ratio in enum_values("AspectRatio")
-    if any(
-        ratio in repo_contract().ratios_of(m) and IMAGE_TYPE in repo_contract().types_of(m)
-        for m in enum_values("Model")
-    )
+    if any(ratio in repo_facts().ratios_of(m) and IMAGE_TYPE in repo_facts().types_of(m) for m in enum_values("Model"))
 ]
 
 
