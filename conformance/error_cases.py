@@ -18,7 +18,7 @@ import httpx
 from conformance.spec import load_spec, max_image_bytes, value_not_in
 from luma_agents_client.models import ImageRef
 from luma_uni import Luma
-from luma_uni_mock import rules
+from luma_uni_mock import rule_wording
 from luma_uni_mock.config import REPO_SPEC_PATH
 from luma_uni_mock.spec_facts import load_spec_facts
 
@@ -28,10 +28,10 @@ PROMPT = "A lighthouse on a cliff at dusk, oil painting"
 URL = "https://example.com/photo.jpg"
 UNFETCHABLE_URL = "https://127.0.0.1/photo.png"  # loopback: refused by the real ingestion proxy and by the mock
 FACTS = load_spec_facts(REPO_SPEC_PATH)
-EDIT = rules.EDIT_TYPE
-LAYERING_PROMPT_MAX = FACTS.prompt_bounds(rules.LAYERING_TYPE)[1]
+EDIT = rule_wording.EDIT_TYPE
+LAYERING_PROMPT_MAX = FACTS.prompt_bounds(rule_wording.LAYERING_TYPE)[1]
 MAX_REFS = FACTS.max_image_refs
-LANDSCAPE = next(ratio for ratio in FACTS.aspect_ratios if ratio not in rules.portrait_ratios(FACTS))
+LANDSCAPE = next(ratio for ratio in FACTS.aspect_ratios if ratio not in rule_wording.portrait_ratios(FACTS))
 
 
 @dataclass(frozen=True)
@@ -83,7 +83,7 @@ def example_values(rule_id: str, *, limits_too: bool = False) -> dict[str, str]:
     ``limits_too``, the values the spec fixes (``{limit}``, ``{valid}``) as the example writes them, too."""
     rule = FACTS.rule(rule_id)
     documented = documented_errors()[f"BadRequest.{rule_id}"].detail
-    values = rules.parse_detail(FACTS, rule, documented, any_fixed=limits_too)
+    values = rule_wording.parse_detail(FACTS, rule, documented, any_fixed=limits_too)
     assert values is not None, (
         f"openapi.yaml's example components.responses.BadRequest.examples.{rule_id} ({documented!r}) is not worded "
         f"as its x-rule ({rule.detail!r}) with today's values: change the example (tests/mock/test_x_rules.py says how)"
@@ -281,9 +281,9 @@ TRIGGERS: list[Trigger] = [
     Trigger(
         "BadRequest.layering_prompt_length",
         "",
-        _post({"prompt": "x" * (LAYERING_PROMPT_MAX + 1), "type": rules.LAYERING_TYPE, "source": {"url": URL}}),
+        _post({"prompt": "x" * (LAYERING_PROMPT_MAX + 1), "type": rule_wording.LAYERING_TYPE, "source": {"url": URL}}),
         lambda ctx: ctx.luma.generations.create(
-            prompt="x" * (LAYERING_PROMPT_MAX + 1), type=rules.LAYERING_TYPE, source=URL
+            prompt="x" * (LAYERING_PROMPT_MAX + 1), type=rule_wording.LAYERING_TYPE, source=URL
         ),
     ),
     Trigger(
@@ -305,7 +305,7 @@ TRIGGERS: list[Trigger] = [
         f"{VIDEO_MODEL}, not an AspectRatio",  # the detail lists the ratios of the model asked for
         _post({"prompt": PROMPT, "type": VIDEO, "model": VIDEO_MODEL, "aspect_ratio": NOT_A_RATIO}),
         lambda ctx: ctx.luma.generations.create(prompt=PROMPT, type=VIDEO, model=VIDEO_MODEL, aspect_ratio=NOT_A_RATIO),
-        values={"value": NOT_A_RATIO, "valid": rules.valid_ratios(FACTS, VIDEO_MODEL)},
+        values={"value": NOT_A_RATIO, "valid": rule_wording.valid_ratios(FACTS, VIDEO_MODEL)},
     ),
     Trigger(
         "BadRequest.unsupported_type",
@@ -390,8 +390,8 @@ TRIGGERS: list[Trigger] = [
     Trigger(
         "BadRequest.manga_landscape",
         "",
-        _post({"prompt": PROMPT, "style": rules.MANGA_STYLE, "aspect_ratio": LANDSCAPE}),
-        lambda ctx: ctx.luma.generations.create(prompt=PROMPT, style=rules.MANGA_STYLE, aspect_ratio=LANDSCAPE),
+        _post({"prompt": PROMPT, "style": rule_wording.MANGA_STYLE, "aspect_ratio": LANDSCAPE}),
+        lambda ctx: ctx.luma.generations.create(prompt=PROMPT, style=rule_wording.MANGA_STYLE, aspect_ratio=LANDSCAPE),
     ),
     Trigger(
         "BadRequest.not_for_type",

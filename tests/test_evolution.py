@@ -24,7 +24,7 @@ from typing import Any
 import pytest
 import yaml
 
-from luma_uni_mock import rules
+from luma_uni_mock import rule_wording
 from luma_uni_mock.spec_facts import load_spec_facts
 from scripts.enum_names import member_name
 
@@ -106,10 +106,10 @@ def _reword_list_examples(copy: Path, spec: dict[str, Any]) -> list[str]:
     changed = []
     for rule in facts.rules:
         example = examples[rule.id]["value"]
-        written = rules.parse_detail(facts, rule, example["detail"], any_fixed=True)
+        written = rule_wording.parse_detail(facts, rule, example["detail"], any_fixed=True)
         assert written is not None
-        fixed = rules.fixed_values(facts, rule.id)
-        today = rules.detail(facts, rule, {k: v for k, v in written.items() if k not in fixed})
+        fixed = rule_wording.fixed_values(facts, rule.id)
+        today = rule_wording.detail(facts, rule, {k: v for k, v in written.items() if k not in fixed})
         if today != example["detail"]:
             example["detail"] = today
             changed.append(f"responses.BadRequest.examples.{rule.id}")

@@ -10,37 +10,39 @@ take. Two kinds:
   *chain rules* are body rules that also look up the caller's earlier generations (``generation_id``).
 
 The mock refuses to start when the spec's ids and the ids implemented here differ (:func:`check_registry`).
-Placeholders computed from the spec (``{valid}``, ``{limit}``, ``{min}``, ``{max}``) come from :func:`fixed_values`,
-so no list or number is typed twice; the others (``{value}``, ``{path}``, ``{model}``) come from the request.
+How a refusal is worded from the placeholders (and read back by the tests) is rule_wording.py.
 """
 
 from __future__ import annotations
 
-import functools
-import json
-import re
-import string
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .http_errors import HttpError
 from .lifecycle import COMPLETED
+from .rule_wording import (
+    EDIT_TYPE,
+    LAYERING_TYPE,
+    MANGA_STYLE,
+    VIDEO_TYPE,
+    Values,
+    detail,
+    portrait_ratios,
+    show,
+    types_phrase,
+    valid_ratios,
+)
 from .spec_facts import Rule, SpecFacts
 from .videos import seconds_of
 
 if TYPE_CHECKING:
     import jsonschema
 
-EDIT_TYPE = "image_edit"
-LAYERING_TYPE = "layering"
-VIDEO_TYPE = "video"  # the one type whose hdr is SDR-only at some resolutions (VideoResolution's x-sdr-only)
-MANGA_STYLE = "manga"
 IMAGE, VIDEO = "image", "video"  # the kinds of media an ImageRef position takes (x-types source and output)
 # The fields of an ImageRef of which exactly one must be given.
 REF_INPUTS = ("url", "data", "generation_id", "file_id")
 
-Values = Mapping[str, object]
 SchemaCheck = Callable[[SpecFacts, Any, "jsonschema.ValidationError"], Values | None]
 BodyCheck = Callable[[SpecFacts, dict[str, Any]], Values | None]
 
@@ -97,86 +99,8 @@ def chain_rule(rule_id: str) -> Callable[[ChainCheck], ChainCheck]:
     return register
 
 
-# --- What the spec fills in --------------------------------------------------------------------------------------
-
-
-def ratio_sort_key(ratio: str) -> list[str]:
-    """The order the API lists ratios in: by their terms as text, so ``1:3`` comes before ``16:9``."""
-    return ratio.split(":")
-
-
-def portrait_ratios(facts: SpecFacts, model: str | None = None) -> list[str]:
-    """The aspect ratios taller than wide (of ``model``, else of the default model), sorted as the API lists them."""
-    portrait = []
-    for ratio in facts.ratios_of(model or facts.default_model):
-        # Equivalent mutant (make mutation): a ratio has one colon, so rpartition splits it the same way.
-        width, _, height = ratio.partition(":")  # pragma: no mutate
-        if width.isdigit() and height.isdigit() and int(width) < int(height):
-            portrait.append(ratio)
-    # Equivalent mutant: for the spec's portrait ratios, plain text order is the order of their terms.
-    return sorted(portrait, key=ratio_sort_key)  # pragma: no mutate
-
-
-def quoted_list(values: Iterable[str]) -> str:
-    """``'a', 'b' and 'c'``: how the API words a list of values in a sentence."""
-    quoted = [f"'{value}'" for value in values]
-    return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} and {quoted[-1]}"
-
-
-def valid_ratios(facts: SpecFacts, model: str) -> str:
-    """The aspect ratios ``model`` takes, as the API lists them."""
-    return ", ".join(sorted(facts.ratios_of(model), key=ratio_sort_key))
-
-
-def types_phrase(types: Iterable[str]) -> str:
-    """``type 'layering'`` or ``types 'video', 'video_edit' and 'video_reframe'``."""
-    listed = list(types)
-    return f"type{'s' if len(listed) > 1 else ''} {quoted_list(listed)}"
-
-
-def source_types(facts: SpecFacts) -> list[str]:
-    """The types that take a ``source``, in the enum's order."""
-    return [name for name in facts.types if facts.of_type(name).source is not None]
-
-
-def fixed_values(facts: SpecFacts, rule_id: str) -> dict[str, object]:
-    """The placeholders of a rule's detail that the spec determines (the same for every request)."""
-    if rule_id == "prompt_length":
-        return {"min": facts.prompt_min_length, "max": facts.prompt_max_length}
-    if rule_id == "layering_prompt_length":
-        return {"max": facts.prompt_bounds(LAYERING_TYPE)[1]}
-    if rule_id == "source_not_allowed":
-        return {"types": quoted_list(source_types(facts))}
-    if rule_id == "invalid_aspect_ratio":  # the default model's (a request for another model names its own)
-        return {"valid": valid_ratios(facts, facts.default_model)}
-    if rule_id == "too_many_refs":
-        return {"limit": facts.max_image_refs}
-    if rule_id == "too_many_edit_refs":
-        return {"limit": facts.max_image_refs - 1}  # the source occupies one slot
-    if rule_id == "manga_landscape":  # the default model's (a request for another model names its own)
-        return {"valid": ", ".join(portrait_ratios(facts))}
-    return {}
-
-
-def detail(facts: SpecFacts, rule: Rule, values: Values) -> str:
-    return rule.detail.format_map({**fixed_values(facts, rule.id), **values})
-
-
 def refusal(facts: SpecFacts, rule: Rule, values: Values) -> HttpError:
     return HttpError(rule.status, detail(facts, rule, values))
-
-
-def parse_detail(facts: SpecFacts, rule: Rule, text: str, *, any_fixed: bool = False) -> dict[str, str] | None:
-    """The request placeholders of ``text`` if it is this rule's detail: the spec-determined ones must match
-    today's spec, unless ``any_fixed`` (then they are returned too, as written)."""
-    fixed = {} if any_fixed else fixed_values(facts, rule.id)
-    pattern = ""
-    for literal, name, _, _ in string.Formatter().parse(rule.detail):
-        pattern += re.escape(literal)
-        if name is not None:
-            pattern += re.escape(str(fixed[name])) if name in fixed else f"(?P<{name}>.+?)"
-    match = re.fullmatch(pattern, text)
-    return match.groupdict() if match else None
 
 
 # --- Schema rules: the API's wording of some schema errors ---------------------------------------------------------
@@ -247,10 +171,6 @@ def _too_many_refs_schema(facts: SpecFacts, body: Any, error: jsonschema.Validat
 def _too_many_edit_refs_schema(facts: SpecFacts, body: Any, error: jsonschema.ValidationError) -> Values | None:
     too_many = _top_field(error) == "image_ref" and error.validator == "maxItems"
     return {} if too_many and _field_value(body, "type") == EDIT_TYPE else None
-
-
-def show(value: object) -> str:
-    return value if isinstance(value, str) else json.dumps(value)
 
 
 # --- Body rules: what a schema cannot state -----------------------------------------------------------------------
@@ -548,17 +468,3 @@ def check(facts: SpecFacts, body: dict[str, Any], lookup: Lookup) -> None:
             values = implementation.chain_check(facts, body, lookup)
         if values is not None:
             raise refusal(facts, rule, values)
-
-
-@functools.cache
-def _repo_facts() -> SpecFacts:
-    from .config import REPO_SPEC_PATH
-    from .spec_facts import load_spec_facts
-
-    return load_spec_facts(REPO_SPEC_PATH)
-
-
-def rule_detail(rule_id: str, **values: object) -> str:
-    """The detail the mock sends for ``rule_id`` with these request values, for tests (read from the repo spec)."""
-    facts = _repo_facts()
-    return detail(facts, facts.rule(rule_id), values)

@@ -13,14 +13,14 @@ import pytest
 from PIL import Image
 
 from conformance.spec import enum_values
-from luma_uni_mock import MockConfig, faults, rules
-from luma_uni_mock.rules import rule_detail
+from luma_uni_mock import MockConfig, faults, rule_wording
+from luma_uni_mock.rule_wording import rule_detail
 from luma_uni_mock.serve import RunningMock
 from tests.mock.helpers import client, create, data_ref, detail, model_for
 from tests.mock.test_video_rules import FACTS, IMAGE, LAYERING, REFRAME, VIDEO, VIDEO_EDIT, VIDEO_MODEL, video
 
 DONE = 60  # mock seconds after which every generation of the default timing is over
-EDIT = rules.EDIT_TYPE
+EDIT = rule_wording.EDIT_TYPE
 
 
 def _get(api: httpx.Client, generation_id: str) -> dict[str, Any]:

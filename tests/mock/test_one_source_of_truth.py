@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conformance.spec import enum_values, schema
-from luma_uni_mock import auth, faults, http_errors, rate_limits, rules
+from luma_uni_mock import auth, faults, http_errors, rate_limits, rule_wording
 from luma_uni_mock.config import REPO_SPEC_PATH
 from luma_uni_mock.spec_facts import load_spec_facts
 from tests.mock.helpers import data_ref, documented_details
@@ -45,7 +45,7 @@ def test_the_failure_reasons_come_from_the_spec() -> None:
 def test_the_spec_facts_are_the_spec_enums() -> None:
     assert list(FACTS.models) == enum_values("Model")
     assert list(FACTS.aspect_ratios) == enum_values("AspectRatio")
-    for ratio in rules.portrait_ratios(FACTS):
+    for ratio in rule_wording.portrait_ratios(FACTS):
         width, height = (int(term) for term in ratio.split(":"))
         assert width < height
 

@@ -9,19 +9,19 @@ from typing import Any
 import httpx
 import pytest
 
-from luma_uni_mock import MockConfig, rules
+from luma_uni_mock import MockConfig, rule_wording
 from luma_uni_mock.config import REPO_SPEC_PATH
-from luma_uni_mock.rules import rule_detail
+from luma_uni_mock.rule_wording import rule_detail
 from luma_uni_mock.serve import RunningMock, serve_in_thread
 from luma_uni_mock.spec_facts import load_spec_facts
 from tests.mock.helpers import client, create, data_ref, detail
 
 URL = {"url": "https://img.example/cat.png"}
 FACTS = load_spec_facts(REPO_SPEC_PATH)
-EDIT, MANGA = rules.EDIT_TYPE, rules.MANGA_STYLE  # the values the rules are about
+EDIT, MANGA = rule_wording.EDIT_TYPE, rule_wording.MANGA_STYLE  # the values the rules are about
 IMAGE = next(t for t in FACTS.types if t != EDIT)
 MAX_REFS = FACTS.max_image_refs
-PORTRAIT = rules.portrait_ratios(FACTS)
+PORTRAIT = rule_wording.portrait_ratios(FACTS)
 NOT_PORTRAIT = [ratio for ratio in FACTS.ratios_of(FACTS.default_model) if ratio not in PORTRAIT]
 
 

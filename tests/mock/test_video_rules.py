@@ -11,9 +11,9 @@ import httpx
 import pytest
 
 from conformance.spec import load_spec
-from luma_uni_mock import rules, videos
+from luma_uni_mock import rule_wording, videos
 from luma_uni_mock.cards import Card, Shape
-from luma_uni_mock.rules import rule_detail, types_phrase, valid_ratios
+from luma_uni_mock.rule_wording import rule_detail, types_phrase, valid_ratios
 from tests.mock.helpers import create, data_ref, detail, image_bytes, model_for, repo_facts
 
 FACTS = repo_facts()
@@ -35,7 +35,7 @@ IMAGE = _type(output="image", source=None)
 VIDEO = _type(output="video", source=None)
 VIDEO_EDIT = _type(output="video", source="video", keeps_shape=True)
 REFRAME = _type(output="video", source="video", keeps_shape=False)
-LAYERING = rules.LAYERING_TYPE
+LAYERING = rule_wording.LAYERING_TYPE
 VIDEO_MODEL, IMAGE_MODEL = model_for(kind=VIDEO), model_for(kind=IMAGE)
 NOT_LOOPABLE = next(d for d in FACTS.video_durations if d not in FACTS.loopable_durations)
 SDR_ONLY = sorted(FACTS.sdr_only_resolutions)[0]
@@ -168,10 +168,10 @@ CASES: list[tuple[dict[str, Any], str, dict[str, Any]]] = [
         "keyframe_index_range",
         {"index": 1, "last": 5 * FACTS.frames_per_second, "duration": FACTS.default_duration},
     ),
-    ({"type": rules.EDIT_TYPE, "source": {"file_id": str(uuid.uuid4())}}, "file_not_found", {"path": "source"}),
+    ({"type": rule_wording.EDIT_TYPE, "source": {"file_id": str(uuid.uuid4())}}, "file_not_found", {"path": "source"}),
     ({"image_ref": [{"url": URL}, {"file_id": str(uuid.uuid4())}]}, "file_not_found", {"path": "image_ref[1]"}),
     (
-        {"type": rules.EDIT_TYPE, "source": {"generation_id": str(uuid.uuid4())}},
+        {"type": rule_wording.EDIT_TYPE, "source": {"generation_id": str(uuid.uuid4())}},
         "generation_not_found",
         {"path": "source"},
     ),
@@ -206,7 +206,7 @@ def test_the_default_duration_grid_accepts_its_last_frame(api: httpx.Client) -> 
         {"type": LAYERING, "prompt": "", "source": data_ref()},
         {"type": LAYERING, "prompt": "x" * LAYERING_MAX, "source": {"url": URL}, "layering": {"resolution": "2k"}},
         # the types that keep the source's shape ignore aspect_ratio, so any value passes
-        {"type": rules.EDIT_TYPE, "source": {"url": URL}, "aspect_ratio": RATIO_ONLY_FOR_VIDEO},
+        {"type": rule_wording.EDIT_TYPE, "source": {"url": URL}, "aspect_ratio": RATIO_ONLY_FOR_VIDEO},
         {"video": None, "layering": None, "image_ref": []},
     ],
 )

@@ -8,7 +8,7 @@ import dataclasses
 import pytest
 
 from conformance.spec import enum_values, load_spec, value_not_in
-from luma_uni_mock import rules
+from luma_uni_mock import rule_wording, rules
 from luma_uni_mock.config import REPO_SPEC_PATH
 from luma_uni_mock.spec_facts import Rule, load_spec_facts
 
@@ -42,18 +42,18 @@ def test_each_rule_has_an_example_with_its_wording(rule: Rule) -> None:
     unknown: a spec edit that changes either fails here, naming the example and the wording to put in it."""
     where, detail = _example(rule)
     assert detail is not None, f"openapi.yaml: add the example {where} with a detail worded {rule.detail!r}"
-    written = rules.parse_detail(FACTS, rule, detail, any_fixed=True)
+    written = rule_wording.parse_detail(FACTS, rule, detail, any_fixed=True)
     assert written is not None, f"openapi.yaml: the example {where} ({detail!r}) is not worded as {rule.detail!r}"
-    fixed = rules.fixed_values(FACTS, rule.id)
+    fixed = rule_wording.fixed_values(FACTS, rule.id)
     request_values = {name: text for name, text in written.items() if name not in fixed}
     enum = rules.REGISTRY[rule.id].unknown_value_of
     if enum is not None:
-        suggestion = rules.detail(FACTS, rule, {**request_values, "value": value_not_in(enum)})
+        suggestion = rule_wording.detail(FACTS, rule, {**request_values, "value": value_not_in(enum)})
         assert written["value"] not in enum_values(enum), (
             f"openapi.yaml: the example {where} uses {written['value']!r}, which is now a valid {enum}: change it "
             f"to a value the enum does not list, e.g. {suggestion!r}"
         )
-    today = rules.detail(FACTS, rule, request_values)
+    today = rule_wording.detail(FACTS, rule, request_values)
     assert detail == today, f"openapi.yaml: the example {where} is out of date with the spec: change it to {today!r}"
 
 
