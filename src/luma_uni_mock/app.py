@@ -18,9 +18,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import auth, failure_switch, lifecycle, media, outputs, rules, validation
+from . import auth, failure_switch, lifecycle, media, rules, validation
 from .asgi_types import Receive, Scope, Send
-from .cards import Card
 from .config import MockConfig
 from .faults import fault_from_json, from_headers
 from .http_errors import (
@@ -41,9 +40,11 @@ from .http_io import (
     send_partial_and_drop,
     send_response,
 )
-from .outputs import OutputFile
 from .planning import plan_files
 from .rate_limits import too_many_concurrent_jobs
+from .render import outputs
+from .render.cards import Card
+from .render.outputs import PlannedFile
 from .signing import FILE_PATH
 from .spec_facts import SpecFacts
 from .state import MockControl, MockState
@@ -232,7 +233,7 @@ class MockApp:
         current = state.timing.state(record.created_at, record.failure_code, now)
         return rules.Prior(state=current, output=state.facts.of_type(record.type).output)
 
-    def _chained_files(self, generation_id: object, client: str) -> tuple[OutputFile, ...] | None:
+    def _chained_files(self, generation_id: object, client: str) -> tuple[PlannedFile, ...] | None:
         """The files of the generation a ``source.generation_id`` names, when the client has it (call under the
         lock); permissive mode lets any client's through."""
         if not isinstance(generation_id, str):

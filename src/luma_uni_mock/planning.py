@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import outputs
-from .cards import Card, Shape, shape_of_ratio, shape_of_source
-from .outputs import OutputFile
+from .render import outputs
+from .render.cards import Card, Shape, shape_of_ratio, shape_of_source
+from .render.outputs import PlannedFile
 from .spec_facts import SpecFacts
 
 
@@ -20,8 +20,8 @@ def plan_files(
     body: dict[str, Any],
     card: Card,
     source_bytes: bytes | None,
-    chained_source: tuple[OutputFile, ...] | None,
-) -> tuple[OutputFile, ...]:
+    chained_source: tuple[PlannedFile, ...] | None,
+) -> tuple[PlannedFile, ...]:
     """The files of a generation of ``body``; ``chained_source`` is the files of the generation ``source`` names."""
     generation_type = body.get("type", facts.default_type)
     kind = facts.of_type(generation_type)
@@ -38,7 +38,7 @@ def plan_files(
 
 
 def _shape(
-    body: dict[str, Any], keeps_source_shape: bool, has_source: bool, data: bytes | None, chained: OutputFile | None
+    body: dict[str, Any], keeps_source_shape: bool, has_source: bool, data: bytes | None, chained: PlannedFile | None
 ) -> Shape:
     """The source's shape for the types that keep it (and for a reframe left without a target ratio), else the
     requested ratio's."""
@@ -48,7 +48,9 @@ def _shape(
     return shape_of_ratio(ratio)
 
 
-def _seconds(facts: SpecFacts, body: dict[str, Any], from_source: bool, chained: OutputFile | None) -> str | int | None:
+def _seconds(
+    facts: SpecFacts, body: dict[str, Any], from_source: bool, chained: PlannedFile | None
+) -> str | int | None:
     """A video's duration: its source's (a chained video's seconds; unknown for a URL or data) when it transforms
     one, else the requested one, else the server default."""
     if from_source:

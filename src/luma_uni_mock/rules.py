@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from .http_errors import HttpError
 from .lifecycle import COMPLETED
+from .render.videos import seconds_of
 from .rule_wording import (
     EDIT_TYPE,
     LAYERING_TYPE,
@@ -34,7 +35,6 @@ from .rule_wording import (
     valid_ratios,
 )
 from .spec_facts import Rule, SpecFacts
-from .videos import seconds_of
 
 if TYPE_CHECKING:
     import jsonschema

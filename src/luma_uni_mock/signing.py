@@ -2,7 +2,7 @@
 ``GenerationOutput.url.x-lifetime-seconds`` (one hour).
 
 A URL looks like ``http://127.0.0.1:4010/_mock/files/<id>/<name>?X-Amz-Expires=3600&expires=<unix>&signature=<hex>``
-with ``<name>`` a file of the generation (``output.png``, ``output.mp4``, ``layer-0.png``; see outputs.py)
+with ``<name>`` a file of the generation (``output.png``, ``output.mp4``, ``layer-0.png``; see render/outputs.py)
 (``X-Amz-Expires`` mirrors the real S3 URLs). The signature covers the path and every other query parameter, as
 S3's does, so an expired URL, or one whose path, parameters or signature was changed, gets 403.
 """

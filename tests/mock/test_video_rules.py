@@ -11,8 +11,9 @@ import httpx
 import pytest
 
 from conformance.spec import load_spec
-from luma_uni_mock import rule_wording, videos
-from luma_uni_mock.cards import Card, Shape
+from luma_uni_mock import rule_wording
+from luma_uni_mock.render import videos
+from luma_uni_mock.render.cards import Card, Shape
 from luma_uni_mock.rule_wording import rule_detail, types_phrase, valid_ratios
 from tests.mock.helpers import create, data_ref, detail, image_bytes, model_for, repo_facts
 
