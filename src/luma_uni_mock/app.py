@@ -1,4 +1,5 @@
-"""The ASGI app: routing, the request pipeline of each endpoint, and the shield that turns any bug into a 5xx.
+"""The ASGI app: routing, the request pipeline of each API endpoint, and the shield that turns any bug into a 5xx
+(the ``/_mock/`` control routes are control.py's).
 
 POST /v1/generations checks, in order: fault injection, auth (401/403), Content-Type (415), body size (413),
 JSON syntax (400), the schema (400), the failure switch (400), the cross-field rules (400) and input media
@@ -14,14 +15,14 @@ import logging
 import re
 import time
 import uuid
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from . import auth, failure_switch, lifecycle, media, rules, validation
 from .asgi_types import Receive, Scope, Send
 from .config import MockConfig
-from .faults import fault_from_json, from_headers
+from .control import ControlApi
+from .faults import from_headers
 from .http_errors import (
     GENERATION_NOT_FOUND,
     INTERNAL_ERROR,
@@ -30,10 +31,11 @@ from .http_errors import (
     NOT_FOUND,
     UNSUPPORTED_MEDIA_TYPE,
     HttpError,
-    bad_request,
 )
 from .http_io import (
     ClientDisconnectedError,
+    Handler,
+    MockResponse,
     Request,
     json_bytes,
     send_error,
@@ -52,21 +54,7 @@ from .store import GenerationRecord, StoreFullError
 
 logger = logging.getLogger("luma_uni_mock")  # one logger for the package, as uvicorn names its own
 
-CONTROL_BODY_LIMIT = 64 * 1024
 BIG_BODY_BYTES = 1024 * 1024  # bodies past this are validated in a worker thread, off the event loop
-
-
-@dataclass(slots=True)
-class MockResponse:
-    """What a handler answers (named apart from httpx's and the generated client's Response)."""
-
-    status: int
-    body: bytes
-    content_type: bytes = b"application/json"
-    headers: list[tuple[str, str]] = field(default_factory=list)
-
-
-Handler = Callable[[Request, "re.Match[str]"], Awaitable[MockResponse]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,10 +80,7 @@ class MockApp:
             Route(re.compile(api), {"POST": self._create}, True),
             Route(re.compile(api + "/([^/]+)"), {"GET": self._get}, True),
             Route(FILE_PATH, {"GET": self._file}, True),
-            Route(re.compile("/_mock/health"), {"GET": self._health}, False),
-            Route(re.compile("/_mock/clock"), {"GET": self._clock, "POST": self._clock}, False),
-            Route(re.compile("/_mock/faults"), {"POST": self._add_fault, "DELETE": self._clear_faults}, False),
-            Route(re.compile("/_mock/reset"), {"POST": self._reset}, False),
+            *(Route(pattern, methods, False) for pattern, methods in ControlApi(self.control).routes()),
         ]
 
     # ASGI entry point and the shield ---------------------------------------------------------------------------
@@ -302,47 +287,11 @@ class MockApp:
             content_type, body = outputs.render(file)
         return MockResponse(200, body, content_type.encode())
 
-    # The control API (no auth; not part of the spec) ---------------------------------------------------------
-
-    async def _health(self, request: Request, _: re.Match[str]) -> MockResponse:
-        return MockResponse(200, json_bytes({"status": "ok", "now": self.control.now()}))
-
-    async def _clock(self, request: Request, _: re.Match[str]) -> MockResponse:
-        if request.method == "POST":
-            payload = await _control_json(request)
-            seconds = payload.get("advance") if isinstance(payload, dict) else None
-            if isinstance(seconds, bool) or not isinstance(seconds, int | float):
-                raise bad_request('expected {"advance": <seconds>}')
-            try:
-                self.control.advance(seconds)
-            except ValueError as exc:
-                raise bad_request(str(exc)) from None
-        return MockResponse(200, json_bytes({"now": self.control.now()}))
-
-    async def _add_fault(self, request: Request, _: re.Match[str]) -> MockResponse:
-        try:
-            self.control.add_fault(**fault_from_json(await _control_json(request)))
-        except ValueError as exc:
-            raise bad_request(str(exc)) from None
-        return MockResponse(201, json_bytes({"status": "queued"}))
-
-    async def _clear_faults(self, request: Request, _: re.Match[str]) -> MockResponse:
-        self.control.clear_faults()
-        return MockResponse(200, json_bytes({"status": "cleared"}))
-
-    async def _reset(self, request: Request, _: re.Match[str]) -> MockResponse:
-        self.control.reset()
-        return MockResponse(200, json_bytes({"status": "reset"}))
-
 
 def _completed_example(facts: SpecFacts) -> dict[str, Any]:
     """The spec's completed example generation (else its first): what permissive mode answers for unknown ids."""
     examples = facts.generation_examples
     return next((e for e in examples if e.get("state") == lifecycle.COMPLETED), examples[0])
-
-
-async def _control_json(request: Request) -> Any:
-    return validation.parse_json(await request.read_body(CONTROL_BODY_LIMIT))
 
 
 async def _lifespan(receive: Receive, send: Send) -> None:
