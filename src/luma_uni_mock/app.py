@@ -85,8 +85,6 @@ class MockApp:
 
     # ASGI entry point and the shield ---------------------------------------------------------------------------
 
-    # Not mutated (make mutation): mutmut's trampoline around an ASGI entry point is not awaitable the way uvicorn
-    # calls it, so every mutant here would "fail" for the tooling's sake; its three branches are plain routing.
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:  # pragma: no mutate block
         kind = scope["type"]
         if kind == "http":
@@ -176,7 +174,6 @@ class MockApp:
             except StoreFullError:
                 raise too_many_concurrent_jobs() from None
             generation_id = str(uuid.uuid4())
-            # What the mock's pictures show is its own presentation, no documented rule (equivalent mutants).
             card = Card(generation_id, generation_type, model, body.get("prompt") or "")  # pragma: no mutate
             record = GenerationRecord(
                 id=generation_id,
@@ -279,8 +276,7 @@ class MockApp:
         file = next((file for file in record.files if file.name == name), None)
         if file is None:
             raise HttpError(404, NOT_FOUND)
-        # A video takes a tenth of a second or more to encode the first time: off the event loop. (Equivalent
-        # mutants: this only chooses where the file is rendered, never what is answered.)
+        # A video takes a tenth of a second or more to encode the first time: off the event loop.
         if file.kind == "video":  # pragma: no mutate
             content_type, body = await asyncio.to_thread(outputs.render, file)
         else:

@@ -30,11 +30,7 @@ class Timing:
         self.total_seconds = min(queued_seconds + processing_seconds, MAX_JOB_SECONDS)
 
     def state(self, created_at: float, failure_code: str | None, now: float) -> str:
-        # Not a contract violation (make mutation): a mutant here makes every generation terminal at its first
-        # GET. No documented rule forbids it: POST answers `queued` whatever this says (app.py renders the 201 as
-        # queued), the docs call 30-60 s typical, not a minimum, and a client may meet either state first.
         elapsed = now - created_at  # pragma: no mutate
-        # Equivalent mutants: `<=` differs only at the exact instant a phase ends, which no rule pins down.
         if elapsed < self.queued_seconds:  # pragma: no mutate
             return QUEUED
         if elapsed < self.total_seconds:  # pragma: no mutate

@@ -34,11 +34,9 @@ def portrait_ratios(facts: SpecFacts, model: str | None = None) -> list[str]:
     """The aspect ratios taller than wide (of ``model``, else of the default model), sorted as the API lists them."""
     portrait = []
     for ratio in facts.ratios_of(model or facts.default_model):
-        # Equivalent mutant (make mutation): a ratio has one colon, so rpartition splits it the same way.
         width, _, height = ratio.partition(":")  # pragma: no mutate
         if width.isdigit() and height.isdigit() and int(width) < int(height):
             portrait.append(ratio)
-    # Equivalent mutant: for the spec's portrait ratios, plain text order is the order of their terms.
     return sorted(portrait, key=ratio_sort_key)  # pragma: no mutate
 
 
