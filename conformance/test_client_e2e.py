@@ -38,7 +38,7 @@ from conformance.report import STATS
 from conformance.schemathesis_setup import PaidPostBudget
 from conformance.spec import enum_values, load_spec, schema
 from conformance.targets import Target, mock_app
-from conformance.waiting import WaitBudget
+from conformance.wait_budget import WaitBudget
 from luma_agents_client import contract
 from luma_agents_client.models import FailureCode, GenerationState
 from luma_uni import GenerationFailedError, InputError, Luma, errors
