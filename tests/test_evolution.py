@@ -178,8 +178,8 @@ def _the_new_request_field_is_a_keyword_of_create(copy: Path) -> None:
     cache = str(copy.parent / "mypy-cache")
     typed = _run(copy, "-m", "mypy", "--strict", "--cache-dir", cache, "--no-error-summary", str(program))
     assert typed.stdout.splitlines() == [
-        f'{program}:7: error: Argument "{NEW_REQUEST_FIELD}" has incompatible type "str"; '
-        'expected "int | None"  [arg-type]'
+        f'{program}:7: error: Argument "{NEW_REQUEST_FIELD}" to "create" of "Generations" has incompatible type '
+        '"str"; expected "int | None"  [arg-type]'
     ], typed.stdout + typed.stderr
 
 

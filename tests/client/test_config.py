@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import inspect
+import time
 import tomllib
 from pathlib import Path
 
@@ -9,8 +11,9 @@ import httpx
 import pytest
 
 from conformance.spec import load_spec
-from luma_uni import ConfigurationError, Luma, __version__
+from luma_uni import AsyncLuma, ConfigurationError, Luma, __version__
 from luma_uni._config import DEFAULT_BASE_URL, resolve_config
+from luma_uni.testing import set_time
 
 KEY = "luma-api-0123456789abcdef0123456789abcdef"
 
@@ -132,3 +135,24 @@ def test_auth_token_is_accepted_as_in_the_official_sdk() -> None:
     assert "…cdef" in repr(Luma(auth_token=KEY))
     with pytest.raises(ConfigurationError, match="same setting"):
         Luma(api_key=KEY, auth_token="luma-api-other")
+
+
+@pytest.mark.parametrize("client_class", [Luma, AsyncLuma])
+def test_the_constructors_name_every_setting_and_no_test_hook(client_class: type[Luma | AsyncLuma]) -> None:
+    parameters = inspect.signature(client_class).parameters
+    named = ["api_key", "auth_token", "base_url", "timeout", "max_retries", "default_headers", "http_client"]
+    assert list(parameters) == named
+    assert {parameter.kind for parameter in parameters.values()} == {inspect.Parameter.KEYWORD_ONLY}
+
+
+async def _async_sleep(seconds: float) -> None:
+    pass
+
+
+def test_set_time_refuses_a_sleep_of_the_other_kind() -> None:
+    with pytest.raises(TypeError, match="Luma's sleep must be a plain"):
+        set_time(Luma(api_key=KEY), sleep=_async_sleep)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="AsyncLuma's sleep must be an async function"):
+        set_time(AsyncLuma(api_key=KEY), sleep=time.sleep)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="takes a Luma or an AsyncLuma, not Client"):
+        set_time(httpx.Client(), sleep=time.sleep)  # type: ignore[call-overload]
