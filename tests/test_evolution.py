@@ -200,6 +200,6 @@ def test_a_breaking_spec_edit_is_reported_and_fails_check_generated(copy: Path) 
 
     check = _run(copy, "scripts/generate.py", "--check")
     assert check.returncode == 1
-    assert "bump the version in pyproject.toml" in check.stdout
+    assert "bump the version in src/luma_uni/_version.py" in check.stdout
     assert f"luma_agents_client.models.model.Model.{member_name(removed)}`: " in check.stdout
     assert "CreateGenerationRequest.model`: model: default UNSET was removed (now required)" in check.stdout

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import inspect
 import time
-import tomllib
-from pathlib import Path
 
 import httpx
 import pytest
 
 from conformance.spec import load_spec
-from luma_uni import AsyncLuma, ConfigurationError, Luma, __version__
+from luma_uni import AsyncLuma, ConfigurationError, Luma
 from luma_uni._config import DEFAULT_BASE_URL, resolve_config
 from luma_uni.testing import set_time
 
@@ -115,11 +113,6 @@ def test_max_retries_must_be_a_non_negative_integer(value: object) -> None:
 def test_luma_log_refuses_unknown_levels() -> None:
     with pytest.raises(ConfigurationError, match="LUMA_LOG"):
         config({"LUMA_AGENTS_API_KEY": KEY, "LUMA_LOG": "chatty"})
-
-
-def test_version_matches_pyproject() -> None:
-    pyproject = tomllib.loads((Path(__file__).parents[2] / "pyproject.toml").read_text(encoding="utf-8"))
-    assert __version__ == pyproject["project"]["version"]
 
 
 def test_a_passed_http_client_keeps_its_timeout_and_is_not_closed() -> None:
