@@ -14,7 +14,6 @@ import asyncio
 import logging
 import re
 import time
-import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,6 +37,7 @@ from .http_io import (
     MockResponse,
     Request,
     json_bytes,
+    new_id,
     send_error,
     send_partial_and_drop,
     send_response,
@@ -110,7 +110,9 @@ class MockApp:
             )
             return
         if response is not None:
-            extra = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in response.headers]
+            extra = (
+                [(k.encode("latin-1"), v.encode("latin-1")) for k, v in response.headers] if response.headers else None
+            )
             await send_response(
                 send,
                 request_id=request.request_id,
@@ -149,7 +151,7 @@ class MockApp:
 
     async def _create(self, request: Request, _: re.Match[str]) -> MockResponse:
         state = self.state
-        key = auth.authenticate(request.headers.get("authorization"), permissive=state.config.permissive)
+        key = auth.authenticate_cached(request.headers.get("authorization"), permissive=state.config.permissive)
         client = auth.client_of(key)
         content_type = request.headers.get("content-type", "")
         if content_type.partition(";")[0].strip().lower() != "application/json":
@@ -173,12 +175,13 @@ class MockApp:
                 state.store.make_room(now)
             except StoreFullError:
                 raise too_many_concurrent_jobs() from None
-            generation_id = str(uuid.uuid4())
+            generation_id = new_id()
             card = Card(generation_id, generation_type, model, body.get("prompt") or "")  # pragma: no mutate
             record = GenerationRecord(
                 id=generation_id,
                 owner=client,
                 created_at=now,
+                created_at_text=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(now)),
                 finishes_at=state.timing.finishes_at(now),
                 model=model,
                 type=generation_type,
@@ -227,7 +230,7 @@ class MockApp:
 
     async def _get(self, request: Request, match: re.Match[str]) -> MockResponse:
         permissive = self.state.config.permissive
-        client = auth.client_of(auth.authenticate(request.headers.get("authorization"), permissive=permissive))
+        client = auth.client_of(auth.authenticate_cached(request.headers.get("authorization"), permissive=permissive))
         generation_id = match.group(1)
         if not validation.is_generation_id(self.state.facts, generation_id, permissive=permissive):
             raise HttpError(404, GENERATION_NOT_FOUND)
@@ -256,7 +259,7 @@ class MockApp:
             "type": record.type,
             "state": state,
             "model": record.model,
-            "created_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(record.created_at)),
+            "created_at": record.created_at_text,
             "output": output,
             "failure_reason": self.state.facts.failure_reasons[record.failure_code]
             if failed and record.failure_code

@@ -15,6 +15,7 @@ class GenerationRecord:
     id: str  # lower-case uuid4
     owner: str  # the API client that created it (auth.client_of its key): only that client's keys can see it
     created_at: float  # mock clock, Unix seconds
+    created_at_text: str  # the same, as the body's RFC 3339 created_at (formatted once, not on every GET)
     finishes_at: float  # mock clock: when it reaches its terminal state
     model: str
     type: str
