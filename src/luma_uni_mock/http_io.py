@@ -10,6 +10,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
+
 from .asgi_types import Headers, Receive, Scope, Send
 from .http_errors import HttpError, body_too_large
 
@@ -20,7 +22,8 @@ _HOST = re.compile(r"(?:[A-Za-z0-9](?:[A-Za-z0-9.\-]{0,252})|\[[0-9A-Fa-f:.]{2,4
 # Ids must be unique, not secret (a generation is its owner's whatever its id; file URLs are signed): drawn from a
 # generator seeded once from the OS, since uuid.uuid4() asks the kernel for 16 bytes on every request.
 _IDS = random.Random()
-# One encoder for every body: json.dumps with any non-default argument builds a new encoder per call.
+# What orjson cannot encode (a lone surrogate or an int past 64 bits, echoed from a request into an error's detail)
+# goes through the standard library's encoder, built once (json.dumps with any argument builds one per call).
 _JSON = json.JSONEncoder(separators=(",", ":"), ensure_ascii=True)
 
 
@@ -111,7 +114,11 @@ class ClientDisconnectedError(Exception):
 
 
 def json_bytes(payload: Any) -> bytes:
-    return _JSON.encode(payload).encode()
+    """The compact JSON of a response body. orjson: the standard library's encoder cost a third of serving a GET."""
+    try:
+        return orjson.dumps(payload)
+    except orjson.JSONEncodeError:
+        return _JSON.encode(payload).encode()
 
 
 @functools.lru_cache(maxsize=64)  # a client sends the same Host every time; checking it is a regex match
