@@ -46,6 +46,7 @@ class Exchange:
     bearer: bool = False  # whether the request carried ``Authorization: Bearer <one token>``
     caller: str | None = None  # equal for equal credentials; None without any
     at: float = 0.0  # seconds on any monotonic clock: when the response arrived
+    target: str = ""  # the request's path and query as sent (an output URL's, for a download)
 
     @property
     def request_id(self) -> str | None:

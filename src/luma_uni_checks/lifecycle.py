@@ -120,6 +120,11 @@ def settled_in_time(spec: Spec, generation: JSON, age_seconds: float) -> Iterato
     )
 
 
+def _defaults_of(spec: Spec, body: Any) -> JSON | None:
+    """The fields of a POST body that have a server default (what its outputs are judged by); None when unread."""
+    return {name: body[name] for name in spec.server_defaults if name in body} if isinstance(body, dict) else None
+
+
 def not_found_after_created(spec: Spec, operation: Operation, generation_id: str, status: int) -> Iterator[Finding]:
     """The generation a 201 answered can be fetched by the caller that created it."""
     if status == 404:
@@ -231,6 +236,19 @@ class _Seen:
     caller: str | None
     created_at: float | None = None  # when a 201 answered it (the proxy's clock), if one passed
     urls_at: float = 0.0  # when the last output URLs were answered
+    request: Any = None  # the POST's body, when it passed: what its output format must be
+
+
+@dataclass(frozen=True)
+class _Minted:
+    """An output URL as a GET answered it: a download of exactly this URL is judged as one of that output."""
+
+    output: JSON
+    at: float
+    expected_format: str | None
+
+
+MINTED_PER_FILE = 8  # the most recent URLs of one output file that a download may use
 
 
 class Generations:
@@ -239,6 +257,7 @@ class Generations:
 
     def __init__(self, limit: int = 10_000) -> None:
         self._seen: OrderedDict[str, _Seen] = OrderedDict()
+        self._minted: OrderedDict[str, dict[str, _Minted]] = OrderedDict()  # by URL path, then by query
         self._limit = limit
         self._lock = threading.Lock()
 
@@ -255,7 +274,8 @@ class Generations:
             found: list[Finding] = []
             if operation.method == "POST":
                 found += created_in_first_state(spec, generation)
-                seen = self._seen[key] = _Seen(generation, exchange.at, exchange.caller, created_at=exchange.at)
+                request = _defaults_of(spec, exchange.request_json)
+                seen = self._seen[key] = _Seen(generation, exchange.at, exchange.caller, exchange.at, request=request)
             elif seen is not None:
                 found += compare(spec, seen.generation, generation, "an earlier answer, then this GET")
                 if output_urls(seen.generation) and output_urls(generation):
@@ -267,10 +287,40 @@ class Generations:
                 seen = self._seen[key] = _Seen(generation, exchange.at, exchange.caller)
             if output_urls(generation):
                 seen.urls_at = exchange.at
+                self._mint(spec, generation, seen, exchange.at)
             self._seen.move_to_end(key)
             while len(self._seen) > self._limit:
                 self._seen.popitem(last=False)
             return found
+
+    def _mint(self, spec: Spec, generation: JSON, seen: _Seen, at: float) -> None:
+        expected = expected_format(spec, generation, seen.request) if seen.request is not None else None
+        for output in generation.get("output") or []:
+            if not isinstance(output, dict) or not output.get("url"):
+                continue
+            parts = urllib.parse.urlsplit(str(output["url"]))
+            queries = self._minted.setdefault(parts.path, {})
+            queries[parts.query] = _Minted(output, at, expected)
+            while len(queries) > MINTED_PER_FILE:
+                del queries[next(iter(queries))]
+            self._minted.move_to_end(parts.path)
+        while len(self._minted) > self._limit:
+            self._minted.popitem(last=False)
+
+    def observe_download(self, spec: Spec, exchange: Exchange) -> list[Finding] | None:
+        """Judge a GET of an output URL a generation answered (None: ``exchange`` is no such download). A download
+        of a URL the proxy never saw minted (another path, or an altered query) is not judged."""
+        path, _, query = exchange.target.partition("?")
+        with self._lock:
+            minted = self._minted.get(path, {}).get(query) if exchange.method == "GET" else None
+        if minted is None:
+            return None
+        age = exchange.at - minted.at
+        lifetime = url_lifetime(spec)
+        if lifetime is not None and age > lifetime:
+            return list(expired_url_refused(spec, exchange.status, age))
+        content_type = exchange.response_header("Content-Type") or ""
+        return list(output_file(minted.output, exchange.status, content_type, minted.expected_format, "a download"))
 
     def _missing(self, spec: Spec, operation: Operation, exchange: Exchange) -> list[Finding]:
         """A GET that found nothing, of a generation created by the same caller (another caller's 404 is right)."""
