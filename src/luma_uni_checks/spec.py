@@ -16,10 +16,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from luma_uni_mock.contract import CompiledSchema, ContractError
-from luma_uni_mock.contract import _compile_one as compile_schema
+from luma_uni_mock.schemas import CompiledSchema, ContractError, compile_schema, read_spec
 
 JSON = dict[str, Any]
 GENERATION = "Generation"
@@ -92,18 +89,11 @@ class Spec:
 
     @classmethod
     def load(cls, path: Path) -> Spec:
+        """The spec at ``path``, read as the mock reads it."""
         try:
-            text = path.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise SpecError(f"cannot read the spec {path}: {exc.strerror or exc}") from None
-        try:
-            raw = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-        except yaml.YAMLError as exc:
-            raise SpecError(f"{path} is not valid YAML: {exc}") from None
-        try:
-            return cls(raw)
-        except SpecError as exc:
-            raise SpecError(f"{path}: {exc}") from None
+            return cls(read_spec(path))
+        except (ContractError, SpecError) as exc:
+            raise SpecError(str(exc) if isinstance(exc, ContractError) else f"{path}: {exc}") from None
 
     # --- where things are -------------------------------------------------------------------------------------
 
