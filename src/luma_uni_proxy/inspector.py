@@ -1,4 +1,5 @@
-"""Every exchange through the checks of ``luma_uni_checks``, and the tally the reports are made from.
+"""Every exchange through the checks of ``luma_uni_checks``, and the tally the reports are made from (with the drift:
+what the traffic showed that the spec lacks).
 
 Findings are printed as they happen (one line each: rule, where the spec states it, its source, the request id) and
 kept for the reports, at most `KEPT_PER_CHECK` per check (a server that breaks a rule on every request fills no
@@ -12,6 +13,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from luma_uni_checks.drift import Drift
 from luma_uni_checks.exchange import Exchange
 from luma_uni_checks.findings import Finding
 from luma_uni_checks.lifecycle import Generations
@@ -39,6 +41,7 @@ class Inspector:
         self.spec = spec
         self.emit = emit
         self.generations = Generations()
+        self.drift = Drift()
         self.tallies: dict[str, Tally] = {rule.__name__: Tally() for rule in EXCHANGE_RULES}
         for name in (LIFECYCLE, UNKNOWN_PATH, UPSTREAM):
             self.tallies[name] = Tally()
@@ -67,6 +70,7 @@ class Inspector:
         for rule in EXCHANGE_RULES:
             found += self._record(rule.__name__, exchange, rule(self.spec, operation, exchange))
         found += self._record(LIFECYCLE, exchange, self.generations.observe(self.spec, operation, exchange))
+        self.drift.observe(self.spec, operation, exchange, found)
         return found
 
     def upstream_failed(self, exchange: Exchange, detail: str) -> Finding:

@@ -12,6 +12,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from luma_uni_checks.drift import MAX_GAPS, Proposal
 from luma_uni_checks.redact import redact
 
 from .inspector import Inspector
@@ -24,11 +25,12 @@ DRIFT = "proxy-drift.md"
 def write_reports(inspector: Inspector, directory: Path, *, upstream: str, spec: Path) -> list[Path]:
     """Write the three reports into ``directory`` (created); their paths."""
     directory.mkdir(parents=True, exist_ok=True)
+    proposals = inspector.drift.proposals(inspector.spec)
     written = []
     for name, text in (
         (JUNIT, junit(inspector)),
-        (JSON_REPORT, json.dumps(summary(inspector, upstream=upstream, spec=spec), indent=2) + "\n"),
-        (DRIFT, markdown(inspector, upstream=upstream, spec=spec)),
+        (JSON_REPORT, json.dumps(summary(inspector, proposals, upstream=upstream, spec=spec), indent=2) + "\n"),
+        (DRIFT, markdown(inspector, proposals, upstream=upstream, spec=spec)),
     ):
         path = directory / name
         path.write_text(redact(text), encoding="utf-8")
@@ -53,7 +55,7 @@ def junit(inspector: Inspector) -> str:
     return ET.tostring(suite, encoding="unicode", xml_declaration=True) + "\n"
 
 
-def summary(inspector: Inspector, *, upstream: str, spec: Path) -> dict[str, Any]:
+def summary(inspector: Inspector, proposals: list[Proposal], *, upstream: str, spec: Path) -> dict[str, Any]:
     return {
         "upstream": upstream,
         "spec": str(spec),
@@ -64,10 +66,24 @@ def summary(inspector: Inspector, *, upstream: str, spec: Path) -> dict[str, Any
             for check, tally in inspector.tallies.items()
         },
         "unchecked": dict(inspector.unchecked),
+        "proposed_edits": [
+            {
+                "kind": proposal.kind,
+                "gap": proposal.gap.kind,
+                "where": proposal.gap.where,
+                "name": proposal.gap.name,
+                "edit": proposal.edit,
+                "seen": proposal.sighting.count,
+                "first_request_id": proposal.sighting.request_id,
+                "yaml": proposal.snippet,
+                "change_report": [change.line() for change in proposal.changes],
+            }
+            for proposal in proposals
+        ],
     }
 
 
-def markdown(inspector: Inspector, *, upstream: str, spec: Path) -> str:
+def markdown(inspector: Inspector, proposals: list[Proposal], *, upstream: str, spec: Path) -> str:
     lines = [
         "# Drift report: luma-uni-proxy",
         "",
@@ -91,6 +107,32 @@ def markdown(inspector: Inspector, *, upstream: str, spec: Path) -> str:
         if tally.failed > len(tally.kept):
             lines.append(f"- … and {tally.failed - len(tally.kept)} more")
         lines.append("")
+    lines += ["", "## What the traffic showed that the spec lacks: proposed edits to openapi.yaml", ""]
+    if not proposals:
+        lines.append("None: the spec documents every value, field, header, status and wording the traffic showed.")
+    else:
+        lines += [
+            "Each edit is classed as `make generate`'s change report classes it, so the everyday workflow applies: "
+            "edit `openapi.yaml`, then `make generate`.",
+            "",
+        ]
+    for number, proposal in enumerate(proposals, 1):
+        gap, seen = proposal.gap, proposal.sighting
+        lines += [
+            f"{number}. **{proposal.kind}** `{gap.where}`: {proposal.edit} ({gap.kind} seen {seen.count} time(s); "
+            f"first in request `{seen.request_id or '-'}`)",
+            "",
+            "   ```yaml",
+            *(f"   {line}" for line in proposal.snippet.splitlines()),
+            "   ```",
+            "",
+            "   `make generate` would report:",
+            "",
+            *(f"   {change.line()}" for change in proposal.changes),
+            "",
+        ]
+    if inspector.drift.dropped:
+        lines.append(f"(… and {inspector.drift.dropped} more gap sighting(s) past the first {MAX_GAPS} gaps.)")
     if inspector.unchecked:
         lines += ["", "## Not checked", ""]
         lines += [f"- {reason}: {count}" for reason, count in sorted(inspector.unchecked.items())]
