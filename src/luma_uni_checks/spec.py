@@ -16,7 +16,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from luma_uni_mock.schemas import CompiledSchema, ContractError, compile_schema, read_spec
+from luma_uni_mock.schemas import CompiledSchema, ContractError, compile_schema, inline_refs, read_spec
 
 JSON = dict[str, Any]
 GENERATION = "Generation"
@@ -86,6 +86,10 @@ class Spec:
         self.raw = raw
         self._schemas: dict[str, CompiledSchema] = {}
         self._lock = threading.Lock()
+        # Read once, then from these (the document never changes once loaded).
+        self._refs: dict[str, tuple[Any, str]] = {}
+        self._responses: dict[tuple[str, int], ResponseSpec | None] = {}
+        self._headers: dict[str, tuple[Header, ...]] = {}
 
     @classmethod
     def load(cls, path: Path) -> Spec:
@@ -123,13 +127,18 @@ class Spec:
         where = None
         seen = 0
         while isinstance(node, dict) and isinstance(node.get("$ref"), str) and seen < 16:
-            ref: str = node["$ref"]
+            node, where = self._target(node["$ref"])
+            seen += 1
+        return node, where
+
+    def _target(self, ref: str) -> tuple[Any, str]:
+        found = self._refs.get(ref)
+        if found is None:
             if not ref.startswith("#/"):
                 raise SpecError(f"unresolvable $ref {ref!r} (only references inside the document are supported)")
             where = ".".join(part.replace("~1", "/").replace("~0", "~") for part in ref[2:].split("/"))
-            node = self.at(where)
-            seen += 1
-        return node, where
+            found = self._refs[ref] = (self.at(where), where)
+        return found
 
     def component(self, name: str) -> JSON:
         found = self.raw.get("components", {}).get("schemas", {}).get(name, {})
@@ -163,6 +172,12 @@ class Spec:
 
     def response(self, operation: Operation, status: int) -> ResponseSpec | None:
         """The documented response for ``status``: its own entry, else its range (``5XX``), else ``default``."""
+        key = (operation.label, status)
+        if key not in self._responses:
+            self._responses[key] = self._find_response(operation, status)
+        return self._responses[key]
+
+    def _find_response(self, operation: Operation, status: int) -> ResponseSpec | None:
         responses = operation.definition.get("responses", {})
         for key in (str(status), f"{status // 100}XX", f"{status // 100}xx", "default"):
             if key in responses:
@@ -171,7 +186,13 @@ class Spec:
                 return ResponseSpec(key, where, definition if isinstance(definition, dict) else {})
         return None
 
-    def headers(self, response: ResponseSpec) -> Iterator[Header]:
+    def headers(self, response: ResponseSpec) -> tuple[Header, ...]:
+        found = self._headers.get(response.where)
+        if found is None:
+            found = self._headers[response.where] = tuple(self._find_headers(response))
+        return found
+
+    def _find_headers(self, response: ResponseSpec) -> Iterator[Header]:
         for name, header in response.definition.get("headers", {}).items():
             definition, target = self.resolve(header)
             if isinstance(definition, dict):
@@ -192,6 +213,13 @@ class Spec:
                     raise SpecError(str(exc)) from None
                 self._schemas[where] = found
             return found
+
+    def closed(self, where: str, schema: Any) -> CompiledSchema:
+        """``schema`` compiled with every object schema that declares properties closed to others: what accepts a
+        body holding nothing the spec lacks (no unknown field; unknown values and nulls fail the schema itself)."""
+        key = f"{where} (closed)"
+        found = self._schemas.get(key)
+        return found if found is not None else self.compiled(key, _closed(inline_refs(schema, self.raw)))
 
     def security_applies(self, operation: Operation) -> bool:
         """Whether the operation needs credentials (its own ``security``, else the document's; an empty requirement
@@ -242,6 +270,26 @@ class Spec:
         """What each GenerationType makes (its ``x-types`` output; a type without an entry makes an image)."""
         kinds = self.component("GenerationType").get("x-types", {})
         return {name: str(facts.get("output", "image")) for name, facts in kinds.items() if isinstance(facts, dict)}
+
+
+def _closed(node: Any) -> Any:
+    if isinstance(node, list):
+        return [_closed(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    closed = {
+        key: value if key in ("enum", "const", "example", "examples", "default") else _closed(value)
+        for key, value in node.items()
+    }
+    kinds = node.get("type")
+    is_object = kinds == "object" or (isinstance(kinds, list) and "object" in kinds)
+    if (
+        is_object
+        and isinstance(node.get("properties"), dict)
+        and not {"additionalProperties", "unevaluatedProperties"} & set(node)
+    ):
+        closed["additionalProperties"] = False
+    return closed
 
 
 def _source_text(source: Any) -> str:

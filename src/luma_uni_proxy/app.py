@@ -3,10 +3,10 @@ exchange goes through the checks (after the answer, or before it with ``errors``
 is answered 502 naming the rule).
 
 Bodies stream both ways in chunks; at most ``max_checked_bytes`` of each is kept for the checks (a larger body goes
-through unread), so memory stays bounded whatever the size. Only hop-by-hop headers and ``Host`` (upstream's own)
-are not forwarded. The caller's ``Authorization`` goes upstream and nowhere else: the checks see whether it was a
-well-formed bearer key and a keyed hash of it (the key is random and lives in this process only), to tell whether two
-requests came from the same caller.
+through unread), so memory stays bounded whatever the size. Only hop-by-hop headers and ``Host`` (upstream's own,
+unless ``preserve_host``) are not forwarded. The caller's ``Authorization`` goes upstream and nowhere else: the checks
+see whether it was a well-formed bearer key and a keyed hash of it (the key is random and lives in this process
+only), to tell whether two requests came from the same caller.
 """
 
 from __future__ import annotations
@@ -14,15 +14,12 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import logging
 import os
 import time
 import zlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
-
-import httpx
 
 from luma_uni_checks.exchange import NO_BODY, Exchange, parse_json
 from luma_uni_checks.findings import Finding
@@ -31,11 +28,10 @@ from luma_uni_mock.asgi_types import Message, Receive, Scope, Send
 
 from .config import ProxyConfig
 from .inspector import Inspector
+from .upstream import Answer, Headers, TimedOutError, UnreachableError, Upstream, UpstreamError
 
-logger = logging.getLogger("luma_uni_proxy")
-
-# RFC 9110 §7.6.1: meaningful for one connection only, never forwarded (plus Host: upstream's own, set by httpx,
-# unless the proxy preserves the client's).
+# RFC 9110 §7.6.1: meaningful for one connection only, never forwarded; plus Host (upstream's own) and Expect (the
+# ASGI server has already answered the client's 100-continue).
 HOP_BY_HOP = frozenset(
     {
         b"connection",
@@ -48,9 +44,10 @@ HOP_BY_HOP = frozenset(
         b"transfer-encoding",
         b"upgrade",
         b"host",
+        b"expect",
     }
 )
-MAX_CONNECTIONS = 256  # to upstream, pooled; 64 concurrent clients need at most 64
+CONNECT_TIMEOUT_SECONDS = 10.0
 
 
 class ClientDisconnectedError(Exception):
@@ -97,37 +94,30 @@ class _Call:
 
     scope: Scope
     request_copy: BodyCopy
-    response: httpx.Response | None  # None: upstream could not answer
+    answer: Answer | None  # None: upstream gave none
     response_copy: BodyCopy
     arrived: float  # when upstream's answer (or the failure) came, on the monotonic clock
 
-    @property
-    def answer(self) -> httpx.Response:
-        assert self.response is not None, "only a call that got an answer is relayed"
-        return self.response
-
     def start(self) -> Message:
-        headers = [(name, value) for name, value in self.answer.headers.raw if name.lower() not in HOP_BY_HOP]
-        return {"type": "http.response.start", "status": self.answer.status_code, "headers": headers}
+        assert self.answer is not None, "only a call that got an answer is relayed"
+        headers = [(name, value) for name, value in self.answer.headers if name.lower() not in HOP_BY_HOP]
+        return {"type": "http.response.start", "status": self.answer.status, "headers": headers}
 
 
 class ProxyApp:
     def __init__(self, config: ProxyConfig, inspector: Inspector) -> None:
         self.config = config
         self.inspector = inspector
-        self._transport: httpx.AsyncHTTPTransport | None = None
+        self._upstream: Upstream | None = None
         self._secret = os.urandom(32)  # for `caller` only; never leaves this process
-        timeout = config.timeout_seconds
-        self._timeouts = {"connect": min(timeout, 10.0), "read": timeout, "write": timeout, "pool": timeout}
+        self._dropped = HOP_BY_HOP - {b"host"} if config.preserve_host else HOP_BY_HOP
 
     @property
-    def transport(self) -> httpx.AsyncHTTPTransport:
-        # httpx's transport, not its Client: a Client adds its default headers (User-Agent, Accept, ...) and reads
-        # .netrc; the transport sends the request exactly as built.
-        if self._transport is None:
-            limits = httpx.Limits(max_connections=MAX_CONNECTIONS, max_keepalive_connections=64)
-            self._transport = httpx.AsyncHTTPTransport(limits=limits, retries=0)
-        return self._transport
+    def upstream(self) -> Upstream:
+        if self._upstream is None:  # made on the serving loop (its connections belong to it)
+            timeout = self.config.timeout_seconds
+            self._upstream = Upstream(self.config.origin, timeout, min(timeout, CONNECT_TIMEOUT_SECONDS))
+        return self._upstream
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -141,74 +131,74 @@ class ProxyApp:
             if message["type"] == "lifespan.startup":
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
-                await self.aclose()
+                if self._upstream is not None:
+                    self._upstream.close()
                 await send({"type": "lifespan.shutdown.complete"})
                 return
-
-    async def aclose(self) -> None:
-        if self._transport is not None:
-            await self._transport.aclose()
-            self._transport = None
 
     # --- one request ------------------------------------------------------------------------------------------
 
     async def _forward(self, scope: Scope, receive: Receive, send: Send) -> None:
-        method: str = scope["method"]
-        url = self.config.origin + _target(scope)
-        dropped = HOP_BY_HOP - {b"host"} if self.config.preserve_host else HOP_BY_HOP
-        headers = [(name, value) for name, value in scope["headers"] if name.lower() not in dropped]
-        has_body = any(name.lower() in (b"content-length", b"transfer-encoding") for name, _ in scope["headers"])
+        headers: Headers = [(name, value) for name, value in scope["headers"] if name.lower() not in self._dropped]
+        names = {name.lower() for name, _ in scope["headers"]}
+        has_body = b"content-length" in names or b"transfer-encoding" in names
         request_copy = BodyCopy(self.config.max_checked_bytes)
-        content = _stream(receive, request_copy) if has_body else None
-        request = httpx.Request(method, url, headers=headers, content=content, extensions={"timeout": self._timeouts})
         if not has_body:
             await _drain(receive)
+        body = _stream(receive, request_copy) if has_body else None
         try:
-            response = await self.transport.handle_async_request(request)
+            answer = await self.upstream.send(
+                scope["method"], _target(scope), headers, body, chunked=has_body and b"content-length" not in names
+            )
         except ClientDisconnectedError:
             self.inspector.note_unchecked("the client disconnected before its request was sent in full")
             return
-        except httpx.TimeoutException:
-            detail = f"upstream {self.config.origin} did not answer within {self.config.timeout_seconds:g} s"
-            await self._answer_failure(scope, request_copy, send, 504, detail)
+        except TimedOutError as exc:
+            await self._answer_failure(scope, request_copy, send, 504, f"{self.config.origin}: {exc}")
             return
-        except httpx.HTTPError as exc:
-            detail = f"upstream {self.config.origin} could not be reached: {type(exc).__name__}: {exc}"
-            await self._answer_failure(scope, request_copy, send, 502, detail)
+        except UnreachableError as exc:
+            await self._answer_failure(scope, request_copy, send, 502, f"{self.config.origin} unreachable: {exc}")
             return
-        response.request = request
-        call = _Call(scope, request_copy, response, BodyCopy(self.config.max_checked_bytes), time.monotonic())
+        except UpstreamError as exc:
+            await self._answer_failure(scope, request_copy, send, 502, f"{self.config.origin}: {exc}")
+            return
+        call = _Call(scope, request_copy, answer, BodyCopy(self.config.max_checked_bytes), time.monotonic())
         try:
             if self.config.errors:
-                await self._relay_judged(call, send)
+                await self._relay_judged(call, answer, send)
             else:
-                await self._relay(call, send)
+                await self._relay(call, answer, send)
         finally:
-            await response.aclose()
+            answer.close()
 
-    async def _relay(self, call: _Call, send: Send) -> None:
+    async def _relay(self, call: _Call, answer: Answer, send: Send) -> None:
         await send(call.start())
+        held = b""  # each piece goes on when the next comes, so the last goes with the end: one write, not two
         try:
-            async for chunk in call.answer.aiter_raw():
+            async for chunk in answer.chunks():
                 call.response_copy.add(chunk)
-                await send({"type": "http.response.body", "body": chunk, "more_body": True})
-        except httpx.HTTPError as exc:
+                if held:
+                    await send({"type": "http.response.body", "body": held, "more_body": True})
+                held = chunk
+        except UpstreamError as exc:
             # The client got the start of the answer: end it the way upstream did, by closing the connection.
+            if held:
+                await send({"type": "http.response.body", "body": held, "more_body": True})
             self.inspector.upstream_failed(self._exchange(call), _broke_off(call.response_copy, exc))
             return
-        await send({"type": "http.response.body", "body": b"", "more_body": False})
+        await send({"type": "http.response.body", "body": held, "more_body": False})
         self.inspector.inspect(self._exchange(call))
 
-    async def _relay_judged(self, call: _Call, send: Send) -> None:
+    async def _relay_judged(self, call: _Call, answer: Answer, send: Send) -> None:
         """``errors`` mode: read the answer first (streaming on, unjudged, if it outgrows the kept limit), judge it,
         then pass it on or answer 502 naming what broke."""
-        chunks = call.answer.aiter_raw()
+        chunks = answer.chunks()
         try:
             async for chunk in chunks:
                 call.response_copy.add(chunk)
                 if not call.response_copy.complete:
                     break
-        except httpx.HTTPError as exc:
+        except UpstreamError as exc:
             exchange = self._exchange(call)
             failure = self.inspector.upstream_failed(exchange, _broke_off(call.response_copy, exc))
             await _send_json(send, 502, _violation([failure]), exchange.request_id)
@@ -232,12 +222,12 @@ class ProxyApp:
     async def _answer_failure(self, scope: Scope, request_copy: BodyCopy, send: Send, status: int, detail: str) -> None:
         exchange = self._exchange(_Call(scope, request_copy, None, BodyCopy(0), time.monotonic()))
         self.inspector.upstream_failed(exchange, detail)
-        await _send_json(send, status, {"detail": f"luma-uni-proxy: {detail}"}, exchange.request_id)
+        await _send_json(send, status, {"detail": f"luma-uni-proxy: upstream {detail}"}, exchange.request_id)
 
     # --- what the checks see ------------------------------------------------------------------------------------
 
     def _exchange(self, call: _Call) -> Exchange:
-        scope, response = call.scope, call.response
+        scope, answer = call.scope, call.answer
         request_headers: dict[str, str] = {}
         authorization = ""
         for name, value in scope["headers"]:
@@ -247,17 +237,16 @@ class ProxyApp:
             else:
                 request_headers.setdefault(key, value.decode("latin-1"))
         response_headers: dict[str, str] = {}
-        if response is not None:
-            for key, value in response.headers.items():
-                response_headers.setdefault(key.lower(), value)
-        kept = call.response_copy.data() if response is not None else None
+        for name, value in answer.headers if answer is not None else ():
+            response_headers.setdefault(name.decode("latin-1").lower(), value.decode("latin-1"))
+        kept = call.response_copy.data() if answer is not None else None
         body = _decoded(kept, response_headers.get("content-encoding", "").strip().lower())
         request_body = call.request_copy.data()
         scheme, _, token = authorization.partition(" ")
         return Exchange(
             method=scope["method"].upper(),
             path=self._spec_path(scope["path"]),
-            status=response.status_code if response is not None else 0,
+            status=answer.status if answer is not None else 0,
             request_headers=request_headers,
             response_headers=response_headers,
             request_json=parse_json(request_body),
@@ -310,7 +299,7 @@ async def _drain(receive: Receive) -> None:
 
 
 def _broke_off(copy: BodyCopy, exc: Exception) -> str:
-    return f"upstream's body broke off after {copy.size} bytes ({type(exc).__name__}: {exc})"
+    return f"upstream's body broke off after {copy.size} bytes ({exc})"
 
 
 def _violation(found: list[Finding]) -> dict[str, Any]:

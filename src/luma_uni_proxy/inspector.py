@@ -66,10 +66,9 @@ class Inspector:
             if download is not None:
                 return self._record(LIFECYCLE, exchange, download)
             return self._record(UNKNOWN_PATH, exchange, self._unknown_path(exchange))
-        found = []
-        for rule in EXCHANGE_RULES:
-            found += self._record(rule.__name__, exchange, rule(self.spec, operation, exchange))
-        found += self._record(LIFECYCLE, exchange, self.generations.observe(self.spec, operation, exchange))
+        results = [(rule.__name__, list(rule(self.spec, operation, exchange))) for rule in EXCHANGE_RULES]
+        results.append((LIFECYCLE, self.generations.observe(self.spec, operation, exchange)))
+        found = self._record_all(exchange, results)
         self.drift.observe(self.spec, operation, exchange, found)
         return found
 
@@ -98,12 +97,20 @@ class Inspector:
         return [finding(UNKNOWN_PATH, text, "paths", f"{detail} (answered {exchange.status}; reported once)")]
 
     def _record(self, check: str, exchange: Exchange, found: Iterable[Finding]) -> list[Finding]:
-        filed = [f.filed(exchange.request_id, self.spec.source_at(f.where)) for f in found]
+        return self._record_all(exchange, [(check, list(found))])
+
+    def _record_all(self, exchange: Exchange, results: list[tuple[str, list[Finding]]]) -> list[Finding]:
+        """Count each check's run and keep its findings, filed under the request id and the rule's source."""
+        every: list[Finding] = []
         with self._lock:
-            tally = self.tallies[check]
-            tally.runs += 1
-            tally.failed += len(filed)
-            tally.kept += filed[: max(0, KEPT_PER_CHECK - len(tally.kept))]
-        for each in filed:
+            for check, found in results:
+                tally = self.tallies[check]
+                tally.runs += 1
+                if found:
+                    filed = [f.filed(exchange.request_id, self.spec.source_at(f.where)) for f in found]
+                    tally.failed += len(filed)
+                    tally.kept += filed[: max(0, KEPT_PER_CHECK - len(tally.kept))]
+                    every += filed
+        for each in every:
             self.emit(each.line())
-        return filed
+        return every

@@ -37,7 +37,7 @@ def test_upstream_down_is_a_502_with_a_clear_detail_and_a_finding() -> None:
     with serve_in_thread(config, emit=lines.append) as running:
         answer = httpx.get(f"{running.base_url}/generations/{GID}", headers=KEY)
     assert answer.status_code == 502
-    assert answer.json()["detail"].startswith(f"luma-uni-proxy: upstream {config.origin} could not be reached")
+    assert answer.json()["detail"].startswith(f"luma-uni-proxy: upstream {config.origin} unreachable: ")
     assert running.inspector.tallies[UPSTREAM].failed == 1 and lines[0].startswith("upstream_answers at servers")
 
 
