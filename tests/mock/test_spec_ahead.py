@@ -23,4 +23,3 @@ def test_a_spec_ahead_of_the_mock_is_served_as_written(tmp_path: Path) -> None:
     for body in (created.json(), fetched):
         assert set(body) == {*GENERATION_KEYS, AHEAD_FIELD}
         assert (body["model"], body[AHEAD_FIELD]) == (AHEAD_MODEL, AHEAD_FIELD_EXAMPLE)
-
