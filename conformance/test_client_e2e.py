@@ -21,8 +21,8 @@ from PIL import Image
 
 from conformance import checks
 from conformance.error_cases import (
-    CONTRACT,
     EDIT,
+    FACTS,
     MAX_REFS,
     PROMPT,
     TRIGGERS,
@@ -38,11 +38,11 @@ from conformance.report import STATS
 from conformance.schemathesis_setup import PaidPostBudget
 from conformance.spec import enum_values, load_spec, schema
 from conformance.targets import Target, mock_app
-from conformance.waiting import WaitBudget
+from conformance.wait_budget import WaitBudget
 from luma_agents_client import contract
 from luma_agents_client.models import FailureCode, GenerationState
 from luma_uni import GenerationFailedError, InputError, Luma, errors
-from luma_uni_mock import rules
+from luma_uni_mock import rule_wording
 from luma_uni_mock.pytest_plugin import DEFAULT_TIME_SCALE
 from luma_uni_mock.serve import serve_app
 
@@ -195,7 +195,9 @@ def boundary_requests() -> list[Any]:
         pytest.param({"type": EDIT, "source": URL, "image_ref": [URL] * edit_limit}, id=f"{EDIT} refs ({edit_limit})"),
     ]
     return cases + [
-        pytest.param({"style": rules.MANGA_STYLE, "aspect_ratio": ratio}, id=f"{rules.MANGA_STYLE} {ratio}")
+        pytest.param(
+            {"style": rule_wording.MANGA_STYLE, "aspect_ratio": ratio}, id=f"{rule_wording.MANGA_STYLE} {ratio}"
+        )
         for ratio in portrait
     ]
 
@@ -254,14 +256,14 @@ def _as_documented(trigger: Trigger, documented: DocumentedError, body: Any) -> 
     """The detail expected: the documented one, or for a ``same_rule`` trigger the answer itself when it is worded
     as that x-rule (its example shows a generation id no trigger can reproduce)."""
     if trigger.values:
-        rule = CONTRACT.rule(documented.name)
-        shown = rules.parse_detail(CONTRACT, rule, documented.detail) or {}
-        return rules.detail(CONTRACT, rule, {**shown, **trigger.values})
+        rule = FACTS.rule(documented.name)
+        shown = rule_wording.parse_detail(FACTS, rule, documented.detail) or {}
+        return rule_wording.detail(FACTS, rule, {**shown, **trigger.values})
     answer = body.get("detail") if isinstance(body, dict) else None
     if trigger.same_rule and isinstance(answer, str):
-        rule = CONTRACT.rule(trigger.same_rule)
-        documented_values = rules.parse_detail(CONTRACT, rule, documented.detail)
-        answered_values = rules.parse_detail(CONTRACT, rule, answer)
+        rule = FACTS.rule(trigger.same_rule)
+        documented_values = rule_wording.parse_detail(FACTS, rule, documented.detail)
+        answered_values = rule_wording.parse_detail(FACTS, rule, answer)
         if documented_values is not None and answered_values is not None:
             same_shape = {k: v for k, v in answered_values.items() if k != "id"} == {
                 k: v for k, v in documented_values.items() if k != "id"

@@ -27,7 +27,7 @@ from conformance.report import STATS
 from conformance.schemathesis_setup import Mode, PaidPostBudget, instrument, load_contract, suite_config
 from conformance.spec import enum_values
 from conformance.targets import Target
-from conformance.waiting import WaitBudget
+from conformance.wait_budget import WaitBudget
 
 JSON = dict[str, Any]
 

@@ -1,7 +1,7 @@
 """`make mutation`: how much of the contract behaviour the conformance suite alone would notice breaking.
 
-mutmut (config: pyproject.toml's [tool.mutmut], the contract modules of the mock and the client) mutates those
-modules and runs, per mutant, the tests that reach the mutated function:
+mutmut (config: pyproject.toml's [tool.mutmut]: the mock's and the client's modules that carry the spec's behaviour)
+mutates those modules and runs, per mutant, the tests that reach the mutated function:
 
 1. phase ``conformance``: ``mutmut run`` with the conformance suite at CI size only (conformance/,
    CONFORMANCE_EXAMPLES=25), in a copy of the repository under reports/mutation/conformance/ (mutmut writes a

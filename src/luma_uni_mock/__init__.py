@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from .app import MockApp, create_app
     from .config import ConfigError, MockConfig
-    from .contract import ContractError
+    from .schemas import ContractError
     from .state import MockControl
 
 __all__ = ["ConfigError", "ContractError", "MockApp", "MockConfig", "MockControl", "create_app"]
@@ -24,7 +24,7 @@ _HOMES = {
     "create_app": "app",
     "ConfigError": "config",
     "MockConfig": "config",
-    "ContractError": "contract",
+    "ContractError": "schemas",
     "MockControl": "state",
 }
 

@@ -11,7 +11,7 @@ from typing import Any, NoReturn
 
 from .app import create_app
 from .config import ConfigError, MockConfig
-from .contract import ContractError
+from .schemas import ContractError
 from .serve import RunningMock, serve_forever
 
 

@@ -12,11 +12,11 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from . import rules
-from .contract import Contract
 from .http_errors import INVALID_JSON, bad_request
+from .spec_facts import SpecFacts
 
 if TYPE_CHECKING:
-    import jsonschema  # imported on the first refusal (see contract.py)
+    import jsonschema  # imported on the first refusal (see schemas.py)
 
 
 def _refuse_constant(name: str) -> Any:
@@ -31,21 +31,20 @@ def parse_json(body: bytes) -> Any:
         raise bad_request(INVALID_JSON) from None
 
 
-def check_body(contract: Contract, body: Any, *, permissive: bool = False) -> None:
+def check_body(facts: SpecFacts, body: Any, *, permissive: bool = False) -> None:
     """400 with the API's wording when the body breaks the request schema (in permissive mode, its loose form)."""
-    schema = contract.loose_request_schema if permissive else contract.request_schema
-    # Equivalent mutants: the fast validator only saves time; jsonschema below decides the same.
+    schema = facts.loose_request_schema if permissive else facts.request_schema
     if schema.accepts_fast(body):  # pragma: no mutate
         return
     error = schema.first_error(body)
     if error is not None:
-        raise rules.word_schema_error(contract, body, error) or bad_request(_detail(error))
+        raise rules.word_schema_error(facts, body, error) or bad_request(_detail(error))
 
 
-def is_generation_id(contract: Contract, value: str, *, permissive: bool = False) -> bool:
+def is_generation_id(facts: SpecFacts, value: str, *, permissive: bool = False) -> bool:
     """True when the path parameter matches its schema (a UUID), or, in permissive mode, is any id; anything else
     is answered like an unknown id."""
-    return permissive or contract.generation_id_schema.accepts_fast(value)
+    return permissive or facts.generation_id_schema.accepts_fast(value)
 
 
 def _detail(error: jsonschema.ValidationError) -> str:

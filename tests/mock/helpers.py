@@ -11,8 +11,8 @@ from PIL import Image
 
 from conformance.spec import load_spec
 from luma_uni_mock.config import REPO_SPEC_PATH
-from luma_uni_mock.contract import Contract, load_contract
 from luma_uni_mock.serve import RunningMock
+from luma_uni_mock.spec_facts import SpecFacts, load_spec_facts
 
 GENERATION_KEYS = {"id", "type", "state", "model", "created_at", "output", "failure_reason", "failure_code"}
 
@@ -33,16 +33,16 @@ def data_ref(fmt: str = "PNG", size: tuple[int, int] = (8, 6)) -> dict[str, str]
 
 def model_for(*, ratio: str | None = None, kind: str | None = None) -> str:
     """The first model (in the spec's order) that takes this aspect ratio and makes this type (Model's x-models)."""
-    contract = repo_contract()
+    facts = repo_facts()
     return next(
         model
-        for model in contract.models
-        if (ratio is None or ratio in contract.ratios_of(model)) and (kind is None or kind in contract.types_of(model))
+        for model in facts.models
+        if (ratio is None or ratio in facts.ratios_of(model)) and (kind is None or kind in facts.types_of(model))
     )
 
 
-def repo_contract() -> Contract:
-    return load_contract(REPO_SPEC_PATH)
+def repo_facts() -> SpecFacts:
+    return load_spec_facts(REPO_SPEC_PATH)
 
 
 def client(mock: RunningMock, key: str | None = None) -> httpx.Client:

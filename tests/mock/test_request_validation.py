@@ -9,7 +9,7 @@ import pytest
 
 from conformance.spec import enum_values, schema, value_not_in
 from luma_uni_mock import MockConfig
-from luma_uni_mock.rules import rule_detail
+from luma_uni_mock.rule_wording import rule_detail
 from luma_uni_mock.serve import RunningMock
 from tests.mock.helpers import client, create, detail, model_for
 

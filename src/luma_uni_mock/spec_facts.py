@@ -1,69 +1,19 @@
-"""openapi.yaml loaded and compiled at start-up: the validators and the enums every rule reads.
+"""What the mock reads from openapi.yaml, checked at start-up: the compiled schemas it validates with and the facts
+every rule, default and limit comes from (enums, x-types, x-models, x-rules, limits, server defaults, ...).
 
-If anything the mock validates with cannot be found or compiled, `load_contract` raises `ContractError` with a
-clear message and the mock does not start: it must never validate silently nothing.
-
-Start-up compiles each schema with jsonschema_rs, which also checks it against the 2020-12 meta-schema. The
-pure-Python jsonschema, whose errors word the 400 details, is imported and built on the first refused request:
-with its dependencies it costs about 90 ms to import, a third of the mock's start-up.
+If a fact is missing or malformed, `load_spec_facts` raises `ContractError` with a clear message naming where it
+belongs, and the mock does not start.
 """
 
 from __future__ import annotations
 
-import re
-import threading
-import urllib.parse
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any
 
-import jsonschema_rs
-import yaml
-
-if TYPE_CHECKING:
-    import jsonschema
-
-JSON = dict[str, Any]
-
-
-class ContractError(RuntimeError):
-    """openapi.yaml is missing, unreadable, or lacks (or breaks) a schema the mock validates with."""
-
-
-class CompiledSchema:
-    """A schema compiled with jsonschema_rs, which answers every request (a yes or no in microseconds), and, built
-    on the first refusal, jsonschema's validator, the authority whose best error becomes the detail (a no is
-    re-checked by it; tests/mock check that the two agree)."""
-
-    def __init__(self, schema: JSON | bool, fast_is_valid: Callable[[Any], bool]) -> None:
-        self.schema = schema  # $refs inlined
-        self.fast_is_valid = fast_is_valid
-        self._validator: jsonschema.protocols.Validator | None = None
-        self._lock = threading.Lock()  # large bodies are validated on worker threads
-
-    def accepts_fast(self, instance: Any) -> bool:
-        try:
-            return self.fast_is_valid(instance)
-        except Exception:  # e.g. an integer too large for Rust: let jsonschema decide
-            return False
-
-    def first_error(self, instance: Any) -> jsonschema.ValidationError | None:
-        """The most relevant error (jsonschema's ``best_match``), or None when the instance is valid."""
-        from jsonschema.exceptions import best_match  # here, not at the top: see the module's doc
-
-        return cast("jsonschema.ValidationError | None", best_match(self._python_validator().iter_errors(instance)))
-
-    def _python_validator(self) -> jsonschema.protocols.Validator:
-        with self._lock:
-            if self._validator is None:
-                import jsonschema  # here, not at the top: see the module's doc
-
-                validator_class = jsonschema.Draft202012Validator
-                validator = validator_class(self.schema, format_checker=validator_class.FORMAT_CHECKER)
-                self._validator = cast("jsonschema.protocols.Validator", validator)
-            return self._validator
+from .schemas import JSON, CompiledSchema, ContractError, compile_schema, inline_refs, loosened, read_spec
 
 
 @dataclass(frozen=True)
@@ -90,7 +40,9 @@ SOURCE_KINDS = frozenset({"image", "video"})
 
 
 @dataclass(frozen=True)
-class Contract:
+class SpecFacts:
+    """The mock's compiled view of openapi.yaml (named apart from the contract itself, the YAML file)."""
+
     api_version: str
     request_schema: CompiledSchema  # POST /generations body
     generation_id_schema: CompiledSchema  # GET /generations/{generation_id} path parameter
@@ -137,7 +89,7 @@ class Contract:
     def rule(self, rule_id: str) -> Rule:
         return next(rule for rule in self.rules if rule.id == rule_id)
 
-    def facts(self, generation_type: str) -> TypeFacts:
+    def of_type(self, generation_type: str) -> TypeFacts:
         """The x-types entry of a type (a type without one, e.g. a newer server's, takes no source, makes an image)."""
         return self.type_facts.get(generation_type, _PLAIN_TYPE)
 
@@ -156,24 +108,15 @@ class Contract:
 _PLAIN_TYPE = TypeFacts(source=None, keeps_source_shape=False, output="image")
 
 
-def load_contract(spec_path: Path) -> Contract:
+def load_spec_facts(spec_path: Path) -> SpecFacts:
+    spec = read_spec(spec_path)
     try:
-        text = spec_path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ContractError(f"cannot read the spec {spec_path}: {exc.strerror or exc}") from None
-    try:
-        spec = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except yaml.YAMLError as exc:
-        raise ContractError(f"{spec_path} is not valid YAML: {exc}") from None
-    if not isinstance(spec, dict):
-        raise ContractError(f"{spec_path} is not an OpenAPI document (top level is not a mapping)")
-    try:
-        return _compile(spec)
+        return _read_facts(spec)
     except ContractError as exc:
         raise ContractError(f"{spec_path}: {exc}") from None
 
 
-def _compile(spec: JSON) -> Contract:
+def _read_facts(spec: JSON) -> SpecFacts:
     body_ref = _dig(spec, "paths", "/generations", "post", "requestBody", "content", "application/json", "schema")
     parameters = _dig(spec, "paths", "/generations/{generation_id}", "get", "parameters")
     id_schema = next(
@@ -182,13 +125,13 @@ def _compile(spec: JSON) -> Contract:
     if not isinstance(id_schema, dict):
         raise ContractError("GET /generations/{generation_id} declares no generation_id path parameter schema")
 
-    request_schema = _compile_one("the POST /generations request body", body_ref, spec)
-    loose_request_schema = _compile_one("the loose request body", _loosened(request_schema.schema), spec)
+    request_schema = compile_schema("the POST /generations request body", body_ref, spec)
+    loose_request_schema = compile_schema("the loose request body", loosened(request_schema.schema), spec)
     generation_examples = _example_values(
         _dig(spec, "paths", "/generations/{generation_id}", "get", "responses", "200", "content", "application/json"),
         spec,
     )
-    generation_id_schema = _compile_one("the generation_id path parameter", id_schema, spec)
+    generation_id_schema = compile_schema("the generation_id path parameter", id_schema, spec)
 
     def enum(name: str) -> tuple[str, ...]:
         values = _dig(spec, "components", "schemas", name, "enum")
@@ -233,7 +176,7 @@ def _compile(spec: JSON) -> Contract:
     video = _dig(schemas, "VideoOptions", "properties")
     valid_for = _valid_for_types(properties, video, types)
     durations, resolutions = enum("VideoDuration"), enum("VideoResolution")
-    return Contract(
+    return SpecFacts(
         api_version=str(version),
         request_schema=request_schema,
         generation_id_schema=generation_id_schema,
@@ -395,7 +338,7 @@ def _example_values(media: Any, spec: JSON) -> tuple[JSON, ...]:
     examples = media.get("examples") if isinstance(media, dict) else None
     values = []
     for example in (examples or {}).values() if isinstance(examples, dict) else ():
-        resolved = _inline(example, spec, ())
+        resolved = inline_refs(example, spec)
         value = resolved.get("value") if isinstance(resolved, dict) else None
         if isinstance(value, dict):
             values.append(value)
@@ -428,136 +371,4 @@ def _dig(node: Any, *keys: str) -> Any:
         if not isinstance(node, dict) or key not in node:
             raise ContractError(f"missing {'.'.join(path)}")
         node = node[key]
-    return node
-
-
-# Keywords that never change a validation result: a $ref's siblings made only of these are dropped when inlining.
-_ANNOTATIONS = frozenset(
-    {"description", "title", "example", "examples", "default", "deprecated", "readOnly", "writeOnly", "$comment"}
-)
-
-
-def _compile_one(what: str, schema: Any, spec: JSON) -> CompiledSchema:
-    """Inline every $ref (refusing unresolvable or recursive ones), then compile the result with jsonschema_rs,
-    which refuses a schema that breaks the 2020-12 meta-schema. Inlining once at start-up halves jsonschema's
-    validation time."""
-    try:
-        inlined = _inline(schema, spec, ())
-    except ContractError as exc:
-        raise ContractError(f"{what}: {exc}") from None
-    if not isinstance(inlined, dict | bool):  # jsonschema_rs would read a string as JSON text
-        raise ContractError(f"{what}: invalid schema: a schema is a mapping or a boolean, found {inlined!r}")
-    try:
-        fast = jsonschema_rs.Draft202012Validator(inlined, validate_formats=True)
-    except jsonschema_rs.ValidationError as exc:
-        raise ContractError(f"{what}: invalid schema at {list(exc.instance_path)}: {exc.message}") from None
-    except Exception as exc:  # jsonschema_rs reports some problems (an unknown $ref target, ...) as other errors
-        raise ContractError(f"{what}: invalid schema: {exc}") from None
-    _check_python_patterns(what, inlined)
-    return CompiledSchema(inlined, fast.is_valid)
-
-
-# Keywords whose values are data, not schemas: a "pattern" inside them is not a regular expression.
-_DATA_KEYWORDS = frozenset({"enum", "const", "default", "example", "examples"})
-
-
-def _check_python_patterns(what: str, node: Any, path: tuple[str | int, ...] = ()) -> None:
-    """Every regular expression must also compile with Python's ``re``, which jsonschema uses for the details:
-    jsonschema_rs accepts some (``\\p{L}``) that ``re`` refuses, which would turn the first refusal into a 5xx."""
-    if isinstance(node, list):
-        for index, item in enumerate(node):
-            _check_python_patterns(what, item, (*path, index))
-        return
-    if not isinstance(node, dict):
-        return
-    for key, value in node.items():
-        if key in _DATA_KEYWORDS:
-            continue
-        patterns = [value] if key == "pattern" and isinstance(value, str) else []
-        if key == "patternProperties" and isinstance(value, dict):
-            patterns = list(value)
-        for pattern in patterns:
-            try:
-                re.compile(pattern)
-            except re.error as exc:
-                where = list((*path, key))
-                raise ContractError(
-                    f"{what}: invalid schema at {where}: {pattern!r} is not a Python regex ({exc})"
-                ) from None
-        _check_python_patterns(what, value, (*path, key))
-
-
-def _inline(node: Any, spec: JSON, seen: tuple[str, ...]) -> Any:
-    if isinstance(node, list):
-        return [_inline(item, spec, seen) for item in node]
-    if not isinstance(node, dict):
-        return node
-    ref = node.get("$ref")
-    if ref is None:
-        return {key: _inline(value, spec, seen) for key, value in node.items()}
-    if not isinstance(ref, str):
-        raise ContractError(f"$ref must be a string, found {ref!r}")
-    if ref in seen:
-        raise ContractError(f"recursive $ref {ref!r} (through {' -> '.join(seen)}) is not supported")
-    target = _inline(_resolve(spec, ref), spec, (*seen, ref))
-    if not isinstance(target, dict | bool):
-        raise ContractError(f"$ref {ref!r} does not point at a schema")
-    siblings = {key: value for key, value in node.items() if key != "$ref" and key not in _ANNOTATIONS}
-    if not siblings:
-        return target
-    return {"allOf": [target], **{key: _inline(value, spec, seen) for key, value in siblings.items()}}
-
-
-# What a generated SDK's request types (TypedDicts, Literals) do not check: value limits, formats, enums (a newer
-# server's values must pass), closed objects (a newer SDK's fields must pass) and rules between fields.
-_NOT_IN_SDK_TYPES = frozenset(
-    {
-        "enum", "const", "additionalProperties", "unevaluatedProperties", "propertyNames", "minLength", "maxLength",
-        "pattern", "format", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf", "minItems",
-        "maxItems", "uniqueItems", "minProperties", "maxProperties", "if", "then", "else", "not",
-        "dependentRequired", "dependentSchemas",
-    }
-)  # fmt: skip
-_SCHEMA_MAPS = frozenset({"properties", "patternProperties", "$defs"})  # name -> schema
-_SCHEMA_LISTS = frozenset({"allOf", "anyOf", "oneOf", "prefixItems"})
-
-
-def _loosened(schema: Any) -> Any:
-    """An inlined schema checking only what an SDK's types check: JSON types, nesting and required fields.
-    ``oneOf`` becomes ``anyOf`` (that only one branch matches is a rule between fields)."""
-    if not isinstance(schema, dict):
-        return schema
-    loose: JSON = {}
-    for key, value in schema.items():
-        if key in _NOT_IN_SDK_TYPES:
-            continue
-        if key in _SCHEMA_MAPS and isinstance(value, dict):
-            loose[key] = {name: _loosened(sub) for name, sub in value.items()}
-        elif key in _SCHEMA_LISTS and isinstance(value, list):
-            loose["anyOf" if key == "oneOf" else key] = [_loosened(sub) for sub in value]
-        elif key in {"items", "contains"}:
-            loose[key] = _loosened(value)
-        else:
-            loose[key] = value
-    return loose
-
-
-def _resolve(spec: JSON, ref: str) -> Any:
-    """What a $ref inside the document points at: ``#`` and a JSON pointer (RFC 6901), percent-encoded as a URI
-    fragment. (The ``referencing`` library does this too, but with attrs it adds ~30 ms to start-up; an
-    OpenAPI document's references are all pointers into itself.)"""
-    if not ref.startswith("#"):
-        raise ContractError(f"unresolvable $ref {ref!r} (only references inside the document are supported)")
-    pointer = urllib.parse.unquote(ref[1:])
-    if pointer and not pointer.startswith("/"):
-        raise ContractError(f"unresolvable $ref {ref!r} (not a JSON pointer)")
-    node: Any = spec
-    for escaped in pointer.split("/")[1:]:
-        token = escaped.replace("~1", "/").replace("~0", "~")
-        if isinstance(node, dict) and token in node:
-            node = node[token]
-        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
-            node = node[int(token)]
-        else:
-            raise ContractError(f"unresolvable $ref {ref!r} (nothing at {token!r})")
     return node
