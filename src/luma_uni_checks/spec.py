@@ -111,15 +111,19 @@ class Spec:
         return node
 
     def source_at(self, where: str) -> str | None:
-        """The ``x-source`` of the fact at ``where``: on the node itself, else on the nearest object holding it
-        (a schema, a header, a response); None while the spec records no source for it."""
+        """The ``x-source`` of the fact at ``where``: on the node itself, else on the nearest object holding it (a
+        schema, a header, a response). An ``x-source`` keyed by the facts of its object (``{x-lifetime-seconds: {sdk:
+        ...}, ...}``) gives the entry of the fact ``where`` names, or of the object's description when ``where`` is
+        the object itself. None while the spec records no source for it."""
         parts = where.split(".")
+        fact: str | None = None
         while len(parts) > 2:  # never the document, a section (components) or a map of components (schemas)
             node = self.at(".".join(parts))
             source = node.get("x-source") if isinstance(node, dict) else None
-            if source is not None:
-                return _source_text(source)
-            parts.pop()
+            text = _source_text(source, fact) if source is not None else None
+            if text is not None:
+                return text
+            fact = parts.pop()
         return None
 
     def resolve(self, node: Any) -> tuple[Any, str | None]:
@@ -292,8 +296,17 @@ def _closed(node: Any) -> Any:
     return closed
 
 
-def _source_text(source: Any) -> str:
-    """An ``x-source`` in words: ``{docs: "Rate limits page"}`` → ``docs: Rate limits page``."""
+SOURCE_KINDS = frozenset({"sdk", "docs", "choice"})
+
+
+def _source_text(source: Any, fact: str | None) -> str | None:
+    """An ``x-source`` in words (``{docs: "Rate limits page"}`` → ``docs: Rate limits page``); for one keyed by facts,
+    the entry of ``fact`` (else of the description), or None when it has none."""
+    if isinstance(source, dict) and source and not set(source) <= SOURCE_KINDS:
+        entry = source.get(fact) if fact is not None else None
+        if entry is None:
+            entry = source.get("description")
+        return None if entry is None else _source_text(entry, None)
     if isinstance(source, dict):
         return "; ".join(f"{kind}: {text}" if text not in (None, "") else str(kind) for kind, text in source.items())
     return str(source)

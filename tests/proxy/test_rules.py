@@ -214,3 +214,11 @@ def test_a_rule_finds_its_source_once_the_spec_records_one() -> None:
     assert spec.source_at("components.headers.X-RateLimit-Reset") == "docs: Rate limits page"
     assert spec.source_at("components.headers.X-RateLimit-Reset.x-window-seconds") == "docs: Rate limits page"
     assert SPEC.source_at("components.headers.X-RateLimit-Reset") is None
+    # An x-source keyed by the facts of its object (issue 17's shape): the entry of the fact the rule rests on.
+    generation = sourced["components"]["schemas"]["Generation"]
+    generation["x-source"] = {"x-state-order": {"docs": "FAQ"}, "x-settles-within-seconds": {"choice": "an hour"}}
+    assert spec.source_at("components.schemas.Generation.x-state-order") == "docs: FAQ"
+    assert spec.source_at("components.schemas.Generation.x-settles-within-seconds") == "choice: an hour"
+    assert spec.source_at("components.schemas.Generation") is None  # neither entry is the schema's own statement
+    sourced["components"]["parameters"]["RequestId"]["x-source"] = {"description": {"docs": "rate limits"}}
+    assert spec.source_at("components.parameters.RequestId") == "docs: rate limits"
