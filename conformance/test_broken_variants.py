@@ -90,6 +90,48 @@ VARIANTS = [
         "a later GET answers the first GET's output URLs: the generation_lifecycle check GETs again past their hour",
     ),
     Variant(
+        "failure-fields-early-when-doomed",
+        ("test_server_promises.py", "-k", "failure_fields"),
+        "Documented rule broken: a 201 of POST /generations matches its documented schema",
+        "only a generation that is going to fail shows its failure fields while queued: the switch thrown on purpose",
+    ),
+    Variant(
+        "sibling-key-cannot-see",
+        ("test_server_promises.py", "-k", "clients_not_its_keys"),
+        "Documented rule broken: a generation is its API client's: every key of the client can GET it",
+        "GET goes by the whole key: a sibling key of the creator's client gets 404",
+    ),
+    Variant(
+        "chains-another-clients-generation",
+        ("test_server_promises.py", "-k", "clients_not_its_keys"),
+        "Documented rule broken: another client's generation_id is refused as an unknown one",
+        "the chain lookup forgets the owner: another client's generation can be edited",
+    ),
+    Variant(
+        "jpeg-for-image-edits",
+        ("test_server_promises.py", "-k", "served_files and image_edit"),
+        "Documented rule broken: an image output is in the requested output_format, or its x-server-default",
+        "only an image_edit without output_format is served as JPEG",
+    ),
+    Variant(
+        "ten-second-video-cut-short",
+        ("test_server_promises.py", "-k", "served_files and video"),
+        "Documented rule broken: a video lasts its video.duration",
+        "only a 10s video is wrong: one second long",
+    ),
+    Variant(
+        "layers-back-to-front",
+        ("test_server_promises.py", "-k", "served_files and layering"),
+        "Documented rule broken: a layer with alpha_hint soft has soft",
+        "the layer files come back to front while output[].layer lists them front to back",
+    ),
+    Variant(
+        "urls-expire-early",
+        ("test_mock_contract.py", "-k", "socket and positive and conforms"),
+        "Documented rule broken: an output URL answers with the file while valid",
+        "URLs expire after half their hour: right at once, wrong only once the clock has moved",
+    ),
+    Variant(
         "rewords-errors",
         ("test_client_e2e.py", "-k", "documented_error and Unauthorized"),
         "{'detail': 'Error: ",

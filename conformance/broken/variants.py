@@ -13,6 +13,7 @@ from conformance.spec import enum_values
 from luma_agents_client import models
 from luma_uni_mock.app import MockApp
 from luma_uni_mock.asgi_types import ASGIApp, Message, Receive, Scope, Send
+from luma_uni_mock.render import layers, videos
 from luma_uni_mock.signing import UrlSigner
 
 ENV_VAR = "CONFORMANCE_BROKEN_VARIANT"
@@ -171,12 +172,17 @@ def failure_reason_while_queued(app: ASGIApp) -> ASGIApp:
     )
 
 
+HeaderEdit = Callable[[Any, list[tuple[bytes, bytes]]], list[tuple[bytes, bytes]]]
+
+
 class EditJsonRequest:
     """Edit the JSON body of the requests ``applies(scope)`` selects before the app sees them (bodies that are not
-    a JSON object pass unchanged)."""
+    a JSON object pass unchanged), and with ``headers``, their headers as the parsed body decides."""
 
-    def __init__(self, app: ASGIApp, applies: Callable[[Scope], bool], edit: JsonEdit) -> None:
-        self.app, self.applies, self.edit = app, applies, edit
+    def __init__(
+        self, app: ASGIApp, applies: Callable[[Scope], bool], edit: JsonEdit, headers: HeaderEdit | None = None
+    ) -> None:
+        self.app, self.applies, self.edit, self.headers = app, applies, edit, headers
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if not self.applies(scope):
@@ -195,6 +201,8 @@ class EditJsonRequest:
             parsed = None
         body = json.dumps(self.edit(parsed)).encode() if isinstance(parsed, dict) else raw
         headers = [(k, v) for k, v in scope.get("headers", []) if k.lower() != b"content-length"]
+        if self.headers is not None:
+            headers = self.headers(parsed, headers)
         scope = {**scope, "headers": [*headers, (b"content-length", str(len(body)).encode())]}
         await self.app(scope, _receive_once(body), send)
 
@@ -243,6 +251,117 @@ def reuses_output_urls(app: ASGIApp) -> ASGIApp:
     return RewriteJsonResponse(app, lambda scope, status: status == 200 and _is(scope, "GET", _ITEM), reuse)
 
 
+# --- Realistic variants: each wrong in one case, as a real bug is ---------------------------------------------------
+
+
+def failure_fields_early_when_doomed(app: ASGIApp) -> ASGIApp:
+    """A generation that is going to fail already shows its failure_code and failure_reason while queued and
+    processing (the server fills them from the job's planned result); one that will complete is right."""
+    assert isinstance(app, MockApp), "this variant reads the mock's store"
+    state = app.state
+
+    def early(body: Any) -> Any:
+        record = state.store.get_any(str(body.get("id"))) if isinstance(body, dict) else None
+        if record is None or record.failure_code is None or body.get("state") in ("completed", "failed"):
+            return body
+        return body | {
+            "failure_code": record.failure_code,
+            "failure_reason": state.facts.failure_reasons[record.failure_code],
+        }
+
+    return RewriteJsonResponse(
+        app,
+        lambda scope, status: status in (200, 201) and (_is(scope, "GET", _ITEM) or _is(scope, "POST", _COLLECTION)),
+        early,
+    )
+
+
+def sibling_key_cannot_see(app: ASGIApp) -> ASGIApp:
+    """GET looks a generation up by the whole key, not its API client: another key of the creator's client gets 404
+    (POSTs, and so limits and chaining, still go by the client)."""
+
+    def whole_key(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+        given = dict(headers).get(b"authorization", b"")
+        return [*_without(headers, b"authorization"), (b"authorization", given.replace(b".", b"_"))]
+
+    return ReplaceRequest(app, lambda scope: _is(scope, "GET", _ITEM), whole_key)
+
+
+def chains_another_clients_generation(app: ASGIApp) -> ASGIApp:
+    """A ``source.generation_id`` is looked up among every client's generations (the chain lookup forgets the owner):
+    another client's completed generation can be edited. GET still hides it."""
+    assert isinstance(app, MockApp), "this variant reads the mock's store"
+    store = app.state.store
+
+    def as_owner(body: Any, headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+        source = body.get("source") if isinstance(body, dict) else None
+        chained = source.get("generation_id") if isinstance(source, dict) else None
+        record = store.get_any(str(chained).lower()) if chained else None
+        if record is None:
+            return headers
+        return [*_without(headers, b"authorization"), (b"authorization", f"Bearer {record.owner}".encode())]
+
+    return EditJsonRequest(app, lambda scope: _is(scope, "POST", _COLLECTION), lambda body: body, as_owner)
+
+
+def jpeg_for_image_edits(app: ASGIApp) -> ASGIApp:
+    """An image_edit that leaves output_format out is served as JPEG (the default is applied per type, and wrongly
+    for edits); every other type gets the spec's PNG."""
+    return EditJsonRequest(
+        app,
+        lambda scope: _is(scope, "POST", _COLLECTION),
+        lambda body: (
+            body | {"output_format": "jpeg"}
+            if body.get("type") == "image_edit" and not body.get("output_format")
+            else body
+        ),
+    )
+
+
+def ten_second_video_cut_short(app: ASGIApp) -> ASGIApp:
+    """A ``10s`` video is planned from the duration's first digit: one second long (``5s`` is right)."""
+    original = videos.seconds_of
+
+    def first_digit(duration: str | None) -> int:
+        seconds = original(duration)
+        return int(str(seconds)[0])
+
+    videos.seconds_of = first_digit
+    return app
+
+
+def layers_back_to_front(app: ASGIApp) -> ASGIApp:
+    """The layer files are rendered back to front (file i shows the last-but-i layer) while ``output[].layer`` lists
+    them front to back: the first file is the opaque background."""
+    original = layers.render
+
+    def reversed_render(card: Any, shape: Any, long_side: int, index: int) -> bytes:
+        return original(card, shape, long_side, len(layers.LAYERS) - 1 - index)
+
+    layers.render = reversed_render  # type: ignore[assignment]
+    return app
+
+
+class _EarlyExpiringSigner(_NeverExpiringSigner):
+    """The mock's signer, whose URLs expire after half their documented lifetime."""
+
+    def __init__(self, signer: UrlSigner, lifetime: float) -> None:
+        super().__init__(signer)
+        self.lifetime = lifetime
+
+    def verify(self, path: str, query: str, now: float) -> None:
+        self.signer.verify(path, query, now + self.lifetime / 2)
+
+
+def urls_expire_early(app: ASGIApp) -> ASGIApp:
+    """Presigned output URLs stop working after half their documented lifetime: right at once, wrong only once the
+    clock has moved most of an hour."""
+    assert isinstance(app, MockApp), "this variant replaces the mock's signer"
+    lifetime = app.state.facts.url_lifetime_seconds
+    app.state.signer = cast(UrlSigner, _EarlyExpiringSigner(app.state.signer, lifetime))
+    return app
+
+
 MOCK_VARIANTS: dict[str, Callable[[ASGIApp], ASGIApp]] = {
     "failure-reason-while-queued": failure_reason_while_queued,
     "jpeg-by-default": jpeg_by_default,
@@ -253,6 +372,13 @@ MOCK_VARIANTS: dict[str, Callable[[ASGIApp], ASGIApp]] = {
     "ignores-auth": ignores_auth,
     "loses-created-generation": loses_created_generation,
     "rewords-errors": rewords_errors,
+    "failure-fields-early-when-doomed": failure_fields_early_when_doomed,
+    "sibling-key-cannot-see": sibling_key_cannot_see,
+    "chains-another-clients-generation": chains_another_clients_generation,
+    "jpeg-for-image-edits": jpeg_for_image_edits,
+    "ten-second-video-cut-short": ten_second_video_cut_short,
+    "layers-back-to-front": layers_back_to_front,
+    "urls-expire-early": urls_expire_early,
 }
 
 
