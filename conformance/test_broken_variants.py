@@ -108,6 +108,12 @@ VARIANTS = [
         "the chain lookup forgets the owner: another client's generation can be edited",
     ),
     Variant(
+        "limits-per-key",
+        ("test_server_promises.py", "-k", "rate_limit_is_the_clients"),
+        "Documented rule broken: the per-minute limit is the client's",
+        "the limit counts each key apart: only a client with two keys sees it",
+    ),
+    Variant(
         "jpeg-for-image-edits",
         ("test_server_promises.py", "-k", "served_files and image_edit"),
         "Documented rule broken: an image output is in the requested output_format, or its x-server-default",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import json
 import os
 import re
@@ -13,6 +14,7 @@ from conformance.spec import enum_values
 from luma_agents_client import models
 from luma_uni_mock.app import MockApp
 from luma_uni_mock.asgi_types import ASGIApp, Message, Receive, Scope, Send
+from luma_uni_mock.rate_limits import RateLimiter
 from luma_uni_mock.render import layers, videos
 from luma_uni_mock.signing import UrlSigner
 
@@ -304,6 +306,39 @@ def chains_another_clients_generation(app: ASGIApp) -> ASGIApp:
     return EditJsonRequest(app, lambda scope: _is(scope, "POST", _COLLECTION), lambda body: body, as_owner)
 
 
+_CALLER_KEY: contextvars.ContextVar[str] = contextvars.ContextVar("caller_key", default="")
+
+
+class _PerKeyLimiter:
+    """The mock's limiter, counting each key apart: it is handed the client, and uses the request's key instead."""
+
+    def __init__(self, limiter: RateLimiter) -> None:
+        self.limiter = limiter
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.limiter, name)
+
+    def admit(self, client: str, now: float) -> None:
+        self.limiter.admit(_CALLER_KEY.get() or client, now)
+
+    def record(self, client: str, now: float, finishes_at: float) -> Any:
+        return self.limiter.record(_CALLER_KEY.get() or client, now, finishes_at)
+
+
+def limits_per_key(app: ASGIApp) -> ASGIApp:
+    """The per-minute limit counts each key's requests apart, not its API client's: a client with two keys gets twice
+    its limit. A client with one key is right."""
+    assert isinstance(app, MockApp), "this variant replaces the mock's limiter"
+    app.state.limiter = cast(RateLimiter, _PerKeyLimiter(app.state.limiter))
+
+    async def remember_key(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            _CALLER_KEY.set(dict(scope.get("headers", [])).get(b"authorization", b"").decode("latin-1"))
+        await app(scope, receive, send)
+
+    return remember_key
+
+
 def jpeg_for_image_edits(app: ASGIApp) -> ASGIApp:
     """An image_edit that leaves output_format out is served as JPEG (the default is applied per type, and wrongly
     for edits); every other type gets the spec's PNG."""
@@ -379,6 +414,7 @@ MOCK_VARIANTS: dict[str, Callable[[ASGIApp], ASGIApp]] = {
     "ten-second-video-cut-short": ten_second_video_cut_short,
     "layers-back-to-front": layers_back_to_front,
     "urls-expire-early": urls_expire_early,
+    "limits-per-key": limits_per_key,
 }
 
 
