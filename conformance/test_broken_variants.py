@@ -144,6 +144,18 @@ VARIANTS = [
         "every 4xx keeps its status but not its documented detail",
     ),
     Variant(
+        "client-get-drops-extra-query",
+        ("test_client_e2e.py", "-k", "per_call_options"),
+        "GET sent",
+        "get() forgets its extra_query; create() keeps its own",
+    ),
+    Variant(
+        "client-extra-headers-stick",
+        ("test_client_e2e.py", "-k", "per_call_options"),
+        "a call's extra_headers stuck to the client",
+        "a call's extra_headers go on every later request too",
+    ),
+    Variant(
         "client-drops-nulls",
         ("test_client_models.py", "-k", "round_trip_spec_payloads"),
         "Generation changed in the round trip",

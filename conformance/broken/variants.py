@@ -10,8 +10,11 @@ import uuid
 from collections.abc import Callable
 from typing import Any, cast
 
+import attrs
+
 from conformance.spec import enum_values
 from luma_agents_client import models
+from luma_uni import _generations, _requests
 from luma_uni_mock.app import MockApp
 from luma_uni_mock.asgi_types import ASGIApp, Message, Receive, Scope, Send
 from luma_uni_mock.rate_limits import RateLimiter
@@ -431,7 +434,40 @@ def drops_nulls() -> None:
     models.Generation.to_dict = to_dict  # type: ignore[method-assign]
 
 
-CLIENT_VARIANTS: dict[str, Callable[[], None]] = {"client-drops-nulls": drops_nulls}
+def get_drops_extra_query() -> None:
+    """``get`` forgets its ``extra_query`` (the GET's options are rebuilt without it); ``create`` keeps its own."""
+    original = _requests.build_http_request
+
+    def build(http: Any, config: Any, call: _requests.ApiCall) -> Any:
+        if call.method == "GET" and call.options.extra_query:
+            call = attrs.evolve(call, options=attrs.evolve(call.options, extra_query=None))
+        return original(http, config, call)
+
+    _generations.build_http_request = build  # type: ignore[attr-defined]  # where Generations calls it
+
+
+def extra_headers_stick() -> None:
+    """A call's ``extra_headers`` are merged into headers the client shares, so they go on every later request too
+    (the call itself is right)."""
+    original = _requests.build_http_request
+    stuck: dict[str, str] = {}
+
+    def build(http: Any, config: Any, call: _requests.ApiCall) -> Any:
+        request = original(http, config, call)
+        for name, value in stuck.items():
+            if name not in (call.options.extra_headers or {}):
+                request.headers[name] = value
+        stuck.update(call.options.extra_headers or {})
+        return request
+
+    _generations.build_http_request = build  # type: ignore[attr-defined]  # where Generations calls it
+
+
+CLIENT_VARIANTS: dict[str, Callable[[], None]] = {
+    "client-drops-nulls": drops_nulls,
+    "client-get-drops-extra-query": get_drops_extra_query,
+    "client-extra-headers-stick": extra_headers_stick,
+}
 
 
 def active_variant() -> str | None:
