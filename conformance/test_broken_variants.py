@@ -126,6 +126,12 @@ VARIANTS = [
         "only a 10s video is wrong: one second long",
     ),
     Variant(
+        "portrait-videos-landscape",
+        ("test_server_promises.py", "-k", "served_files and video"),
+        "Documented rule broken: the output has the requested aspect_ratio",
+        "only a portrait video is wrong: its sides swapped",
+    ),
+    Variant(
         "layers-back-to-front",
         ("test_server_promises.py", "-k", "served_files and layering"),
         "Documented rule broken: a layer with alpha_hint soft has soft",

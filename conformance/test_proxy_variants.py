@@ -54,6 +54,7 @@ NOT_IN_A_TOUR = {
     "limits-per-key": "needs two keys of one client",
     "jpeg-for-image-edits": "needs an image_edit left without output_format, which the tour does not send",
     "ten-second-video-cut-short": "needs a 10s video, decoded: the proxy does not decode files",
+    "portrait-videos-landscape": "needs a portrait video, decoded: the proxy does not decode files",
     "layers-back-to-front": "needs a layering, decoded: the proxy does not decode files",
     "urls-expire-early": "needs a download late in the URL's lifetime, which a tour at real time does not wait for",
 }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextvars
+import dataclasses
 import json
 import os
 import re
@@ -18,7 +19,8 @@ from luma_uni import _generations, _requests
 from luma_uni_mock.app import MockApp
 from luma_uni_mock.asgi_types import ASGIApp, Message, Receive, Scope, Send
 from luma_uni_mock.rate_limits import RateLimiter
-from luma_uni_mock.render import layers, videos
+from luma_uni_mock.render import layers, outputs, videos
+from luma_uni_mock.render.cards import Shape
 from luma_uni_mock.signing import UrlSigner
 
 ENV_VAR = "CONFORMANCE_BROKEN_VARIANT"
@@ -368,6 +370,20 @@ def ten_second_video_cut_short(app: ASGIApp) -> ASGIApp:
     return app
 
 
+def portrait_videos_landscape(app: ASGIApp) -> ASGIApp:
+    """A portrait video is encoded with its sides swapped (width and height mixed up in the video path only): a
+    9:16 request gets a 16:9 clip; images, landscape and square videos are right."""
+    original = outputs.video_file
+
+    def swapped(card: Any, shape: Shape, duration: Any) -> Any:
+        if shape.height > shape.width:
+            shape = dataclasses.replace(shape, width=shape.height, height=shape.width)
+        return original(card, shape, duration)
+
+    outputs.video_file = swapped
+    return app
+
+
 def layers_back_to_front(app: ASGIApp) -> ASGIApp:
     """The layer files are rendered back to front (file i shows the last-but-i layer) while ``output[].layer`` lists
     them front to back: the first file is the opaque background."""
@@ -418,6 +434,7 @@ MOCK_VARIANTS: dict[str, Callable[[ASGIApp], ASGIApp]] = {
     "layers-back-to-front": layers_back_to_front,
     "urls-expire-early": urls_expire_early,
     "limits-per-key": limits_per_key,
+    "portrait-videos-landscape": portrait_videos_landscape,
 }
 
 
