@@ -9,6 +9,7 @@ import os
 import re
 import uuid
 from collections.abc import Callable
+from types import ModuleType
 from typing import Any, cast
 
 import attrs
@@ -358,6 +359,17 @@ def jpeg_for_image_edits(app: ASGIApp) -> ASGIApp:
     )
 
 
+_PATCHED: set[tuple[str, str]] = set()
+
+
+def _patch_once(module: ModuleType, name: str, replacement: object) -> None:
+    """Replace ``module.name`` for the rest of the process, once: a variant wraps every mock its run makes, and a
+    second patch would wrap the first (reversing the layers twice puts them right)."""
+    if (module.__name__, name) not in _PATCHED:
+        _PATCHED.add((module.__name__, name))
+        setattr(module, name, replacement)
+
+
 def ten_second_video_cut_short(app: ASGIApp) -> ASGIApp:
     """A ``10s`` video is planned from the duration's first digit: one second long (``5s`` is right)."""
     original = videos.seconds_of
@@ -366,7 +378,7 @@ def ten_second_video_cut_short(app: ASGIApp) -> ASGIApp:
         seconds = original(duration)
         return int(str(seconds)[0])
 
-    videos.seconds_of = first_digit
+    _patch_once(videos, "seconds_of", first_digit)
     return app
 
 
@@ -380,7 +392,7 @@ def portrait_videos_landscape(app: ASGIApp) -> ASGIApp:
             shape = dataclasses.replace(shape, width=shape.height, height=shape.width)
         return original(card, shape, duration)
 
-    outputs.video_file = swapped
+    _patch_once(outputs, "video_file", swapped)
     return app
 
 
@@ -392,7 +404,7 @@ def layers_back_to_front(app: ASGIApp) -> ASGIApp:
     def reversed_render(card: Any, shape: Any, long_side: int, index: int) -> bytes:
         return original(card, shape, long_side, len(layers.LAYERS) - 1 - index)
 
-    layers.render = reversed_render  # type: ignore[assignment]
+    _patch_once(layers, "render", reversed_render)
     return app
 
 
