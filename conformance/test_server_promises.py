@@ -243,6 +243,13 @@ def _requests() -> list[Request]:
         )
     )
     found.append(
+        Request(
+            "video_reframe of a 10s video to 9:16",
+            {"prompt": PROMPT, "type": "video_reframe", "model": VIDEO_MODEL, "aspect_ratio": "9:16"},
+            chain_video=FACTS.video_durations[-1],
+        )
+    )
+    found.append(
         Request("layering of a 2:3 source", {"prompt": "", "type": "layering", "source": _png(200, 300)}, (2, 3))
     )
     return found
