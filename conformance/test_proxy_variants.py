@@ -4,8 +4,8 @@ traffic, with the same rules the suite runs, and nothing in front of the mock it
 Each variant of conformance/broken/ wraps a mock and is put behind the proxy in this process; one client tour (create,
 poll, download through the proxy, download again past the URLs' lifetime, GET again, and the documented errors of a
 refused body, a missing key, an unknown id) runs through it. The proxy never sends a request of its own, so the spec
-both read gives output URLs a lifetime of 1 s (a copy of openapi.yaml with only that changed): the tour waits 2 s of
-real time, where the suite would move the mock's clock."""
+both read gives output URLs a lifetime of 4 s (a copy of openapi.yaml with only that changed): the tour waits 5 s of
+real time past a download, where the suite would move the mock's clock."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ from conformance.broken import MOCK_VARIANTS
 from conformance.report import STATS
 from conformance.spec import enum_values, load_spec
 from luma_uni_checks.findings import Finding
+from luma_uni_checks.lifecycle import URL_CLOCK_SLACK_SECONDS
 from luma_uni_mock import MockConfig, create_app
 from luma_uni_mock.asgi_types import ASGIApp
 from luma_uni_mock.failure_switch import FAILURE_HEADER
@@ -31,7 +32,7 @@ from luma_uni_proxy.config import ProxyConfig
 from luma_uni_proxy.serve import serve_in_thread
 
 PART = "5 broken variants are caught"
-LIFETIME_SECONDS = 1
+LIFETIME_SECONDS = 4  # long enough for a download right after the GET, on a loaded machine, to be judged as valid
 FAILURE_CODE = enum_values("FailureCode")[0]
 # The rule each variant breaks, as the proxy names it.
 EXPECTED = {
@@ -82,7 +83,7 @@ def _tour(base_url: str) -> None:
         urls = [output["url"] for output in generation.get("output") or []]
         for url in urls:
             httpx.get(url)
-        time.sleep(LIFETIME_SECONDS + 1.1)  # past the URLs' lifetime, and far enough apart to need fresh ones
+        time.sleep(LIFETIME_SECONDS + URL_CLOCK_SLACK_SECONDS + 0.1)  # past the URLs' lifetime, and fresh ones due
         for url in urls:
             httpx.get(url)
         client.get(f"/generations/{created['id']}")
