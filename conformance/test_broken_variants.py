@@ -162,6 +162,12 @@ VARIANTS = [
         "a call's extra_headers go on every later request too",
     ),
     Variant(
+        "client-chains-a-generation-by-url",
+        ("test_client_e2e.py", "-k", "generation_and_a_file"),
+        "{'url': ",
+        "a completed Generation as an input goes as its output's URL, not its generation_id",
+    ),
+    Variant(
         "client-drops-nulls",
         ("test_client_models.py", "-k", "round_trip_spec_payloads"),
         "Generation changed in the round trip",

@@ -16,7 +16,7 @@ import attrs
 
 from conformance.spec import enum_values
 from luma_agents_client import models
-from luma_uni import _generations, _requests
+from luma_uni import _generations, _inputs, _requests
 from luma_uni_mock.app import MockApp
 from luma_uni_mock.asgi_types import ASGIApp, Message, Receive, Scope, Send
 from luma_uni_mock.rate_limits import RateLimiter
@@ -492,10 +492,24 @@ def extra_headers_stick() -> None:
     _generations.build_http_request = build  # type: ignore[attr-defined]  # where Generations calls it
 
 
+def chains_a_generation_by_url() -> None:
+    """A completed Generation passed as an input goes as its first output's presigned URL (which expires within
+    the hour) instead of its ``generation_id``; a Generation without outputs is still chained by id."""
+    original = _inputs.image
+
+    def image(value: Any, path: str) -> models.ImageRef:
+        if isinstance(value, models.Generation) and value.output:
+            return models.ImageRef(url=value.output[0].url)
+        return original(value, path)
+
+    _inputs.image = image
+
+
 CLIENT_VARIANTS: dict[str, Callable[[], None]] = {
     "client-drops-nulls": drops_nulls,
     "client-get-drops-extra-query": get_drops_extra_query,
     "client-extra-headers-stick": extra_headers_stick,
+    "client-chains-a-generation-by-url": chains_a_generation_by_url,
 }
 
 
