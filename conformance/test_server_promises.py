@@ -21,7 +21,7 @@ import httpx
 import pytest
 
 from conformance.options import Options
-from conformance.report import STATS
+from conformance.report import PARTS, STATS
 from conformance.served_files import decode, expected_for
 from conformance.targets import mock_app
 from luma_uni_checks import clients, files, rules
@@ -35,7 +35,7 @@ from luma_uni_mock.spec_facts import load_spec_facts
 from luma_uni_mock.state import MockControl
 
 JSON = dict[str, Any]
-PART = "2 mock vs spec (promises reached on purpose)"
+PART = PARTS["test_server_promises"]
 SPEC = Spec.load(REPO_SPEC_PATH)
 FACTS = load_spec_facts(REPO_SPEC_PATH)
 GET_ONE = SPEC.operation("GET", "/generations/{generation_id}")
