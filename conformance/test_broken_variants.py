@@ -84,6 +84,12 @@ VARIANTS = [
         "output URLs still answer after their hour: the generation_lifecycle check moves the mock's clock",
     ),
     Variant(
+        "reuses-output-urls",
+        ("test_mock_contract.py", "-k", "socket and positive and conforms"),
+        "Documented rule broken: every GET mints fresh presigned output URLs",
+        "a later GET answers the first GET's output URLs: the generation_lifecycle check GETs again past their hour",
+    ),
+    Variant(
         "rewords-errors",
         ("test_client_e2e.py", "-k", "documented_error and Unauthorized"),
         "{'detail': 'Error: ",

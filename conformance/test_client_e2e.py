@@ -19,7 +19,6 @@ import httpx
 import pytest
 from PIL import Image
 
-from conformance import checks
 from conformance.error_cases import (
     EDIT,
     FACTS,
@@ -43,6 +42,9 @@ from luma_agents_client import contract
 from luma_agents_client.models import FailureCode, GenerationState
 from luma_uni import GenerationFailedError, InputError, Luma, errors
 from luma_uni.testing import set_time
+from luma_uni_checks.findings import raise_first
+from luma_uni_checks.rules import check_rate_limit_headers
+from luma_uni_checks.spec import Spec
 from luma_uni_mock import rule_wording
 from luma_uni_mock.pytest_plugin import DEFAULT_TIME_SCALE
 from luma_uni_mock.serve import serve_app
@@ -296,7 +298,7 @@ def test_documented_error_on_the_wire(http_target: Target, trigger: Trigger, ima
 
 def _check_documented_headers(trigger: Trigger, response: httpx.Response) -> None:
     """The response carries the headers its spec response requires, each valid for its schema, and the rate-limit
-    headers agree (conformance/checks.py's rule, shared with the schemathesis part)."""
+    headers agree (luma_uni_checks' rule, shared with the schemathesis part and the proxy)."""
     documented = DOCUMENTED[trigger.example]
     for name, header in documented_headers(documented.component).items():
         value = response.headers.get(name)
@@ -306,9 +308,8 @@ def _check_documented_headers(trigger: Trigger, response: httpx.Response) -> Non
         schema = header.get("schema", {})
         if schema.get("type") == "integer":
             assert value.strip().isdigit() and int(value) >= schema.get("minimum", 0), f"{name}: {value!r}"
-    checks.check_rate_limit_headers(
-        response.status_code, response.headers.get, None, checks.window_seconds(load_spec())
-    )
+    window = Spec(load_spec()).window_seconds
+    raise_first(*check_rate_limit_headers(response.status_code, response.headers.get, None, window))
 
 
 RATE_LIMITED = [t for t in TRIGGERS if t.mock_config and DOCUMENTED[t.example].status == 429]

@@ -228,10 +228,26 @@ def urls_never_expire(app: ASGIApp) -> ASGIApp:
     return app
 
 
+def reuses_output_urls(app: ASGIApp) -> ASGIApp:
+    """Every GET answers the output URLs the first GET of the generation answered (a cache of presigned URLs), where
+    the spec says each GET mints fresh ones."""
+    first: dict[str, list[Any]] = {}
+
+    def reuse(body: Any) -> Any:
+        outputs = body.get("output") if isinstance(body, dict) else None
+        if not outputs:
+            return body
+        urls = first.setdefault(str(body.get("id")), [output.get("url") for output in outputs])
+        return body | {"output": [output | {"url": url} for output, url in zip(outputs, urls, strict=False)]}
+
+    return RewriteJsonResponse(app, lambda scope, status: status == 200 and _is(scope, "GET", _ITEM), reuse)
+
+
 MOCK_VARIANTS: dict[str, Callable[[ASGIApp], ASGIApp]] = {
     "failure-reason-while-queued": failure_reason_while_queued,
     "jpeg-by-default": jpeg_by_default,
     "urls-never-expire": urls_never_expire,
+    "reuses-output-urls": reuses_output_urls,
     "foreign-enum-value": foreign_enum_value,
     "accepts-invalid-body": accepts_invalid_body,
     "ignores-auth": ignores_auth,

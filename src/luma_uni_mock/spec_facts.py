@@ -91,6 +91,9 @@ class SpecFacts:
     # getGeneration 200 examples it answers unknown ids with.
     loose_request_schema: CompiledSchema
     generation_examples: tuple[JSON, ...]
+    # Generation's properties that carry an ``example``: one the mock does not fill itself (a field the API added,
+    # typed into the spec) is answered with it, so a spec that runs ahead of the mock needs no mock edit.
+    generation_field_examples: Mapping[str, Any]
 
     def rule(self, rule_id: str) -> Rule:
         return next(rule for rule in self.rules if rule.id == rule_id)
@@ -231,6 +234,13 @@ def _read_facts(spec: JSON) -> SpecFacts:
         loose_request_schema=loose_request_schema,
         generation_examples=generation_examples,
         default_output_format=server_default("output_format", formats),
+        generation_field_examples=MappingProxyType(
+            {
+                name: prop["example"]
+                for name, prop in _dig(schemas, "Generation", "properties").items()
+                if isinstance(prop, dict) and "example" in prop
+            }
+        ),
     )
 
 
