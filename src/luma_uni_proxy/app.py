@@ -132,7 +132,7 @@ class ProxyApp:
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
                 if self._upstream is not None:
-                    self._upstream.close()
+                    await self._upstream.close()
                 await send({"type": "lifespan.shutdown.complete"})
                 return
 
@@ -147,9 +147,7 @@ class ProxyApp:
             await _drain(receive)
         body = _stream(receive, request_copy) if has_body else None
         try:
-            answer = await self.upstream.send(
-                scope["method"], _target(scope), headers, body, chunked=has_body and b"content-length" not in names
-            )
+            answer = await self.upstream.send(scope["method"], _target(scope), headers, body)
         except ClientDisconnectedError:
             self.inspector.note_unchecked("the client disconnected before its request was sent in full")
             return

@@ -77,3 +77,14 @@ def test_a_compressed_answer_goes_on_compressed_and_is_checked_decoded() -> None
     assert answer.json() == generation  # httpx undid the gzip the proxy passed on
     [found] = proxied.findings()
     assert (found.rule, found.detail.split(":")[0]) == ("body_matches_schema", "state")
+
+
+def test_the_proxy_keeps_no_cookie_and_follows_no_redirect() -> None:
+    with proxy_in_front_of(echo_app) as proxied:
+        for _ in range(2):  # the first answer sets a cookie: a client with a jar would send it with the second
+            seen = httpx.get(f"{proxied.base_url}/generations/x", headers={"Authorization": KEY}).json()
+        assert "cookie" not in dict(seen["headers"])
+    moved = json_app(302, b"", [(b"location", b"/v1/elsewhere"), (b"content-length", b"0")])
+    with proxy_in_front_of(moved) as proxied:
+        answer = httpx.get(f"{proxied.base_url}/generations/x", headers={"Authorization": KEY})
+    assert (answer.status_code, answer.headers["location"]) == (302, "/v1/elsewhere")
