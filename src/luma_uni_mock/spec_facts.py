@@ -14,6 +14,7 @@ from types import MappingProxyType
 from typing import Any
 
 from .schemas import JSON, CompiledSchema, ContractError, compile_schema, inline_refs, loosened, read_spec
+from .stated_rules import Mark, condition_values, fields_by_types, find_marks, marks_of, per_model
 
 
 @dataclass(frozen=True)
@@ -31,7 +32,7 @@ class TypeFacts:
     """One GenerationType's entry of ``x-types``: what it takes and what it makes."""
 
     source: str | None  # the media `source` must hold ("image" or "video"); None: source is refused
-    keeps_source_shape: bool  # the output keeps the source's shape, aspect_ratio is ignored
+    keeps_source_shape: bool  # the output keeps the source's shape: the schema judges no aspect_ratio for it
     output: str  # what a completed generation serves: "image", "video" or "layers"
 
 
@@ -55,18 +56,23 @@ class SpecFacts:
     failure_reasons: Mapping[str, str]  # FailureCode's x-failure-reasons: the failure_reason sent with each code
     states: tuple[str, ...]
     max_image_refs: int
-    prompt_min_length: int  # the bounds of every type without its own x-length-by-type entry
+    # What the request schema's rule nodes (``x-rule`` marks, stated_rules.py) hold, read back for the details and
+    # the tests: the rules themselves are the schema's.
+    stated_marks: list[Mark]
+    prompt_min_length: int  # the bounds of every type but those with their own (prompt_length's node)
     prompt_max_length: int
-    prompt_lengths: Mapping[str, tuple[int, int]]  # prompt.x-length-by-type: (min, max) of the types listed
+    prompt_lengths: Mapping[str, tuple[int, int]]  # (min, max) of the types with their own bounds
     type_facts: Mapping[str, TypeFacts]  # GenerationType's x-types, one entry per GenerationType value
-    model_types: Mapping[str, frozenset[str]]  # Model's x-models: the types of each model listed
-    model_ratios: Mapping[str, tuple[str, ...]]  # Model's x-models: the aspect ratios of each model listed
-    # x-valid-for-types of the request's fields, by path ("video", "image_ref", "video.loop", ...), in spec order
+    model_types: Mapping[str, frozenset[str]]  # the types of each model with an unsupported_type item
+    model_ratios: Mapping[str, tuple[str, ...]]  # the aspect ratios of each model with an invalid_aspect_ratio item
+    portrait_ratios: frozenset[str]  # the ratios manga_landscape's node lets `style: manga` have
+    max_edit_refs: int  # too_many_edit_refs' bound on image_ref for image_edit
+    # The types each request field is valid for (not_for_type's items), by path ("image_ref", "video.loop", ...)
     valid_for_types: Mapping[str, tuple[str, ...]]
-    keyframe_excludes: tuple[str, ...]  # VideoOptions.keyframes' x-excludes
-    frames_per_second: int  # VideoDuration's x-frames-per-second
-    loopable_durations: frozenset[str]  # VideoDuration's x-loopable
-    sdr_only_resolutions: frozenset[str]  # VideoResolution's x-sdr-only
+    keyframe_excludes: tuple[str, ...]  # what keyframes_exclusive's node refuses with video.keyframes
+    last_keyframe: Mapping[str, int]  # the last valid video.keyframe_indexes item, per duration
+    loopable_durations: frozenset[str]  # the durations loop_conflict's node lets video.loop have
+    sdr_only_resolutions: frozenset[str]  # the resolutions hdr_resolution's node refuses with video.hdr
     video_durations: tuple[str, ...]  # VideoDuration
     layering_resolutions: tuple[str, ...]  # LayeringResolution
     default_duration: str  # VideoOptions.duration's x-server-default
@@ -85,6 +91,9 @@ class SpecFacts:
     # getGeneration 200 examples it answers unknown ids with.
     loose_request_schema: CompiledSchema
     generation_examples: tuple[JSON, ...]
+    # Generation's properties that carry an ``example``: one the mock does not fill itself (a field the API added,
+    # typed into the spec) is answered with it, so a spec that runs ahead of the mock needs no mock edit.
+    generation_field_examples: Mapping[str, Any]
 
     def rule(self, rule_id: str) -> Rule:
         return next(rule for rule in self.rules if rule.id == rule_id)
@@ -169,13 +178,13 @@ def _read_facts(spec: JSON) -> SpecFacts:
             f"not in the enum {sorted(set(have) - set(failure_codes))}"
         )
     prompt = _dig(properties, "prompt")
-    lengths = _prompt_lengths(prompt, types)
     schemas = _dig(spec, "components", "schemas")
-    ratios = enum("AspectRatio")
-    model_types, model_ratios = _models(_dig(schemas, "Model"), models, types, ratios)
     video = _dig(schemas, "VideoOptions", "properties")
-    valid_for = _valid_for_types(properties, video, types)
     durations, resolutions = enum("VideoDuration"), enum("VideoResolution")
+    marks = find_marks(request_schema.schema)
+    stated = _stated_facts(marks, prompt, durations, resolutions)
+    lengths = stated.pop("lengths")
+    keeps_shape = stated.pop("keeps_source_shape")
     return SpecFacts(
         api_version=str(version),
         request_schema=request_schema,
@@ -189,25 +198,12 @@ def _read_facts(spec: JSON) -> SpecFacts:
         failure_reasons=MappingProxyType({code: str(reasons[code]) for code in failure_codes}),
         states=enum("GenerationState"),
         max_image_refs=max_refs,
+        stated_marks=marks,
         prompt_min_length=lengths["default"][0],
         prompt_max_length=lengths["default"][1],
         prompt_lengths=MappingProxyType({name: bounds for name, bounds in lengths.items() if name != "default"}),
-        type_facts=_type_facts(_dig(spec, "components", "schemas", "GenerationType"), types),
-        model_types=model_types,
-        model_ratios=model_ratios,
-        valid_for_types=valid_for,
-        keyframe_excludes=tuple(
-            _subset(_dig(video, "keyframes", "x-excludes"), video, "VideoOptions.keyframes.x-excludes")
-        ),
-        frames_per_second=_positive(
-            _dig(schemas, "VideoDuration", "x-frames-per-second"), "VideoDuration.x-frames-per-second"
-        ),
-        loopable_durations=frozenset(
-            _subset(_dig(schemas, "VideoDuration", "x-loopable"), durations, "VideoDuration.x-loopable")
-        ),
-        sdr_only_resolutions=frozenset(
-            _subset(_dig(schemas, "VideoResolution", "x-sdr-only"), resolutions, "VideoResolution.x-sdr-only")
-        ),
+        type_facts=_type_facts(_dig(spec, "components", "schemas", "GenerationType"), types, keeps_shape, marks),
+        **stated,
         video_durations=durations,
         layering_resolutions=enum("LayeringResolution"),
         default_duration=_one_of(
@@ -238,6 +234,13 @@ def _read_facts(spec: JSON) -> SpecFacts:
         loose_request_schema=loose_request_schema,
         generation_examples=generation_examples,
         default_output_format=server_default("output_format", formats),
+        generation_field_examples=MappingProxyType(
+            {
+                name: prop["example"]
+                for name, prop in _dig(schemas, "Generation", "properties").items()
+                if isinstance(prop, dict) and "example" in prop
+            }
+        ),
     )
 
 
@@ -265,64 +268,24 @@ def _positive(value: Any, where: str) -> int:
     return value
 
 
-def _models(
-    schema: JSON, models: tuple[str, ...], types: tuple[str, ...], ratios: tuple[str, ...]
-) -> tuple[Mapping[str, frozenset[str]], Mapping[str, tuple[str, ...]]]:
-    """Model's x-models: each listed model's types and aspect ratios (both required in an entry)."""
-    where = "components.schemas.Model.x-models"
-    entries = schema.get("x-models", {})
-    if not isinstance(entries, dict) or not set(entries) <= set(models):
-        raise ContractError(f"{where} must map Model values to their types and aspect_ratios")
-    model_types, model_ratios = {}, {}
-    for name, entry in entries.items():
-        if not isinstance(entry, dict) or set(entry) != {"types", "aspect_ratios"}:
-            raise ContractError(f"{where}.{name} must have exactly types and aspect_ratios")
-        model_types[name] = frozenset(_subset(entry["types"], types, f"{where}.{name}.types"))
-        model_ratios[name] = tuple(_subset(entry["aspect_ratios"], ratios, f"{where}.{name}.aspect_ratios"))
-    return MappingProxyType(model_types), MappingProxyType(model_ratios)
-
-
-def _valid_for_types(request: JSON, video: JSON, types: tuple[str, ...]) -> Mapping[str, tuple[str, ...]]:
-    """Every x-valid-for-types of the request's and VideoOptions' properties, by the field's path."""
-    found = {}
-    for prefix, properties in (("", request), ("video.", video)):
-        for name, prop in properties.items():
-            if isinstance(prop, dict) and "x-valid-for-types" in prop:
-                where = f"{prefix}{name}.x-valid-for-types"
-                found[prefix + name] = tuple(_subset(prop["x-valid-for-types"], types, where))
-    return MappingProxyType(found)
-
-
-def _prompt_lengths(prompt: Any, types: tuple[str, ...]) -> dict[str, tuple[int, int]]:
-    """prompt.x-length-by-type as (min, max) per entry: a bound an entry leaves out is the schema's."""
-    where = "CreateGenerationRequest.prompt.x-length-by-type"
-    schema_min, schema_max = _dig(prompt, "minLength"), _dig(prompt, "maxLength")
-    by_type = prompt.get("x-length-by-type", {}) if isinstance(prompt, dict) else {}
-    if not isinstance(by_type, dict) or not set(by_type) <= {"default", *types}:
-        raise ContractError(f"{where} must map 'default' or GenerationType values to bounds")
-    lengths: dict[str, tuple[int, int]] = {}
-    for name in {"default", *by_type}:
-        bounds = by_type.get(name, {})
-        low, high = bounds.get("minLength", schema_min), bounds.get("maxLength", schema_max)
-        if not (isinstance(low, int) and isinstance(high, int) and schema_min <= low <= high <= schema_max):
-            raise ContractError(f"{where}.{name} must lie inside prompt's minLength..maxLength")
-        lengths[name] = (low, high)
-    return lengths
-
-
-def _type_facts(schema: JSON, types: tuple[str, ...]) -> Mapping[str, TypeFacts]:
+def _type_facts(
+    schema: JSON, types: tuple[str, ...], keeps_shape: frozenset[str], marks: list[Mark]
+) -> Mapping[str, TypeFacts]:
+    """x-types (the media a type's source holds, what it makes) with, from the schema, whether its output keeps the
+    source's shape (no aspect_ratio judged). The types x-types gives a source must be those the schema requires one
+    for (source_required's condition): the schema states the rule, x-types what the source holds."""
     where = "components.schemas.GenerationType.x-types"
     entries = schema.get("x-types", {})
     if not isinstance(entries, dict) or not set(entries) <= set(types):
         raise ContractError(f"{where} must map GenerationType values to their facts")
     facts = {}
     for name, entry in entries.items():
-        known = {"source", "keeps_source_shape", "output"}
+        known = {"source", "output"}
         if not isinstance(entry, dict) or not set(entry) <= known:
             raise ContractError(f"{where}.{name} must be a mapping of {sorted(known)}")
         fact = TypeFacts(
             source=entry.get("source"),
-            keeps_source_shape=entry.get("keeps_source_shape", False) is True,
+            keeps_source_shape=name in keeps_shape,
             output=entry.get("output", "image"),
         )
         if fact.source not in {None, *SOURCE_KINDS} or fact.output not in OUTPUT_KINDS:
@@ -330,7 +293,73 @@ def _type_facts(schema: JSON, types: tuple[str, ...]) -> Mapping[str, TypeFacts]
                 f"{where}.{name}: source must be one of {sorted(SOURCE_KINDS)}, output one of {sorted(OUTPUT_KINDS)}"
             )
         facts[name] = fact
+    with_source = {name for name, fact in facts.items() if fact.source is not None}
+    required = {str(t) for mark in marks_of(marks, "source_required", where) for t in _types_above(mark)}
+    if with_source != required:
+        raise ContractError(
+            f"{where} gives a source to {sorted(with_source)}, but the schema requires one (x-rule source_required) "
+            f"for {sorted(required)}"
+        )
     return MappingProxyType(facts)
+
+
+def _types_above(mark: Mark) -> tuple[object, ...]:
+    return condition_values(mark.conditional, "type")
+
+
+def _stated_facts(
+    marks: list[Mark], prompt: JSON, durations: tuple[str, ...], resolutions: tuple[str, ...]
+) -> dict[str, Any]:
+    """What the request schema's rule nodes hold (see SpecFacts); a node of another shape stops the mock."""
+    where = "CreateGenerationRequest"
+    try:
+        default_max = int(prompt["maxLength"])
+        [layering] = marks_of(marks, "layering_prompt_length", where)
+        [prompt_length] = marks_of(marks, "prompt_length", where)
+        lengths = {
+            "default": (int(prompt_length.node["properties"]["prompt"]["minLength"]), default_max),
+            **{
+                str(t): (int(prompt.get("minLength", 0)), int(layering.node["properties"]["prompt"]["maxLength"]))
+                for t in _types_above(layering)
+            },
+        }
+        [edit_refs] = marks_of(marks, "too_many_edit_refs", where)
+        [manga] = marks_of(marks, "manga_landscape", where)
+        [exclusive] = marks_of(marks, "keyframes_exclusive", where)
+        [loop] = marks_of(marks, "loop_conflict", where)
+        [hdr] = marks_of(marks, "hdr_resolution", where)
+        [keyframe_range] = marks_of(marks, "keyframe_index_range", where)
+        long_durations = condition_values(keyframe_range.node, "duration")
+        hdr_resolutions = hdr.node["then"]["properties"]["video"]["properties"]["resolution"]["enum"]
+
+        def last(branch: str) -> int:
+            return int(keyframe_range.node[branch]["properties"]["keyframe_indexes"]["items"]["maximum"])
+
+        return {
+            "lengths": lengths,
+            "keeps_source_shape": frozenset(
+                str(t) for mark in marks_of(marks, "invalid_aspect_ratio", where) for t in _types_above(mark)
+            ),
+            "model_types": MappingProxyType(
+                {model: frozenset(types) for model, types in per_model(marks, "unsupported_type", "type").items()}
+            ),
+            "model_ratios": MappingProxyType(per_model(marks, "invalid_aspect_ratio", "aspect_ratio")),
+            "portrait_ratios": frozenset(
+                str(r) for r in manga.node["then"]["properties"]["aspect_ratio"]["enum"] if r is not None
+            ),
+            "max_edit_refs": int(edit_refs.node["then"]["properties"]["image_ref"]["maxItems"]),
+            "valid_for_types": MappingProxyType(dict(fields_by_types(marks, "not_for_type"))),
+            "keyframe_excludes": tuple(exclusive.node["then"]["properties"]),
+            "last_keyframe": MappingProxyType(
+                {d: last("then") if d in long_durations else last("else") for d in durations}
+            ),
+            "loopable_durations": frozenset(
+                str(d) for d in loop.node["then"]["properties"]["duration"]["enum"] if d is not None
+            ),
+            "sdr_only_resolutions": frozenset(r for r in resolutions if r not in hdr_resolutions),
+        }
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ContractError(f"{where}: a rule node (x-rule) is not of the shape the mock reads: {exc!r}") from None
 
 
 def _example_values(media: Any, spec: JSON) -> tuple[JSON, ...]:
