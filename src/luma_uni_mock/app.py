@@ -11,6 +11,7 @@ schema and unknown ids.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import re
 import time
@@ -181,7 +182,7 @@ class MockApp:
                 id=generation_id,
                 owner=client,
                 created_at=now,
-                created_at_text=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(now)),
+                created_at_text=_rfc3339_cached(int(now)),
                 finishes_at=state.timing.finishes_at(now),
                 model=model,
                 type=generation_type,
@@ -203,7 +204,7 @@ class MockApp:
         failure_code = failure_switch.requested_failure(facts, failure_header, body["prompt"])
         source = None
         if not (config.schema_only or config.permissive):
-            rules.check(facts, body, lambda generation_id: self._prior(generation_id, client))
+            rules.check(facts, self.state.body_rules, body, lambda generation_id: self._prior(generation_id, client))
             source = media.check(facts, body)
         return body, failure_code, source
 
@@ -287,6 +288,14 @@ class MockApp:
         else:
             content_type, body = outputs.render(file)
         return MockResponse(200, body, content_type.encode())
+
+
+def _rfc3339(unix_seconds: int) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(unix_seconds))
+
+
+# The generations created in one second share it (wrapped, not decorated: mutation testing skips decorated functions).
+_rfc3339_cached = functools.lru_cache(maxsize=4)(_rfc3339)
 
 
 def _completed_example(facts: SpecFacts) -> dict[str, Any]:

@@ -5,13 +5,12 @@ Not thread-safe by itself: the app calls it under its state lock.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .render.outputs import PlannedFile
 
 
-@dataclass(slots=True, frozen=True)
-class GenerationRecord:
+class GenerationRecord(NamedTuple):  # one per POST: see render/outputs.PlannedFile
     id: str  # lower-case uuid4
     owner: str  # the API client that created it (auth.client_of its key): only that client's keys can see it
     created_at: float  # mock clock, Unix seconds
