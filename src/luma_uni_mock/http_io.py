@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import random
 import re
@@ -34,6 +35,12 @@ def new_id() -> str:
     return f"{digits[:8]}-{digits[8:12]}-4{digits[13:16]}-{variant}{digits[17:20]}-{digits[20:]}"
 
 
+# A minted X-Request-Id: a random UUID's first groups, then a counter: unique per process and across processes, at a
+# third of the cost of a random UUID per request.
+_REQUEST_ID_PREFIX = new_id()[:24]
+_REQUEST_NUMBERS = itertools.count()
+
+
 @dataclass(slots=True)
 class Request:
     """The parts of an ASGI HTTP scope the handlers use; header names are lower-case, values latin-1."""
@@ -56,7 +63,7 @@ class Request:
         sent_id = headers.get("x-request-id")
         request_id = sent_id.encode("latin-1") if sent_id is not None else b""
         if not _ECHOABLE_REQUEST_ID.fullmatch(request_id):
-            request_id = new_id().encode()
+            request_id = f"{_REQUEST_ID_PREFIX}{next(_REQUEST_NUMBERS):012x}".encode()
         query = scope.get("query_string", b"")
         method, path = scope.get("method", "GET"), scope.get("path", "/")
         return cls(method, path, query.decode("latin-1") if query else "", headers, request_id, scope, receive)
