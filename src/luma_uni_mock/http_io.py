@@ -70,7 +70,8 @@ class Request:
 
     def origin(self) -> str:
         """``scheme://host[:port]`` as the client addressed us, for absolute URLs (a garbled Host is not trusted)."""
-        return _origin(self.scope.get("scheme"), self.headers.get("host", ""), self.scope.get("server"))
+        server = self.scope.get("server")  # a list from some servers: the cache wants a tuple
+        return _origin(self.scope.get("scheme"), self.headers.get("host", ""), tuple(server) if server else None)
 
     async def read_body(self, limit: int) -> bytes:
         """The whole body, refusing (413) once it passes ``limit`` bytes without buffering the rest."""
