@@ -100,7 +100,7 @@ def chain_rule(rule_id: str) -> Callable[[ChainCheck], ChainCheck]:
 
 
 def refusal(facts: SpecFacts, rule: Rule, values: Values) -> HttpError:
-    return HttpError(rule.status, detail(facts, rule, values))
+    return HttpError(rule.status, detail(facts, rule, values), fact=rule.id)
 
 
 # --- Schema rules: the API's wording of some schema errors ---------------------------------------------------------
@@ -246,7 +246,8 @@ def _source_required(facts: SpecFacts, body: dict[str, Any]) -> Values | None:
 
 @body_rule("source_not_allowed")
 def _source_not_allowed(facts: SpecFacts, body: dict[str, Any]) -> Values | None:
-    refused = facts.of_type(_type(facts, body)).source is None
+    taken = facts.of_type(_type(facts, body))
+    refused = taken.source is None and taken.refuses_source
     return {} if refused and body.get("source") is not None else None
 
 
@@ -344,6 +345,19 @@ def _loop_conflict(facts: SpecFacts, body: dict[str, Any]) -> Values | None:
     return {"conflict": "video.hdr"} if given(video.get("hdr")) else None
 
 
+@body_rule("frames_conflict")
+def _frames_conflict(facts: SpecFacts, body: dict[str, Any]) -> Values | None:
+    """The legacy two-frame surface (start_frame, end_frame) takes the durations of x-frame-durations and no HDR."""
+    video = _video(body)
+    field = next((name for name in ("start_frame", "end_frame") if given(video.get(name))), None)
+    if field is None:
+        return None
+    duration = _duration(facts, body)
+    if duration not in facts.frame_durations:
+        return {"field": field, "conflict": f"duration '{duration}'"}
+    return {"field": field, "conflict": "video.hdr"} if given(video.get("hdr")) else None
+
+
 @body_rule("hdr_resolution")
 def _hdr_resolution(facts: SpecFacts, body: dict[str, Any]) -> Values | None:
     video = _video(body)
@@ -354,11 +368,17 @@ def _hdr_resolution(facts: SpecFacts, body: dict[str, Any]) -> Values | None:
 
 @body_rule("keyframes_exclusive")
 def _keyframes_exclusive(facts: SpecFacts, body: dict[str, Any]) -> Values | None:
+    """``video.keyframes`` or ``video.edit.keyframes`` with a field of ``video`` that its x-excludes names."""
     video = _video(body)
-    if not given(video.get("keyframes")):
-        return None
-    other = next((name for name in facts.keyframe_excludes if given(video.get(name))), None)
-    return {"other": other} if other else None
+    for keyframes, options, excluded in (
+        ("video.keyframes", video, facts.keyframe_excludes),
+        ("video.edit.keyframes", video.get("edit") or {}, facts.edit_keyframe_excludes),
+    ):
+        if given(options.get("keyframes")):
+            other = next((name for name in excluded if given(video.get(name))), None)
+            if other:
+                return {"keyframes": keyframes, "other": other}
+    return None
 
 
 @body_rule("keyframe_indexes_match")

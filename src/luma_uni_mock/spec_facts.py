@@ -3,17 +3,23 @@ every rule, default and limit comes from (enums, x-types, x-models, x-rules, lim
 
 If a fact is missing or malformed, `load_spec_facts` raises `ContractError` with a clear message naming where it
 belongs, and the mock does not start.
+
+Each refusal a fact makes rests on its ``x-source`` (sources.py). ``SpecFacts.lenient`` is the same spec read with
+every refusal that rests on a choice of this contract taken out (`MockConfig.lenient_choices`): a schema keyword
+dropped, a rule skipped, a model's list, a field's types or a type's refusal of ``source`` widened, a media check
+relaxed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, TypedDict
 
 from .schemas import JSON, CompiledSchema, ContractError, compile_schema, inline_refs, loosened, read_spec
+from .sources import KEY, SourceError, is_choice, without_choices
 
 
 @dataclass(frozen=True)
@@ -24,6 +30,7 @@ class Rule:
     status: int
     detail: str
     description: str
+    choice: bool = False  # what it refuses rests on a choice of this contract (its x-source's description)
 
 
 @dataclass(frozen=True)
@@ -33,6 +40,7 @@ class TypeFacts:
     source: str | None  # the media `source` must hold ("image" or "video"); None: source is refused
     keeps_source_shape: bool  # the output keeps the source's shape, aspect_ratio is ignored
     output: str  # what a completed generation serves: "image", "video" or "layers"
+    refuses_source: bool = True  # with source None: a source is refused (False: the lenient view of a choice)
 
 
 OUTPUT_KINDS = frozenset({"image", "video", "layers"})
@@ -64,6 +72,8 @@ class SpecFacts:
     # x-valid-for-types of the request's fields, by path ("video", "image_ref", "video.loop", ...), in spec order
     valid_for_types: Mapping[str, tuple[str, ...]]
     keyframe_excludes: tuple[str, ...]  # VideoOptions.keyframes' x-excludes
+    edit_keyframe_excludes: tuple[str, ...]  # VideoEditOptions.keyframes' x-excludes (fields of VideoOptions)
+    frame_durations: frozenset[str]  # VideoDuration's x-frame-durations: those start_frame and end_frame take
     frames_per_second: int  # VideoDuration's x-frames-per-second
     loopable_durations: frozenset[str]  # VideoDuration's x-loopable
     sdr_only_resolutions: frozenset[str]  # VideoResolution's x-sdr-only
@@ -77,6 +87,9 @@ class SpecFacts:
     rate_limit_window_seconds: int  # X-RateLimit-Reset's x-window-seconds: the per-minute limit's sliding window
     media_types: frozenset[str]  # ImageRef's x-accepted-media-types
     video_media_types: frozenset[str]  # ImageRef's x-accepted-video-media-types
+    checks_video_media: bool  # a video's media type, container and size are checked (they rest on a choice)
+    strict_base64: bool  # ImageRef.data is RFC 4648 base64, padded (its contentEncoding rests on a choice)
+    one_token: bool  # bearerAuth's x-one-token: a key with a space inside is a missing or invalid key
     default_type: str  # x-server-default of the request's type, model, style and output_format
     default_model: str
     default_style: str
@@ -85,6 +98,8 @@ class SpecFacts:
     # getGeneration 200 examples it answers unknown ids with.
     loose_request_schema: CompiledSchema
     generation_examples: tuple[JSON, ...]
+    # The same spec without the refusals that rest on a choice (None in that view itself).
+    lenient: SpecFacts | None = None
 
     def rule(self, rule_id: str) -> Rule:
         return next(rule for rule in self.rules if rule.id == rule_id)
@@ -111,12 +126,20 @@ _PLAIN_TYPE = TypeFacts(source=None, keeps_source_shape=False, output="image")
 def load_spec_facts(spec_path: Path) -> SpecFacts:
     spec = read_spec(spec_path)
     try:
-        return _read_facts(spec)
+        return replace(_read_facts(spec), lenient=_read_facts(spec, lenient=True))
     except ContractError as exc:
+        raise ContractError(f"{spec_path}: {exc}") from None
+    except SourceError as exc:
         raise ContractError(f"{spec_path}: {exc}") from None
 
 
-def _read_facts(spec: JSON) -> SpecFacts:
+def _read_facts(spec: JSON, *, lenient: bool = False) -> SpecFacts:
+    """The facts of ``spec``; ``lenient``: without the refusals that rest on a choice."""
+
+    def enforced(node: Any, fact: str | None, where: str) -> bool:
+        """Whether the refusal ``node``'s fact makes is in force in this view."""
+        return not (lenient and is_choice(node, fact, where))
+
     body_ref = _dig(spec, "paths", "/generations", "post", "requestBody", "content", "application/json", "schema")
     parameters = _dig(spec, "paths", "/generations/{generation_id}", "get", "parameters")
     id_schema = next(
@@ -126,6 +149,8 @@ def _read_facts(spec: JSON) -> SpecFacts:
         raise ContractError("GET /generations/{generation_id} declares no generation_id path parameter schema")
 
     request_schema = compile_schema("the POST /generations request body", body_ref, spec)
+    if lenient:
+        request_schema = compile_schema("the lenient request body", without_choices(request_schema.schema), spec)
     loose_request_schema = compile_schema("the loose request body", loosened(request_schema.schema), spec)
     generation_examples = _example_values(
         _dig(spec, "paths", "/generations/{generation_id}", "get", "responses", "200", "content", "application/json"),
@@ -172,10 +197,10 @@ def _read_facts(spec: JSON) -> SpecFacts:
     lengths = _prompt_lengths(prompt, types)
     schemas = _dig(spec, "components", "schemas")
     ratios = enum("AspectRatio")
-    model_types, model_ratios = _models(_dig(schemas, "Model"), models, types, ratios)
+    model_types, model_ratios = _models(_dig(schemas, "Model"), models, types, ratios, enforced)
     video = _dig(schemas, "VideoOptions", "properties")
-    valid_for = _valid_for_types(properties, video, types)
-    durations, resolutions = enum("VideoDuration"), enum("VideoResolution")
+    valid_for = _valid_for_types(properties, video, types, enforced)
+    durations = enum("VideoDuration")
     return SpecFacts(
         api_version=str(version),
         request_schema=request_schema,
@@ -192,21 +217,13 @@ def _read_facts(spec: JSON) -> SpecFacts:
         prompt_min_length=lengths["default"][0],
         prompt_max_length=lengths["default"][1],
         prompt_lengths=MappingProxyType({name: bounds for name, bounds in lengths.items() if name != "default"}),
-        type_facts=_type_facts(_dig(spec, "components", "schemas", "GenerationType"), types),
+        type_facts=_type_facts(_dig(spec, "components", "schemas", "GenerationType"), types, enforced),
         model_types=model_types,
         model_ratios=model_ratios,
         valid_for_types=valid_for,
-        keyframe_excludes=tuple(
-            _subset(_dig(video, "keyframes", "x-excludes"), video, "VideoOptions.keyframes.x-excludes")
-        ),
+        **_video_rule_facts(schemas, durations, enum("VideoResolution"), enforced),
         frames_per_second=_positive(
             _dig(schemas, "VideoDuration", "x-frames-per-second"), "VideoDuration.x-frames-per-second"
-        ),
-        loopable_durations=frozenset(
-            _subset(_dig(schemas, "VideoDuration", "x-loopable"), durations, "VideoDuration.x-loopable")
-        ),
-        sdr_only_resolutions=frozenset(
-            _subset(_dig(schemas, "VideoResolution", "x-sdr-only"), resolutions, "VideoResolution.x-sdr-only")
         ),
         video_durations=durations,
         layering_resolutions=enum("LayeringResolution"),
@@ -218,7 +235,11 @@ def _read_facts(spec: JSON) -> SpecFacts:
             enum("LayeringResolution"),
             "LayeringOptions.resolution.x-server-default",
         ),
-        rules=_rules(_dig(spec, "components", "schemas", "CreateGenerationRequest", "x-rules")),
+        rules=tuple(
+            rule
+            for rule in _rules(_dig(spec, "components", "schemas", "CreateGenerationRequest", "x-rules"))
+            if not (lenient and rule.choice)
+        ),
         max_image_bytes=max_image_bytes,
         url_lifetime_seconds=_positive(
             _dig(schemas, "GenerationOutput", "properties", "url", "x-lifetime-seconds"),
@@ -232,6 +253,7 @@ def _read_facts(spec: JSON) -> SpecFacts:
         video_media_types=frozenset(
             _strings(_dig(image_ref, "x-accepted-video-media-types"), "ImageRef.x-accepted-video-media-types")
         ),
+        **_relaxable_checks(spec, image_ref, enforced),
         default_type=server_default("type", types),
         default_model=server_default("model", models),
         default_style=server_default("style", styles),
@@ -239,6 +261,55 @@ def _read_facts(spec: JSON) -> SpecFacts:
         generation_examples=generation_examples,
         default_output_format=server_default("output_format", formats),
     )
+
+
+class _VideoRuleFacts(TypedDict):
+    keyframe_excludes: tuple[str, ...]
+    edit_keyframe_excludes: tuple[str, ...]
+    frame_durations: frozenset[str]
+    loopable_durations: frozenset[str]
+    sdr_only_resolutions: frozenset[str]
+
+
+class _RelaxableChecks(TypedDict):
+    checks_video_media: bool
+    strict_base64: bool
+    one_token: bool
+
+
+def _video_rule_facts(
+    schemas: JSON, durations: tuple[str, ...], resolutions: tuple[str, ...], enforced: Enforced
+) -> _VideoRuleFacts:
+    """The lists the video rules read (x-excludes, x-frame-durations, x-loopable, x-sdr-only); one not in force
+    refuses nothing: no field excluded, every duration taken, no resolution SDR-only."""
+    video = _dig(schemas, "VideoOptions", "properties")
+
+    def listed(schema: str, key: str, allowed: tuple[str, ...], wide: frozenset[str]) -> frozenset[str]:
+        values = frozenset(_subset(_dig(schemas, schema).get(key), allowed, f"{schema}.{key}"))
+        return values if enforced(_dig(schemas, schema), key, schema) else wide
+
+    def excludes(options: str) -> tuple[str, ...]:
+        keyframes = _dig(schemas, options, "properties", "keyframes")
+        names = tuple(_subset(keyframes.get("x-excludes", []), video, f"{options}.keyframes.x-excludes"))
+        return names if enforced(keyframes, "x-excludes", f"{options}.keyframes") else ()
+
+    return {
+        "keyframe_excludes": excludes("VideoOptions"),
+        "edit_keyframe_excludes": excludes("VideoEditOptions"),
+        "frame_durations": listed("VideoDuration", "x-frame-durations", durations, frozenset(durations)),
+        "loopable_durations": listed("VideoDuration", "x-loopable", durations, frozenset(durations)),
+        "sdr_only_resolutions": listed("VideoResolution", "x-sdr-only", resolutions, frozenset()),
+    }
+
+
+def _relaxable_checks(spec: JSON, image_ref: JSON, enforced: Enforced) -> _RelaxableChecks:
+    """The media and auth checks a choice may rest on, each in force or not."""
+    security = _dig(spec, "components", "securitySchemes", "bearerAuth")
+    return {
+        "checks_video_media": enforced(image_ref, "x-accepted-video-media-types", "ImageRef"),
+        "strict_base64": enforced(_dig(image_ref, "properties", "data"), "contentEncoding", "ImageRef.data"),
+        "one_token": security.get("x-one-token") is True and enforced(security, "x-one-token", "bearerAuth"),
+    }
 
 
 def _strings(values: Any, where: str) -> list[str]:
@@ -265,31 +336,43 @@ def _positive(value: Any, where: str) -> int:
     return value
 
 
+Enforced = Callable[[Any, str | None, str], bool]  # whether the refusal a node's fact makes is in force
+
+
 def _models(
-    schema: JSON, models: tuple[str, ...], types: tuple[str, ...], ratios: tuple[str, ...]
+    schema: JSON, models: tuple[str, ...], types: tuple[str, ...], ratios: tuple[str, ...], enforced: Enforced
 ) -> tuple[Mapping[str, frozenset[str]], Mapping[str, tuple[str, ...]]]:
-    """Model's x-models: each listed model's types and aspect ratios (both required in an entry)."""
+    """Model's x-models: each listed model's types and aspect ratios (both required in an entry; a list not in
+    force, i.e. a choice in the lenient view, is left out: the model takes every value)."""
     where = "components.schemas.Model.x-models"
     entries = schema.get("x-models", {})
     if not isinstance(entries, dict) or not set(entries) <= set(models):
         raise ContractError(f"{where} must map Model values to their types and aspect_ratios")
     model_types, model_ratios = {}, {}
     for name, entry in entries.items():
-        if not isinstance(entry, dict) or set(entry) != {"types", "aspect_ratios"}:
-            raise ContractError(f"{where}.{name} must have exactly types and aspect_ratios")
-        model_types[name] = frozenset(_subset(entry["types"], types, f"{where}.{name}.types"))
-        model_ratios[name] = tuple(_subset(entry["aspect_ratios"], ratios, f"{where}.{name}.aspect_ratios"))
+        if not isinstance(entry, dict) or set(entry) - {KEY} != {"types", "aspect_ratios"}:
+            raise ContractError(f"{where}.{name} must have exactly types and aspect_ratios (and their x-source)")
+        listed_types = frozenset(_subset(entry["types"], types, f"{where}.{name}.types"))
+        listed_ratios = tuple(_subset(entry["aspect_ratios"], ratios, f"{where}.{name}.aspect_ratios"))
+        if enforced(entry, "types", f"{where}.{name}"):
+            model_types[name] = listed_types
+        if enforced(entry, "aspect_ratios", f"{where}.{name}"):
+            model_ratios[name] = listed_ratios
     return MappingProxyType(model_types), MappingProxyType(model_ratios)
 
 
-def _valid_for_types(request: JSON, video: JSON, types: tuple[str, ...]) -> Mapping[str, tuple[str, ...]]:
-    """Every x-valid-for-types of the request's and VideoOptions' properties, by the field's path."""
+def _valid_for_types(
+    request: JSON, video: JSON, types: tuple[str, ...], enforced: Enforced
+) -> Mapping[str, tuple[str, ...]]:
+    """Every x-valid-for-types of the request's and VideoOptions' properties in force, by the field's path."""
     found = {}
     for prefix, properties in (("", request), ("video.", video)):
         for name, prop in properties.items():
             if isinstance(prop, dict) and "x-valid-for-types" in prop:
                 where = f"{prefix}{name}.x-valid-for-types"
-                found[prefix + name] = tuple(_subset(prop["x-valid-for-types"], types, where))
+                listed = tuple(_subset(prop["x-valid-for-types"], types, where))
+                if enforced(prop, "x-valid-for-types", prefix + name):
+                    found[prefix + name] = listed
     return MappingProxyType(found)
 
 
@@ -310,20 +393,21 @@ def _prompt_lengths(prompt: Any, types: tuple[str, ...]) -> dict[str, tuple[int,
     return lengths
 
 
-def _type_facts(schema: JSON, types: tuple[str, ...]) -> Mapping[str, TypeFacts]:
+def _type_facts(schema: JSON, types: tuple[str, ...], enforced: Enforced) -> Mapping[str, TypeFacts]:
     where = "components.schemas.GenerationType.x-types"
     entries = schema.get("x-types", {})
     if not isinstance(entries, dict) or not set(entries) <= set(types):
         raise ContractError(f"{where} must map GenerationType values to their facts")
     facts = {}
     for name, entry in entries.items():
-        known = {"source", "keeps_source_shape", "output"}
+        known = {"source", "keeps_source_shape", "output", KEY}
         if not isinstance(entry, dict) or not set(entry) <= known:
             raise ContractError(f"{where}.{name} must be a mapping of {sorted(known)}")
         fact = TypeFacts(
             source=entry.get("source"),
             keeps_source_shape=entry.get("keeps_source_shape", False) is True,
             output=entry.get("output", "image"),
+            refuses_source=enforced(entry, "source", f"{where}.{name}"),
         )
         if fact.source not in {None, *SOURCE_KINDS} or fact.output not in OUTPUT_KINDS:
             raise ContractError(
@@ -355,7 +439,13 @@ def _rules(entries: Any) -> tuple[Rule, ...]:
         if not isinstance(entry, dict) or any(not isinstance(entry.get(k), t) for k, t in fields.items()):
             raise ContractError(f"{where}[{index}] must have id, status (an integer), detail and description")
         rules.append(
-            Rule(id=entry["id"], status=entry["status"], detail=entry["detail"], description=entry["description"])
+            Rule(
+                id=entry["id"],
+                status=entry["status"],
+                detail=entry["detail"],
+                description=entry["description"],
+                choice=is_choice(entry, None, f"{where}.{entry['id']}"),
+            )
         )
     ids = [rule.id for rule in rules]
     duplicates = sorted({i for i in ids if ids.count(i) > 1})
