@@ -419,7 +419,7 @@ def _check_output_file(case: Case[Any], output: JSON, expected_format: str | Non
     where = "components.schemas.GenerationOutput.url"
     if answer.status_code != 200:
         rule = "an output URL answers with the file while valid"
-        raise RuleBrokenError(rule, where, f"{context}: {answer.status_code}")
+        raise RuleBrokenError(rule, f"{where}.x-lifetime-seconds", f"{context}: {answer.status_code}")
     if not content_type.startswith(f"{output.get('type')}/"):
         raise RuleBrokenError(
             "an output URL answers with the declared output type",
@@ -472,7 +472,7 @@ def _check_tamper_proof(case: Case[Any], output: JSON, context: str) -> None:
             if answer.status_code != refused:
                 raise RuleBrokenError(
                     f"a presigned output URL works only as minted: altered, it answers {refused}",
-                    "components.schemas.GenerationOutput.url",
+                    "components.schemas.GenerationOutput.url.x-expired-status",
                     f"{context}: {how} it answered {answer.status_code}",
                 )
 

@@ -67,6 +67,19 @@ def documented_errors() -> dict[str, DocumentedError]:
     return found
 
 
+def contradicted(documented: DocumentedError, status: int) -> str:
+    """Where openapi.yaml states what an answer of ``status`` to ``documented``'s trigger contradicts: the refusal
+    itself when the server took the request (an x-rule, else the documented response), else, for an x-rule's
+    example, its status or its wording, for another example the example (its source speaks for the status and
+    wording of that case). conformance/sources.py finds their sources."""
+    accepted = status < 400
+    if documented.component == "BadRequest" and documented.name in {rule.id for rule in FACTS.rules}:
+        rule = f"components.schemas.CreateGenerationRequest.x-rules.{documented.name}"
+        return rule if accepted else f"{rule}.status" if status != documented.status else f"{rule}.detail"
+    response = f"components.responses.{documented.component}"
+    return response if accepted else f"{response}.examples.{documented.name}"
+
+
 def documented_headers(component: str) -> dict[str, JSON]:
     """The headers the spec's response ``component`` documents, each ``$ref`` resolved (``required``, ``schema``)."""
     spec = load_spec()

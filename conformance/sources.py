@@ -17,6 +17,7 @@ types leave open:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -134,6 +135,7 @@ def facts(spec: Mapping[str, Any]) -> list[Fact]:
     for where, item in [*_described("parameters", components), *_described("headers", components)]:
         own = source_for(item, None, where)
         names = _names(item, schema=False) + (["required"] if item.get("required") is True else [])
+        found.append(Fact(where, None, own))
         found += _held(item, where, names, own)
         found += _schema_facts(item.get("schema"), f"{where}.schema", own)
     for where, response in _described("responses", components):
@@ -208,3 +210,59 @@ def markdown_tables(found: list[Fact]) -> str:
             text = (fact.source.text if fact.source else "").replace("|", r"\|")  # a | would end the cell
             lines.append(f"| `{short(fact.where)}` | {text} |")
     return "\n".join(lines)
+
+
+# How a failure names the fact it contradicts: "(openapi.yaml <where>)", in conformance/checks.py's RuleBrokenError
+# and in the documented-error tests' messages; <where> is a Fact.where, its short form, or an object holding facts.
+NAMED = re.compile(r"\(openapi\.yaml ([^(){}\s]+)\)")  # no braces: not an f-string of a traceback's source line
+
+
+def named_facts(text: str) -> list[str]:
+    """The spec locations a failure's text names, in order, each once."""
+    return list(dict.fromkeys(NAMED.findall(text)))
+
+
+def resolve(found: list[Fact], where: str) -> Fact | None:
+    """The fact at ``where``: a fact's location with its name, or an object's (what it states itself, else its first
+    fact), in the full or the short form."""
+    wanted = short(where)
+    exact = next((fact for fact in found if short(fact.where) == wanted), None)
+    if exact is not None:
+        return exact
+    held = [fact for fact in found if short(fact.location) == wanted]
+    return next((fact for fact in held if fact.name is None), held[0] if held else None)
+
+
+SOURCED_GROUP = "contradicts Luma's SDK or docs"
+CHOICE_GROUP = "contradicts a choice of this spec: review the spec"
+UNNAMED_GROUP = "names no fact of the spec: read the failure"
+
+
+@dataclass(frozen=True)
+class Broken:
+    """A fact (or, for a failure naming none, its first line) that failures contradicted, with its source."""
+
+    where: str
+    source: str
+
+
+def group_failures(texts: list[str], spec: Mapping[str, Any]) -> dict[str, dict[Broken, int]]:
+    """Failures by the source of the fact each one names: Luma's SDK or docs, a choice of this spec, or none."""
+    found = facts(spec)
+    groups: dict[str, dict[Broken, int]] = {SOURCED_GROUP: {}, CHOICE_GROUP: {}, UNNAMED_GROUP: {}}
+
+    def count(group: str, broken: Broken) -> None:
+        groups[group][broken] = groups[group].get(broken, 0) + 1
+
+    for text in texts:
+        named = named_facts(text)
+        if not named:
+            count(UNNAMED_GROUP, Broken("", (text.strip().splitlines() or [""])[0][:160]))
+        for where in named:
+            fact = resolve(found, where)
+            if fact is None or fact.source is None:
+                count(UNNAMED_GROUP, Broken(where, "openapi.yaml gives it no source"))
+            else:
+                group = CHOICE_GROUP if fact.source.is_choice else SOURCED_GROUP
+                count(group, Broken(fact.where, f"{fact.source.kind}: {fact.source.text}"))
+    return {group: broken for group, broken in groups.items() if broken}

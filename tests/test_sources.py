@@ -10,8 +10,21 @@ from typing import Any
 
 import luma_agents
 import pytest
+from rich.console import Console
 
-from conformance.sources import DOC_PAGES, Fact, facts, sdk_quote
+from conformance.error_cases import DocumentedError, contradicted, documented_errors
+from conformance.report import Outcome, _print_by_source
+from conformance.sources import (
+    CHOICE_GROUP,
+    DOC_PAGES,
+    SOURCED_GROUP,
+    UNNAMED_GROUP,
+    Fact,
+    facts,
+    group_failures,
+    resolve,
+    sdk_quote,
+)
 from conformance.spec import load_spec
 from luma_uni_mock.sources import DOCS, SDK, SourceError
 
@@ -132,3 +145,54 @@ def test_a_docs_source_names_a_page(fact: Fact) -> None:
     assert fact.source is not None
     assert fact.source.text.startswith(DOC_PAGES), f"{fact.where}: {fact.source.text!r} names none of {DOC_PAGES}"
     assert ": " in fact.source.text, f"{fact.where}: the form is '<page>: <what it states>'"
+
+
+# --- Live runs say whose fact broke (conformance/report.py groups failures by these) ---------------------------
+
+
+def test_a_failure_is_grouped_by_the_source_of_the_fact_it_names() -> None:
+    texts = [
+        "AssertionError: too_many_edit_refs answered 201 (openapi.yaml "
+        "components.schemas.CreateGenerationRequest.x-rules.too_many_edit_refs)",
+        "Documented rule broken: ... (openapi.yaml components.schemas.GenerationOutput.url.x-expired-status). 200",
+        "Documented rule broken: ... (openapi.yaml CreateGenerationRequest.output_format.x-server-default). x",
+        "Response violates schema",
+    ]
+    groups = group_failures(texts, SPEC)
+    assert {group: sorted(b.where for b in broken) for group, broken in groups.items()} == {
+        SOURCED_GROUP: ["components.schemas.CreateGenerationRequest.x-rules.too_many_edit_refs"],
+        CHOICE_GROUP: [
+            "components.schemas.CreateGenerationRequest.properties.output_format.x-server-default",
+            "components.schemas.GenerationOutput.properties.url.x-expired-status",
+        ],
+        UNNAMED_GROUP: [""],
+    }
+
+
+def _answers(documented: DocumentedError) -> list[int]:
+    """A server's answers that contradict ``documented``: it took the request, answered another status, or the
+    same status with another wording."""
+    return [201, 599 if documented.status != 599 else 598, documented.status]
+
+
+@pytest.mark.parametrize("documented", documented_errors().values(), ids=lambda d: d.key)
+def test_every_way_a_documented_error_can_break_names_a_sourced_fact(documented: DocumentedError) -> None:
+    for status in _answers(documented):
+        where = contradicted(documented, status)
+        fact = resolve(FACTS, where)
+        assert fact is not None and fact.source is not None, f"{documented.key} answered {status}: {where}"
+
+
+def test_the_summary_prints_each_group_with_the_facts_and_their_sources() -> None:
+    sourced = "components.schemas.CreateGenerationRequest.x-rules.source_not_allowed"
+    chosen = "components.responses.UnsupportedMediaType.examples.not_json"
+    failed = [
+        Outcome("test_client_e2e", "a", "failed", "AssertionError: took it", f"took it (openapi.yaml {sourced})"),
+        Outcome("test_client_e2e", "b", "failed", "AssertionError: 400", f"400, not 415 (openapi.yaml {chosen})"),
+    ]
+    console = Console(record=True, width=200)
+    _print_by_source(console, failed)
+    text = console.export_text()
+    assert f"{SOURCED_GROUP}: 1" in text and f"{CHOICE_GROUP}: 1" in text
+    assert "CreateGenerationRequest.x-rules.source_not_allowed  [docs: guides/image-generation" in text
+    assert "responses.UnsupportedMediaType.examples.not_json  [choice: 415" in text
