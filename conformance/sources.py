@@ -6,11 +6,11 @@ A fact is what makes a server refuse a request or fail a check, or what the API 
 types leave open:
 
 - in a schema, each keyword a Python SDK's types cannot state (``maxLength``, ``format``, ``maximum``,
-  ``additionalProperties: false``, ...; enums, JSON types and required fields are the SDK's own) and each
-  ``if``/``then`` invariant (one fact: the keywords inside it are its parts);
-- each ``x-`` extension but the generator's naming hint; each entry of ``x-models``, ``x-types`` and
-  ``x-length-by-type`` on its own, and each x-rule as three facts: what it refuses (``description``), its
-  ``status`` and its ``detail``;
+  ``additionalProperties: false``, ...; enums, JSON types and required fields are the SDK's own), each request rule
+  the schema states (a node marked ``x-rule``: one fact, the keywords inside it are its parts) and each other
+  ``if``/``then`` invariant (of the responses);
+- each ``x-`` extension but the generator's naming hint and the rule marks; each entry of ``x-types`` on its own,
+  and each x-rule as three facts: what it refuses (``description``), its ``status`` and its ``detail``;
 - each documented response (its status), each error example (its wording; an x-rule's example is worded by the
   rule), each required response header, the security scheme.
 """
@@ -22,12 +22,12 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from luma_uni_mock.sources import KEY, OWN, SCHEMA_FACTS, Source, check_names, is_source, source_for
+from luma_uni_mock.sources import KEY, OWN, RULE_MARK, SCHEMA_FACTS, Source, check_names, is_source, source_for
 
-NOT_FACTS = frozenset({KEY, "x-enum-varname-prefix"})
+NOT_FACTS = frozenset({KEY, "x-enum-varname-prefix", RULE_MARK})
 RULES = "x-rules"
 RULE_FACTS = ("status", "detail")  # and OWN: what the rule refuses
-ENTRIES = frozenset({"x-models", "x-types", "x-length-by-type"})  # extensions holding one object per entry
+ENTRIES = frozenset({"x-types"})  # extensions holding one object per entry
 # Keys whose values are data or prose, never schemas holding facts.
 DATA = frozenset({"description", "summary", "example", "examples", "enum", "const", "default", "title", KEY})
 RULE_EXAMPLES = "components.responses.BadRequest"  # its examples named by an x-rules id are worded by the rule
@@ -83,7 +83,12 @@ def _schema_facts(node: Any, location: str, inherited: Source | None = None) -> 
         return
     if not isinstance(node, Mapping):
         return
-    if "if" in node:  # an invariant: one fact; the keywords of its then/else are its parts
+    if RULE_MARK in node:  # a rule the schema states: one fact; only the rules nested in it are facts of their own
+        check_names(node, location)
+        yield Fact(location, None, source_for(node, None, location) or inherited)
+        yield from _marks_inside(node, location)
+        return
+    if "if" in node and not any(True for _ in _marks_inside(node, location)):  # an invariant (a response's)
         check_names(node, location)
         yield Fact(location, None, source_for(node, None, location) or inherited)
         return
@@ -99,6 +104,20 @@ def _schema_facts(node: Any, location: str, inherited: Source | None = None) -> 
     for key, value in node.items():
         if key not in DATA and not key.startswith("x-"):
             yield from _schema_facts(value, f"{location}.{key}", inherited)
+
+
+def _marks_inside(node: Mapping[str, Any], location: str) -> Iterator[Fact]:
+    """The rule nodes below ``node`` (not ``node`` itself), each with the rules nested in it."""
+    for key, value in node.items():
+        if key in DATA or key.startswith("x-"):
+            continue
+        for index, child in enumerate(value if isinstance(value, list) else [value]):
+            where = f"{location}.{key}[{index}]" if isinstance(value, list) else f"{location}.{key}"
+            if isinstance(child, Mapping):
+                if RULE_MARK in child:
+                    yield from _schema_facts(child, where)
+                else:
+                    yield from _marks_inside(child, where)
 
 
 def _response_facts(response: Any, location: str, rule_ids: set[str], *, examples: bool) -> Iterator[Fact]:
@@ -266,3 +285,15 @@ def group_failures(texts: list[str], spec: Mapping[str, Any]) -> dict[str, dict[
                 group = CHOICE_GROUP if fact.source.is_choice else SOURCED_GROUP
                 count(group, Broken(fact.where, f"{fact.source.kind}: {fact.source.text}"))
     return {group: broken for group, broken in groups.items() if broken}
+
+
+_STEP = re.compile(r"\.([^.\[]+)|\[(\d+)\]")
+
+
+def node_at(spec: Mapping[str, Any], location: str) -> Any:
+    """The object at a fact's location (``components.schemas.X.allOf[2].else``); its names hold no dots but the
+    paths' own (``paths./generations.post`` is not resolved)."""
+    node: Any = spec
+    for name, index in _STEP.findall("." + location):
+        node = node[int(index)] if index else node[name]
+    return node

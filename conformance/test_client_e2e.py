@@ -43,6 +43,7 @@ from conformance.wait_budget import WaitBudget
 from luma_agents_client import contract
 from luma_agents_client.models import FailureCode, GenerationState
 from luma_uni import GenerationFailedError, InputError, Luma, errors
+from luma_uni.testing import set_time
 from luma_uni_mock import rule_wording
 from luma_uni_mock.pytest_plugin import DEFAULT_TIME_SCALE
 from luma_uni_mock.serve import serve_app
@@ -68,15 +69,14 @@ def luma_for(
     scale = DEFAULT_TIME_SCALE if target.is_mock else 1.0
     hooks = {"request": [sent.append]} if sent is not None else {}
     with httpx.Client(event_hooks=hooks, timeout=httpx.Timeout(60.0, connect=5.0)) as http:
-        yield Luma(
+        client = Luma(
             api_key=api_key or target.api_key,
             base_url=base_url or target.base_url,
             max_retries=max_retries,
             default_headers=headers,
             http_client=http,
-            sleep=lambda seconds: time.sleep(seconds / scale),
-            clock=lambda: time.monotonic() * scale,
         )
+        yield set_time(client, sleep=lambda s: time.sleep(s / scale), clock=lambda: time.monotonic() * scale)
 
 
 def spend_one_post(paid_posts: PaidPostBudget) -> None:

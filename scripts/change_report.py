@@ -14,8 +14,9 @@ Two levels, each change marked *breaking*, *review* or *additive* for code that 
 Only a breaking change to the generated Python API fails ``make check-generated``; review lines never do.
 
 Baselines: the printed report compares with the last committed spec (``git show HEAD:openapi.yaml``); the
-CHANGELOG section and the breaking-change check compare with the *release baseline*, the commit where
-pyproject.toml's version last changed. A breaking change since then is acknowledged by bumping that version.
+CHANGELOG section and the breaking-change check compare with the *release baseline*, the commit where the version
+(``src/luma_uni/_version.py``, the package's one version) last changed. A breaking change since then is acknowledged
+by bumping that version.
 Without git (an exported tarball) there is no baseline: the report says so and nothing fails.
 """
 
@@ -75,19 +76,22 @@ def head_commit(root: Path) -> str | None:
     return out.decode().strip() if out else None
 
 
+VERSION_FILE = "src/luma_uni/_version.py"  # pyproject.toml's [tool.hatch.version] path
+
+
 def release_baseline(root: Path) -> str | None:
-    """The commit where pyproject.toml's version last changed (the last release), if git knows one."""
-    out = _git(root, "log", "-1", "--format=%H", "-G", r"^version = ", "--", "pyproject.toml")
+    """The commit where the version last changed (the last release), if git knows one."""
+    out = _git(root, "log", "-1", "--format=%H", "-G", r"^__version__ = ", "--", VERSION_FILE)
     return out.decode().strip() or None if out else None
 
 
 def version_at(root: Path, commit: str | None) -> str | None:
     text = (
-        (root / "pyproject.toml").read_text()
+        (root / VERSION_FILE).read_text()
         if commit is None
-        else (_git(root, "show", f"{commit}:pyproject.toml") or b"").decode()
+        else (_git(root, "show", f"{commit}:{VERSION_FILE}") or b"").decode()
     )
-    match = re.search(r'^version = "([^"]+)"', text, re.MULTILINE)
+    match = re.search(r'^__version__ = "([^"]+)"', text, re.MULTILINE)
     return match.group(1) if match else None
 
 

@@ -145,7 +145,7 @@ def _print_report(title: str, report: change_report.Report | None) -> None:
 
 
 def _unacknowledged_breaks(spec: dict[str, Any], generated: Path) -> list[change_report.Change]:
-    """Breaking changes since the release baseline when pyproject.toml's version has not been bumped since."""
+    """Breaking changes since the release baseline when the version has not been bumped since."""
     baseline = change_report.release_baseline(ROOT)
     if baseline is None or change_report.version_at(ROOT, None) != change_report.version_at(ROOT, baseline):
         return []
@@ -179,7 +179,7 @@ def _main() -> int:
                 version = change_report.version_at(ROOT, None)
                 print(
                     f"\nBreaking change to the generated client's Python API since version {version} was released: "
-                    "bump the version in pyproject.toml and src/luma_uni/_version.py to acknowledge it."
+                    f"bump the version in {change_report.VERSION_FILE} to acknowledge it."
                 )
                 return 1
             print(f"generated/{PACKAGE} is up to date.")

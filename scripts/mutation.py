@@ -16,8 +16,8 @@ mutates those modules and runs, per mutant, the tests that reach the mutated fun
 
 At the end a table per module, then for the mock and the client, shows mutants, how many were checked (all, or the
 sample), killed by conformance and then by the tests (as shares of those checked), survived, and lists the
-surviving mutants (``--diffs`` prints each diff). Equivalent mutants are not counted: their lines carry
-``# pragma: no mutate`` with the reason.
+surviving mutants (``--diffs`` prints each diff). Equivalent mutants are not counted: their lines carry a bare
+``# pragma: no mutate``, and docs/mutation.md gives the reason for each.
 
     python scripts/mutation.py                                        # everything: slow (hours on 2 cores)
     python scripts/mutation.py --sample 40                            # a fixed sample of 40 per module (about 2 h)

@@ -181,8 +181,8 @@ def _the_new_request_field_is_a_keyword_of_create(copy: Path) -> None:
     cache = str(copy.parent / "mypy-cache")
     typed = _run(copy, "-m", "mypy", "--strict", "--cache-dir", cache, "--no-error-summary", str(program))
     assert typed.stdout.splitlines() == [
-        f'{program}:7: error: Argument "{NEW_REQUEST_FIELD}" has incompatible type "str"; '
-        'expected "int | None"  [arg-type]'
+        f'{program}:7: error: Argument "{NEW_REQUEST_FIELD}" to "create" of "Generations" has incompatible type '
+        '"str"; expected "int | None"  [arg-type]'
     ], typed.stdout + typed.stderr
 
 
@@ -203,6 +203,6 @@ def test_a_breaking_spec_edit_is_reported_and_fails_check_generated(copy: Path) 
 
     check = _run(copy, "scripts/generate.py", "--check")
     assert check.returncode == 1
-    assert "bump the version in pyproject.toml" in check.stdout
+    assert "bump the version in src/luma_uni/_version.py" in check.stdout
     assert f"luma_agents_client.models.model.Model.{member_name(removed)}`: " in check.stdout
     assert "CreateGenerationRequest.model`: model: default UNSET was removed (now required)" in check.stdout

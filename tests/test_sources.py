@@ -50,6 +50,14 @@ def _schemas(spec: dict[str, Any]) -> dict[str, Any]:
     return dict(spec["components"]["schemas"])
 
 
+def _ratio_node(spec: dict[str, Any], model: str) -> dict[str, Any]:
+    """The request schema's node stating ``model``'s aspect ratios (x-rule invalid_aspect_ratio)."""
+    nodes = _schemas(spec)["CreateGenerationRequest"]["allOf"][2]["else"]["allOf"]
+    node: dict[str, Any] = next(n for n in nodes if n["if"]["properties"].get("model", {}).get("const") == model)
+    assert node["x-rule"] == "invalid_aspect_ratio"
+    return node
+
+
 # One source removed from a copy of the spec, for each kind of fact: the check above must name that fact.
 REMOVALS: dict[str, tuple[Callable[[dict[str, Any]], object], str]] = {
     "a rule": (
@@ -68,9 +76,9 @@ REMOVALS: dict[str, tuple[Callable[[dict[str, Any]], object], str]] = {
         lambda s: _schemas(s)["SourcePosition"]["properties"]["w_norm"]["x-source"].pop("exclusiveMinimum"),
         "components.schemas.SourcePosition.properties.w_norm.exclusiveMinimum",
     ),
-    "a model's ratios": (
-        lambda s: _schemas(s)["Model"]["x-models"]["ray-3.2"]["x-source"].pop("aspect_ratios"),
-        "components.schemas.Model.x-models.ray-3.2.aspect_ratios",
+    "a model's ratios (a rule the schema states)": (
+        lambda s: _ratio_node(s, "ray-3.2").pop("x-source"),
+        "components.schemas.CreateGenerationRequest.allOf[2].else.allOf[2]",
     ),
     "an invariant": (
         lambda s: _schemas(s)["Generation"]["allOf"][0].pop("x-source"),

@@ -70,7 +70,7 @@ MODEL_TYPES: Final[Mapping[str, frozenset[str]]] = MappingProxyType(
         ),
     }
 )
-"""Model's x-models: the generation types each model makes (a model not listed makes every type)."""
+"""The types each model makes (CreateGenerationRequest's unsupported_type items; unlisted: every type)."""
 SERVER_DEFAULTS: Final[Mapping[str, object]] = MappingProxyType(
     {
         "type": "image",
@@ -107,7 +107,7 @@ FACT_SOURCES: Final[Mapping[str, str]] = MappingProxyType(
         "ACCEPTED_VIDEO_MEDIA_TYPES": "choice: MP4, QuickTime and WebM, sniffed, with the image limit of 50 MB: the SDK says only 'video/* MIME' and no source gives a video's formats or size",
         "RETRYABLE_FAILURE_CODES": "choice: the docs' failure table says retry for generation_failed and output_not_found (guides/faq, older copy); rate_limited's 'retry with backoff' comes from a third-party summary of the docs",
         "RETRY_SERVER_STATUSES": "docs: guides/error-handling: 502 'Upstream service unavailable', retry after 5–10 s; 503 'Image URL ingestion unavailable', retry or send base64; guides/faq (older copy): errors at submit time are never charged",
-        "MODEL_TYPES['uni-1']": "sdk: types/generation_create_params.py: Layer-extraction options for type=layering (model uni-1).",
+        "MODEL_TYPES['uni-1']": "docs: guides/error-handling (older copy): 400 \"Type 'video' is not supported for model 'uni-1'\"",
         "MODEL_TYPES['uni-1-max']": "sdk: types/generation_create_params.py: Layer-extraction options for type=layering (model uni-1).",
         "MODEL_TYPES['ray-3.2']": "sdk: types/generation_create_params.py: `ray-3.2` is the public video model for text-to-video, image-to-video, and video-to-video editing.",
         "SERVER_DEFAULTS['type']": "docs: api/resources/generations/methods/create: type defaults to image, model to uni-1, style to auto, web_search to false; the model page (older copy) shows image_ref's default []",

@@ -1,4 +1,5 @@
-"""A stateful mock of the Luma Agents API (uni-1 image generations), driven by openapi.yaml.
+"""A stateful mock of the Luma Agents API's generations (images, videos, their edits, layer splits), driven by
+openapi.yaml.
 
 ``create_app(MockConfig(...))`` gives an ASGI app; ``app.control`` steers it (clock, faults, reset). See
 src/luma_uni_mock/README.md for the switches, and ``python -m luma_uni_mock --help`` to serve it.

@@ -19,7 +19,6 @@ from .spec_facts import Rule, SpecFacts, load_spec_facts
 # The spec values the rules and their details name (rules.check_registry refuses a spec that lost one).
 EDIT_TYPE = "image_edit"
 LAYERING_TYPE = "layering"
-VIDEO_TYPE = "video"  # the one type whose hdr is SDR-only at some resolutions (VideoResolution's x-sdr-only)
 MANGA_STYLE = "manga"
 
 Values = Mapping[str, object]  # a detail's placeholders
@@ -31,12 +30,8 @@ def ratio_sort_key(ratio: str) -> list[str]:
 
 
 def portrait_ratios(facts: SpecFacts, model: str | None = None) -> list[str]:
-    """The aspect ratios taller than wide (of ``model``, else of the default model), sorted as the API lists them."""
-    portrait = []
-    for ratio in facts.ratios_of(model or facts.default_model):
-        width, _, height = ratio.partition(":")  # pragma: no mutate
-        if width.isdigit() and height.isdigit() and int(width) < int(height):
-            portrait.append(ratio)
+    """The ratios ``style: manga`` takes that ``model`` (else the default model) takes, as the API lists them."""
+    portrait = [ratio for ratio in facts.ratios_of(model or facts.default_model) if ratio in facts.portrait_ratios]
     return sorted(portrait, key=ratio_sort_key)  # pragma: no mutate
 
 
@@ -75,7 +70,7 @@ def fixed_values(facts: SpecFacts, rule_id: str) -> dict[str, object]:
     if rule_id == "too_many_refs":
         return {"limit": facts.max_image_refs}
     if rule_id == "too_many_edit_refs":
-        return {"limit": facts.max_image_refs - 1}  # the source occupies one slot
+        return {"limit": facts.max_edit_refs}
     if rule_id == "manga_landscape":  # the default model's (a request for another model names its own)
         return {"valid": ", ".join(portrait_ratios(facts))}
     return {}
@@ -96,6 +91,14 @@ def parse_detail(facts: SpecFacts, rule: Rule, text: str, *, any_fixed: bool = F
             pattern += re.escape(str(fixed[name])) if name in fixed else f"(?P<{name}>.+?)"
     match = re.fullmatch(pattern, text)
     return match.groupdict() if match else None
+
+
+def format_path(path: Iterable[str | int]) -> str:
+    """A field's place in the body as a detail names it: ``image_ref[0].url``, ``video.loop``."""
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
+    return text
 
 
 def show(value: object) -> str:

@@ -1,16 +1,19 @@
-"""The request rules of ``CreateGenerationRequest.x-rules`` in openapi.yaml, one predicate per rule id.
+"""The request rules of ``CreateGenerationRequest.x-rules`` in openapi.yaml: what code each rule id needs.
 
 The spec is the rules' one home for what the docs show: each rule's id, status, description and exact ``detail``
-template. This module holds only what needs code: when a rule is broken, and the values its ``{placeholders}``
-take. Two kinds:
+template, and, for every rule JSON Schema can state, the condition itself (a schema node marked ``x-rule: <id>``,
+see stated_rules.py). This module holds the rest. Kinds:
 
-- *schema rules* word a JSON-schema violation the API words in its own way (an unknown model, a prompt too long);
-  they see the first schema error and return the placeholders when the error is theirs;
-- *body rules* judge a schema-valid body (cross-field rules), in the spec's order: the first broken one answers;
-  *chain rules* are body rules that also look up the caller's earlier generations (``generation_id``).
+- *stated rules*: the schema says when the rule is broken; the code here only names its ``{placeholders}``;
+- *schema wordings*: a plain schema error (a field's own keyword) the API words its own way (an unknown model, a
+  prompt too long): they see the error and return the placeholders when the error is theirs;
+- *body rules* judge a schema-valid body for what a schema cannot state; *chain rules* are body rules that also
+  look up the caller's earlier generations (``generation_id``).
 
-The mock refuses to start when the spec's ids and the ids implemented here differ (:func:`check_registry`).
-How a refusal is worded from the placeholders (and read back by the tests) is rule_wording.py.
+Which refusal answers a body that breaks several rules: the first stated rule broken (in x-rules order), else the
+most relevant plain schema error (jsonschema's ``best_match``), else the first body or chain rule broken (in
+x-rules order). The mock refuses to start when the spec's ids and the ids implemented here or marked in the schema
+differ (:func:`check_registry`). How a refusal is worded from the placeholders is rule_wording.py.
 """
 
 from __future__ import annotations
@@ -21,29 +24,28 @@ from typing import TYPE_CHECKING, Any
 
 from .http_errors import HttpError
 from .lifecycle import COMPLETED
-from .render.videos import seconds_of
 from .rule_wording import (
     EDIT_TYPE,
     LAYERING_TYPE,
     MANGA_STYLE,
-    VIDEO_TYPE,
     Values,
     detail,
+    format_path,
     portrait_ratios,
     show,
     types_phrase,
     valid_ratios,
 )
 from .spec_facts import Rule, SpecFacts
+from .stated_rules import Broken, broken_rule, condition_values, with_alternatives
 
 if TYPE_CHECKING:
     import jsonschema
 
 IMAGE, VIDEO = "image", "video"  # the kinds of media an ImageRef position takes (x-types source and output)
-# The fields of an ImageRef of which exactly one must be given.
-REF_INPUTS = ("url", "data", "generation_id", "file_id")
 
 SchemaCheck = Callable[[SpecFacts, Any, "jsonschema.ValidationError"], Values | None]
+StatedValues = Callable[[SpecFacts, Any, Broken], Values]  # a stated rule's placeholders
 BodyCheck = Callable[[SpecFacts, dict[str, Any]], Values | None]
 
 
@@ -61,6 +63,7 @@ ChainCheck = Callable[[SpecFacts, dict[str, Any], Lookup], Values | None]
 
 @dataclass(frozen=True)
 class Implementation:
+    stated_values: StatedValues | None = None
     schema_check: SchemaCheck | None = None
     body_check: BodyCheck | None = None
     chain_check: ChainCheck | None = None
@@ -79,6 +82,14 @@ def schema_rule(rule_id: str, unknown_value_of: str | None = None) -> Callable[[
     def register(check: SchemaCheck) -> SchemaCheck:
         _register(rule_id, schema_check=check, unknown_value_of=unknown_value_of)
         return check
+
+    return register
+
+
+def stated_rule(rule_id: str) -> Callable[[StatedValues], StatedValues]:
+    def register(values: StatedValues) -> StatedValues:
+        _register(rule_id, stated_values=values)
+        return values
 
     return register
 
@@ -103,35 +114,15 @@ def refusal(facts: SpecFacts, rule: Rule, values: Values) -> HttpError:
     return HttpError(rule.status, detail(facts, rule, values), fact=rule.id)
 
 
-# --- Schema rules: the API's wording of some schema errors ---------------------------------------------------------
-
-
-def _top_field(error: jsonschema.ValidationError) -> str | None:
-    path = list(error.absolute_path)
-    return path[0] if len(path) == 1 and isinstance(path[0], str) else None
+# --- Stated rules: the schema states the condition (an ``x-rule`` mark), the code names the placeholders -----------
 
 
 def _field_value(body: Any, name: str) -> object:
     return body.get(name) if isinstance(body, dict) else None
 
 
-def _prompt_too_long(body: Any, error: jsonschema.ValidationError) -> bool:
-    return _top_field(error) == "prompt" and error.validator in {"minLength", "maxLength"}
-
-
-@schema_rule("prompt_length")
-def _prompt_length_schema(facts: SpecFacts, body: Any, error: jsonschema.ValidationError) -> Values | None:
-    return {} if _prompt_too_long(body, error) and _field_value(body, "type") != LAYERING_TYPE else None
-
-
-@schema_rule("layering_prompt_length")
-def _layering_prompt_length_schema(facts: SpecFacts, body: Any, error: jsonschema.ValidationError) -> Values | None:
-    return {} if _prompt_too_long(body, error) and _field_value(body, "type") == LAYERING_TYPE else None
-
-
-@schema_rule("unknown_model", unknown_value_of="Model")
-def _unknown_model(facts: SpecFacts, body: Any, error: jsonschema.ValidationError) -> Values | None:
-    return {"value": show(_field_value(body, "model"))} if _top_field(error) == "model" else None
+def _type_of(facts: SpecFacts, body: Any) -> object:
+    return _field_value(body, "type") if isinstance(body, dict) and "type" in body else facts.default_type
 
 
 def _model_of(facts: SpecFacts, body: Any) -> str:
@@ -140,37 +131,127 @@ def _model_of(facts: SpecFacts, body: Any) -> str:
     return model if isinstance(model, str) and model in facts.models else facts.default_model
 
 
+def _no_values(facts: SpecFacts, body: Any, broken: Broken) -> Values:
+    return {}
+
+
+for _rule_id in ("prompt_length", "layering_prompt_length", "source_not_allowed", "too_many_edit_refs"):
+    stated_rule(_rule_id)(_no_values)
+stated_rule("exr_requires_hdr")(_no_values)
+
+
+def _type_values(facts: SpecFacts, body: Any) -> Values:
+    model = _field_value(body, "model")
+    return {"value": show(_type_of(facts, body)), "model": show(model if model is not None else facts.default_model)}
+
+
+def _ratio_values(facts: SpecFacts, body: Any) -> Values:
+    return {"value": show(_field_value(body, "aspect_ratio")), "valid": valid_ratios(facts, _model_of(facts, body))}
+
+
+stated_rule("unsupported_type")(lambda facts, body, broken: _type_values(facts, body))
+stated_rule("invalid_aspect_ratio")(lambda facts, body, broken: _ratio_values(facts, body))
+
+
+@stated_rule("manga_landscape")
+def _manga_landscape_values(facts: SpecFacts, body: Any, broken: Broken) -> Values:
+    return {"valid": ", ".join(portrait_ratios(facts, _model_of(facts, body)))}
+
+
+@stated_rule("source_required")
+def _source_required_values(facts: SpecFacts, body: Any, broken: Broken) -> Values:
+    return {"value": show(_type_of(facts, body))}
+
+
+@stated_rule("not_for_type")
+def _not_for_type_values(facts: SpecFacts, body: Any, broken: Broken) -> Values:
+    types = condition_values(broken.mark.node, "type")
+    return {"field": format_path(broken.error.absolute_path), "types": types_phrase(str(t) for t in types)}
+
+
+@stated_rule("ref_exactly_one")
+@stated_rule("media_type_required")
+def _ref_values(facts: SpecFacts, body: Any, broken: Broken) -> Values:
+    return {"path": format_path(broken.at)}
+
+
+@stated_rule("url_media_type_required")
+def _url_media_type_values(facts: SpecFacts, body: Any, broken: Broken) -> Values:
+    return {"path": format_path(broken.at), "value": show(_type_of(facts, body))}
+
+
+def _video_value(body: Any, name: str) -> object:
+    return _field_value(_field_value(body, "video"), name)
+
+
+@stated_rule("loop_conflict")
+def _loop_conflict_values(facts: SpecFacts, body: Any, broken: Broken) -> Values:
+    field = broken.error.absolute_path[-1]
+    if field == "duration":
+        return {"conflict": f"duration '{show(_video_value(body, 'duration'))}'"}
+    return {"conflict": format_path(broken.error.absolute_path)}
+
+
+@stated_rule("hdr_resolution")
+def _hdr_resolution_values(facts: SpecFacts, body: Any, broken: Broken) -> Values:
+    return {"value": show(_video_value(body, "resolution"))}
+
+
+@stated_rule("frames_conflict")
+def _frames_conflict_values(facts: SpecFacts, body: Any, broken: Broken) -> Values:
+    field = next(name for name in ("start_frame", "end_frame") if isinstance(_video_value(body, name), dict))
+    return {"field": field, **_loop_conflict_values(facts, body, broken)}
+
+
+@stated_rule("keyframes_exclusive")
+def _keyframes_exclusive_values(facts: SpecFacts, body: Any, broken: Broken) -> Values:
+    """The keyframes of the node that refused (``video.keyframes`` or a video edit's ``video.edit.keyframes``)."""
+    edit = "edit" in broken.mark.node["if"]["properties"]
+    return {
+        "keyframes": "video.edit.keyframes" if edit else "video.keyframes",
+        "other": str(broken.error.absolute_path[-1]),
+    }
+
+
+@stated_rule("keyframe_index_range")
+def _keyframe_index_range_values(facts: SpecFacts, body: Any, broken: Broken) -> Values:
+    duration = _video_value(body, "duration") or facts.default_duration
+    return {"index": broken.error.absolute_path[-1], "last": broken.error.validator_value, "duration": show(duration)}
+
+
+# --- Schema wordings: the API's wording of a plain schema error (a field's own keyword, no mark) --------------------
+
+
+def _top_field(error: jsonschema.ValidationError) -> str | None:
+    path = list(error.absolute_path)
+    return path[0] if len(path) == 1 and isinstance(path[0], str) else None
+
+
+@schema_rule("prompt_length")
+def _prompt_length_schema(facts: SpecFacts, body: Any, error: jsonschema.ValidationError) -> Values | None:
+    # A layering prompt past the overall bound breaks its own, tighter, stated rule first.
+    return {} if _top_field(error) == "prompt" and error.validator in {"minLength", "maxLength"} else None
+
+
+@schema_rule("unknown_model", unknown_value_of="Model")
+def _unknown_model(facts: SpecFacts, body: Any, error: jsonschema.ValidationError) -> Values | None:
+    return {"value": show(_field_value(body, "model"))} if _top_field(error) == "model" else None
+
+
 @schema_rule("invalid_aspect_ratio")
 def _invalid_aspect_ratio(facts: SpecFacts, body: Any, error: jsonschema.ValidationError) -> Values | None:
-    if _top_field(error) != "aspect_ratio":
-        return None
-    return {
-        "value": show(_field_value(body, "aspect_ratio")),
-        "valid": valid_ratios(facts, _model_of(facts, body)),
-    }
+    return _ratio_values(facts, body) if _top_field(error) == "aspect_ratio" else None
 
 
 @schema_rule("unsupported_type")
 def _unsupported_type(facts: SpecFacts, body: Any, error: jsonschema.ValidationError) -> Values | None:
-    if _top_field(error) != "type":
-        return None
-    model = _field_value(body, "model")
-    return {
-        "value": show(_field_value(body, "type")),
-        "model": show(model if model is not None else facts.default_model),
-    }
+    return _type_values(facts, body) if _top_field(error) == "type" else None
 
 
 @schema_rule("too_many_refs")
 def _too_many_refs_schema(facts: SpecFacts, body: Any, error: jsonschema.ValidationError) -> Values | None:
-    too_many = _top_field(error) == "image_ref" and error.validator == "maxItems"
-    return {} if too_many and _field_value(body, "type") != EDIT_TYPE else None
-
-
-@schema_rule("too_many_edit_refs")
-def _too_many_edit_refs_schema(facts: SpecFacts, body: Any, error: jsonschema.ValidationError) -> Values | None:
-    too_many = _top_field(error) == "image_ref" and error.validator == "maxItems"
-    return {} if too_many and _field_value(body, "type") == EDIT_TYPE else None
+    # image_edit's tighter bound is a stated rule, which answers first.
+    return {} if _top_field(error) == "image_ref" and error.validator == "maxItems" else None
 
 
 # --- Body rules: what a schema cannot state -----------------------------------------------------------------------
@@ -180,81 +261,8 @@ def _type(facts: SpecFacts, body: dict[str, Any]) -> Any:
     return body.get("type", facts.default_type)
 
 
-def _model(facts: SpecFacts, body: dict[str, Any]) -> Any:
-    return body.get("model", facts.default_model)
-
-
 def _video(body: dict[str, Any]) -> dict[str, Any]:
     return body.get("video") or {}
-
-
-def given(value: object) -> bool:
-    """Whether a field asks for something: null, ``false`` and an empty list are the same as leaving it out."""
-    return value is not None and value is not False and value != []
-
-
-@body_rule("unsupported_type")
-def _type_of_model(facts: SpecFacts, body: dict[str, Any]) -> Values | None:
-    generation_type, model = _type(facts, body), _model(facts, body)
-    return None if generation_type in facts.types_of(model) else {"value": generation_type, "model": model}
-
-
-@body_rule("invalid_aspect_ratio")
-def _ratio_of_model(facts: SpecFacts, body: dict[str, Any]) -> Values | None:
-    ratio, model = body.get("aspect_ratio"), _model(facts, body)
-    if ratio is None or facts.of_type(_type(facts, body)).keeps_source_shape or ratio in facts.ratios_of(model):
-        return None
-    return {"value": ratio, "valid": valid_ratios(facts, model)}
-
-
-def _field(body: dict[str, Any], path: str) -> object:
-    """A field by its x-valid-for-types path: ``image_ref`` or ``video.loop``."""
-    head, _, rest = path.partition(".")
-    return _video(body).get(rest) if rest else body.get(head)
-
-
-@body_rule("not_for_type")
-def _not_for_type(facts: SpecFacts, body: dict[str, Any]) -> Values | None:
-    generation_type = _type(facts, body)
-    for path, types in facts.valid_for_types.items():
-        if generation_type not in types and given(_field(body, path)):
-            return {"field": path, "types": types_phrase(types)}
-    return None
-
-
-def _prompt_outside(facts: SpecFacts, body: dict[str, Any]) -> bool:
-    low, high = facts.prompt_bounds(_type(facts, body))
-    return not low <= len(body["prompt"]) <= high
-
-
-@body_rule("prompt_length")
-def _prompt_length(facts: SpecFacts, body: dict[str, Any]) -> Values | None:
-    return {} if _type(facts, body) != LAYERING_TYPE and _prompt_outside(facts, body) else None
-
-
-@body_rule("layering_prompt_length")
-def _layering_prompt_length(facts: SpecFacts, body: dict[str, Any]) -> Values | None:
-    return {} if _type(facts, body) == LAYERING_TYPE and _prompt_outside(facts, body) else None
-
-
-@body_rule("source_required")
-def _source_required(facts: SpecFacts, body: dict[str, Any]) -> Values | None:
-    generation_type = _type(facts, body)
-    needed = facts.of_type(generation_type).source is not None
-    return {"value": generation_type} if needed and body.get("source") is None else None
-
-
-@body_rule("source_not_allowed")
-def _source_not_allowed(facts: SpecFacts, body: dict[str, Any]) -> Values | None:
-    taken = facts.of_type(_type(facts, body))
-    refused = taken.source is None and taken.refuses_source
-    return {} if refused and body.get("source") is not None else None
-
-
-@body_rule("too_many_edit_refs")
-def _too_many_edit_refs(facts: SpecFacts, body: dict[str, Any]) -> Values | None:
-    too_many = len(body.get("image_ref") or ()) > facts.max_image_refs - 1
-    return {} if _type(facts, body) == EDIT_TYPE and too_many else None
 
 
 def image_refs(body: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -279,16 +287,6 @@ def _first_ref(body: dict[str, Any], broken: Callable[[dict[str, Any]], bool]) -
     return next(({"path": path} for path, ref in image_refs(body) if broken(ref)), None)
 
 
-@body_rule("ref_exactly_one")
-def _ref_exactly_one(facts: SpecFacts, body: dict[str, Any]) -> Values | None:
-    return _first_ref(body, lambda ref: sum(ref.get(name) is not None for name in REF_INPUTS) != 1)
-
-
-@body_rule("media_type_required")
-def _media_type_required(facts: SpecFacts, body: dict[str, Any]) -> Values | None:
-    return _first_ref(body, lambda ref: ref.get("data") is not None and ref.get("media_type") is None)
-
-
 def position_kind(facts: SpecFacts, body: dict[str, Any], path: str) -> str:
     """The media an ImageRef position takes by url or data: the type's source kind at ``source``, else an image."""
     if path == "source":
@@ -306,78 +304,12 @@ def _media_kind(media_type: object) -> str | None:
     return next((kind for kind in (IMAGE, VIDEO) if text.startswith(kind + "/")), None)
 
 
-@body_rule("url_media_type_required")
-def _url_media_type_required(facts: SpecFacts, body: dict[str, Any]) -> Values | None:
-    source = body.get("source")
-    if not isinstance(source, dict) or position_kind(facts, body, "source") != VIDEO:
-        return None
-    needed = source.get("url") is not None and source.get("media_type") is None
-    return {"path": "source", "value": _type(facts, body)} if needed else None
-
-
 @body_rule("media_type_not_accepted")
 def _media_type_not_accepted(facts: SpecFacts, body: dict[str, Any]) -> Values | None:
     for path, ref in image_refs(body):
         kind = _media_kind(ref.get("media_type"))
         if kind is not None and kind != position_kind(facts, body, path):
             return {"path": path, "value": ref["media_type"]}
-    return None
-
-
-@body_rule("exr_requires_hdr")
-def _exr_requires_hdr(facts: SpecFacts, body: dict[str, Any]) -> Values | None:
-    video = _video(body)
-    return {} if given(video.get("exr_export")) and not given(video.get("hdr")) else None
-
-
-def _duration(facts: SpecFacts, body: dict[str, Any]) -> str:
-    return _video(body).get("duration") or facts.default_duration
-
-
-@body_rule("loop_conflict")
-def _loop_conflict(facts: SpecFacts, body: dict[str, Any]) -> Values | None:
-    video = _video(body)
-    if not given(video.get("loop")):
-        return None
-    duration = _duration(facts, body)
-    if duration not in facts.loopable_durations:
-        return {"conflict": f"duration '{duration}'"}
-    return {"conflict": "video.hdr"} if given(video.get("hdr")) else None
-
-
-@body_rule("frames_conflict")
-def _frames_conflict(facts: SpecFacts, body: dict[str, Any]) -> Values | None:
-    """The legacy two-frame surface (start_frame, end_frame) takes the durations of x-frame-durations and no HDR."""
-    video = _video(body)
-    field = next((name for name in ("start_frame", "end_frame") if given(video.get(name))), None)
-    if field is None:
-        return None
-    duration = _duration(facts, body)
-    if duration not in facts.frame_durations:
-        return {"field": field, "conflict": f"duration '{duration}'"}
-    return {"field": field, "conflict": "video.hdr"} if given(video.get("hdr")) else None
-
-
-@body_rule("hdr_resolution")
-def _hdr_resolution(facts: SpecFacts, body: dict[str, Any]) -> Values | None:
-    video = _video(body)
-    resolution = video.get("resolution")
-    sdr_only = resolution in facts.sdr_only_resolutions and _type(facts, body) == VIDEO_TYPE
-    return {"value": resolution} if sdr_only and given(video.get("hdr")) else None
-
-
-@body_rule("keyframes_exclusive")
-def _keyframes_exclusive(facts: SpecFacts, body: dict[str, Any]) -> Values | None:
-    """``video.keyframes`` or ``video.edit.keyframes`` with a field of ``video`` that its x-excludes names."""
-    video = _video(body)
-    for keyframes, options, excluded in (
-        ("video.keyframes", video, facts.keyframe_excludes),
-        ("video.edit.keyframes", video.get("edit") or {}, facts.edit_keyframe_excludes),
-    ):
-        if given(options.get("keyframes")):
-            other = next((name for name in excluded if given(video.get(name))), None)
-            if other:
-                return {"keyframes": keyframes, "other": other}
     return None
 
 
@@ -388,27 +320,6 @@ def _keyframe_indexes_match(facts: SpecFacts, body: dict[str, Any]) -> Values | 
         if len(options.get("keyframes") or ()) != len(options.get("keyframe_indexes") or ()):
             return {"indexes": f"{prefix}keyframe_indexes", "keyframes": f"{prefix}keyframes"}
     return None
-
-
-@body_rule("keyframe_index_range")
-def _keyframe_index_range(facts: SpecFacts, body: dict[str, Any]) -> Values | None:
-    duration = _duration(facts, body)
-    last = seconds_of(duration) * facts.frames_per_second
-    for index, frame in enumerate(_video(body).get("keyframe_indexes") or ()):
-        if frame > last:
-            return {"index": index, "last": last, "duration": duration}
-    return None
-
-
-@body_rule("manga_landscape")
-def _manga_landscape(facts: SpecFacts, body: dict[str, Any]) -> Values | None:
-    # aspect_ratio is ignored where the output keeps the source's shape, so manga edits take any ratio.
-    ratio, model = body.get("aspect_ratio"), _model(facts, body)
-    manga = body.get("style", facts.default_style) == MANGA_STYLE
-    portrait = portrait_ratios(facts, model)
-    landscape = ratio is not None and ratio not in portrait
-    judged = not facts.of_type(_type(facts, body)).keeps_source_shape
-    return {"valid": ", ".join(portrait)} if judged and manga and landscape else None
 
 
 @body_rule("file_not_found")
@@ -450,28 +361,51 @@ def _generation_wrong_kind(facts: SpecFacts, body: dict[str, Any], lookup: Looku
 
 
 def check_registry(facts: SpecFacts) -> None:
-    """Refuse to start unless the spec's x-rules and the rules implemented here are the same ids, and the values
-    the rules rely on are still in the spec's enums."""
+    """Refuse to start unless the spec's x-rules are exactly the rules stated in the schema (``x-rule`` marks, each
+    with its placeholders here) and the rules implemented here, and the values the rules rely on are still in the
+    spec's enums."""
     in_spec = {rule.id for rule in facts.rules}
-    if in_spec != set(REGISTRY):
+    marked = {mark.rule_id for mark in facts.stated_marks}
+    coded = {rule_id for rule_id, impl in REGISTRY.items() if impl.schema_check or impl.body_check or impl.chain_check}
+    unmarked_values = {rule_id for rule_id, impl in REGISTRY.items() if impl.stated_values} - marked
+    if in_spec != marked | coded or unmarked_values:
         raise ValueError(
-            "CreateGenerationRequest.x-rules and src/luma_uni_mock/rules.py differ: "
-            f"in the spec only {sorted(in_spec - set(REGISTRY))}, implemented only {sorted(set(REGISTRY) - in_spec)}"
+            "CreateGenerationRequest.x-rules, the schema's x-rule marks and src/luma_uni_mock/rules.py differ: "
+            f"in the spec only {sorted(in_spec - marked - coded)}, "
+            f"marked or implemented only {sorted((marked | coded) - in_spec)}, "
+            f"placeholders for no mark {sorted(unmarked_values)}"
         )
+    missing = sorted(rule_id for rule_id in marked if not REGISTRY.get(rule_id, Implementation()).stated_values)
+    if missing:
+        raise ValueError(f"rules.py names no placeholders (@stated_rule) for the schema's x-rule marks {missing}")
     for value, allowed, name in (
         (EDIT_TYPE, facts.types, "GenerationType"),
         (LAYERING_TYPE, facts.types, "GenerationType"),
-        (VIDEO_TYPE, facts.types, "GenerationType"),
         (MANGA_STYLE, facts.styles, "Style"),
     ):
         if value not in allowed:
             raise ValueError(f"the spec's {name} enum lacks {value!r}, which the mock's cross-field rules use")
 
 
-def word_schema_error(facts: SpecFacts, body: Any, error: jsonschema.ValidationError) -> HttpError | None:
-    """The refusal of the first schema rule that words this schema error, if any does."""
+def stated_refusal(facts: SpecFacts, body: Any, errors: list[jsonschema.ValidationError]) -> HttpError | None:
+    """The refusal of the first rule (in x-rules order) whose marked schema node ``errors`` fail inside, if any."""
+    first: dict[str, Broken] = {}
+    for error in with_alternatives(errors):
+        broken = broken_rule(facts.request_schema.schema, error, facts.stated_marks)  # type: ignore[arg-type]
+        if broken is not None:
+            first.setdefault(broken.mark.rule_id, broken)
     for rule in facts.rules:
-        check = REGISTRY[rule.id].schema_check
+        if rule.id in first:
+            stated_values = REGISTRY[rule.id].stated_values
+            assert stated_values is not None  # check_registry saw to it
+            return refusal(facts, rule, stated_values(facts, body, first[rule.id]))
+    return None
+
+
+def word_schema_error(facts: SpecFacts, body: Any, error: jsonschema.ValidationError) -> HttpError | None:
+    """The refusal of the first schema wording that words this plain schema error, if any does."""
+    for rule in facts.rules:
+        check = REGISTRY.get(rule.id, Implementation()).schema_check
         values = check(facts, body, error) if check else None
         if values is not None:
             return refusal(facts, rule, values)
@@ -482,7 +416,7 @@ def check(facts: SpecFacts, body: dict[str, Any], lookup: Lookup) -> None:
     """Raise the refusal of the first body or chain rule (in the spec's order) that the schema-valid body breaks;
     ``lookup`` finds the caller's client's earlier generations."""
     for rule in facts.rules:
-        implementation = REGISTRY[rule.id]
+        implementation = REGISTRY.get(rule.id, Implementation())
         values = implementation.body_check(facts, body) if implementation.body_check else None
         if values is None and implementation.chain_check:
             values = implementation.chain_check(facts, body, lookup)

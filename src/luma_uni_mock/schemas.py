@@ -46,11 +46,20 @@ class CompiledSchema:
         except Exception:  # e.g. an integer too large for Rust: let jsonschema decide
             return False
 
+    def errors(self, instance: Any) -> list[jsonschema.ValidationError]:
+        """Every error jsonschema finds, in its order (the schema's)."""
+        return list(self._python_validator().iter_errors(instance))
+
     def first_error(self, instance: Any) -> jsonschema.ValidationError | None:
         """The most relevant error (jsonschema's ``best_match``), or None when the instance is valid."""
+        return self.best_error(self.errors(instance))
+
+    @staticmethod
+    def best_error(errors: list[jsonschema.ValidationError]) -> jsonschema.ValidationError | None:
+        """The most relevant of ``errors`` (jsonschema's ``best_match``), or None when there is none."""
         from jsonschema.exceptions import best_match  # here, not at the top: see the module's doc
 
-        return cast("jsonschema.ValidationError | None", best_match(self._python_validator().iter_errors(instance)))
+        return cast("jsonschema.ValidationError | None", best_match(errors))
 
     def _python_validator(self) -> jsonschema.protocols.Validator:
         with self._lock:
@@ -172,9 +181,12 @@ _SCHEMA_LISTS = frozenset({"allOf", "anyOf", "oneOf", "prefixItems"})
 
 def loosened(schema: Any) -> Any:
     """An inlined schema checking only what an SDK's types check: JSON types, nesting and required fields.
-    ``oneOf`` becomes ``anyOf`` (that only one branch matches is a rule between fields)."""
+    ``oneOf`` becomes ``anyOf`` (that only one branch matches is a rule between fields), and a node stating a request
+    rule (``x-rule``) checks nothing."""
     if not isinstance(schema, dict):
         return schema
+    if "x-rule" in schema:
+        return {}
     loose: JSON = {}
     for key, value in schema.items():
         if key in _NOT_IN_SDK_TYPES:

@@ -97,13 +97,18 @@ def is_choice(node: Any, fact: str | None, where: str) -> bool:
     return source is not None and source.is_choice
 
 
+RULE_MARK = "x-rule"  # a schema node stating a request rule (stated_rules.py)
+
+
 def without_choices(schema: Any, where: str = "schema") -> Any:
-    """A copy of an (inlined) schema without the keywords whose source is a choice: what it refuses, it refuses on
-    Luma's word only."""
+    """A copy of an (inlined) schema without the keywords and rule nodes whose source is a choice (a rule node
+    becomes ``{}``, which takes everything): what it refuses, it refuses on Luma's word only."""
     if isinstance(schema, list):
         return [without_choices(item, f"{where}[{index}]") for index, item in enumerate(schema)]
     if not isinstance(schema, Mapping):
         return schema
+    if RULE_MARK in schema and is_choice(schema, None, where):
+        return {}
     return {
         key: without_choices(value, f"{where}.{key}")
         for key, value in schema.items()

@@ -5,21 +5,22 @@ If a fact is missing or malformed, `load_spec_facts` raises `ContractError` with
 belongs, and the mock does not start.
 
 Each refusal a fact makes rests on its ``x-source`` (sources.py). ``SpecFacts.lenient`` is the same spec read with
-every refusal that rests on a choice of this contract taken out (`MockConfig.lenient_choices`): a schema keyword
-dropped, a rule skipped, a model's list, a field's types or a type's refusal of ``source`` widened, a media check
-relaxed.
+every refusal that rests on a choice of this contract taken out (`MockConfig.lenient_choices`): a choice-sourced
+schema keyword or rule node dropped (so what the nodes hold, a model's ratios or a field's types, widens with it),
+a choice-sourced code rule skipped, a media or auth check relaxed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, TypedDict
+from typing import Any
 
 from .schemas import JSON, CompiledSchema, ContractError, compile_schema, inline_refs, loosened, read_spec
 from .sources import KEY, SourceError, is_choice, without_choices
+from .stated_rules import Mark, condition_values, fields_by_types, find_marks, marks_of, per_model
 
 
 @dataclass(frozen=True)
@@ -38,9 +39,8 @@ class TypeFacts:
     """One GenerationType's entry of ``x-types``: what it takes and what it makes."""
 
     source: str | None  # the media `source` must hold ("image" or "video"); None: source is refused
-    keeps_source_shape: bool  # the output keeps the source's shape, aspect_ratio is ignored
+    keeps_source_shape: bool  # the output keeps the source's shape: the schema judges no aspect_ratio for it
     output: str  # what a completed generation serves: "image", "video" or "layers"
-    refuses_source: bool = True  # with source None: a source is refused (False: the lenient view of a choice)
 
 
 OUTPUT_KINDS = frozenset({"image", "video", "layers"})
@@ -63,20 +63,24 @@ class SpecFacts:
     failure_reasons: Mapping[str, str]  # FailureCode's x-failure-reasons: the failure_reason sent with each code
     states: tuple[str, ...]
     max_image_refs: int
-    prompt_min_length: int  # the bounds of every type without its own x-length-by-type entry
+    # What the request schema's rule nodes (``x-rule`` marks, stated_rules.py) hold, read back for the details and
+    # the tests: the rules themselves are the schema's.
+    stated_marks: list[Mark]
+    prompt_min_length: int  # the bounds of every type but those with their own (prompt_length's node)
     prompt_max_length: int
-    prompt_lengths: Mapping[str, tuple[int, int]]  # prompt.x-length-by-type: (min, max) of the types listed
+    prompt_lengths: Mapping[str, tuple[int, int]]  # (min, max) of the types with their own bounds
     type_facts: Mapping[str, TypeFacts]  # GenerationType's x-types, one entry per GenerationType value
-    model_types: Mapping[str, frozenset[str]]  # Model's x-models: the types of each model listed
-    model_ratios: Mapping[str, tuple[str, ...]]  # Model's x-models: the aspect ratios of each model listed
-    # x-valid-for-types of the request's fields, by path ("video", "image_ref", "video.loop", ...), in spec order
+    model_types: Mapping[str, frozenset[str]]  # the types of each model with an unsupported_type item
+    model_ratios: Mapping[str, tuple[str, ...]]  # the aspect ratios of each model with an invalid_aspect_ratio item
+    portrait_ratios: frozenset[str]  # the ratios manga_landscape's node lets `style: manga` have
+    max_edit_refs: int  # too_many_edit_refs' bound on image_ref for image_edit
+    # The types each request field is valid for (not_for_type's items), by path ("image_ref", "video.loop", ...)
     valid_for_types: Mapping[str, tuple[str, ...]]
-    keyframe_excludes: tuple[str, ...]  # VideoOptions.keyframes' x-excludes
-    edit_keyframe_excludes: tuple[str, ...]  # VideoEditOptions.keyframes' x-excludes (fields of VideoOptions)
-    frame_durations: frozenset[str]  # VideoDuration's x-frame-durations: those start_frame and end_frame take
-    frames_per_second: int  # VideoDuration's x-frames-per-second
-    loopable_durations: frozenset[str]  # VideoDuration's x-loopable
-    sdr_only_resolutions: frozenset[str]  # VideoResolution's x-sdr-only
+    keyframe_excludes: tuple[str, ...]  # what keyframes_exclusive's node refuses with video.keyframes
+    last_keyframe: Mapping[str, int]  # the last valid video.keyframe_indexes item, per duration
+    loopable_durations: frozenset[str]  # the durations loop_conflict's node lets video.loop have
+    frame_durations: frozenset[str]  # the durations frames_conflict's node lets video.start_frame/end_frame have
+    sdr_only_resolutions: frozenset[str]  # the resolutions hdr_resolution's node refuses with video.hdr
     video_durations: tuple[str, ...]  # VideoDuration
     layering_resolutions: tuple[str, ...]  # LayeringResolution
     default_duration: str  # VideoOptions.duration's x-server-default
@@ -87,9 +91,6 @@ class SpecFacts:
     rate_limit_window_seconds: int  # X-RateLimit-Reset's x-window-seconds: the per-minute limit's sliding window
     media_types: frozenset[str]  # ImageRef's x-accepted-media-types
     video_media_types: frozenset[str]  # ImageRef's x-accepted-video-media-types
-    checks_video_media: bool  # a video's media type, container and size are checked (they rest on a choice)
-    strict_base64: bool  # ImageRef.data is RFC 4648 base64, padded (its contentEncoding rests on a choice)
-    one_token: bool  # bearerAuth's x-one-token: a key with a space inside is a missing or invalid key
     default_type: str  # x-server-default of the request's type, model, style and output_format
     default_model: str
     default_style: str
@@ -98,6 +99,9 @@ class SpecFacts:
     # getGeneration 200 examples it answers unknown ids with.
     loose_request_schema: CompiledSchema
     generation_examples: tuple[JSON, ...]
+    checks_video_media: bool = True  # a video's media type, container and size are checked (they rest on a choice)
+    strict_base64: bool = True  # ImageRef.data is RFC 4648 base64, padded (its contentEncoding rests on a choice)
+    one_token: bool = True  # bearerAuth's x-one-token: a key with a space inside is a missing or invalid key
     # The same spec without the refusals that rest on a choice (None in that view itself).
     lenient: SpecFacts | None = None
 
@@ -126,20 +130,43 @@ _PLAIN_TYPE = TypeFacts(source=None, keeps_source_shape=False, output="image")
 def load_spec_facts(spec_path: Path) -> SpecFacts:
     spec = read_spec(spec_path)
     try:
-        return replace(_read_facts(spec), lenient=_read_facts(spec, lenient=True))
-    except ContractError as exc:
+        facts = _read_facts(spec)
+        return replace(facts, lenient=_lenient_view(facts, spec))
+    except (ContractError, SourceError) as exc:
         raise ContractError(f"{spec_path}: {exc}") from None
-    except SourceError as exc:
-        raise ContractError(f"{spec_path}: {exc}") from None
 
 
-def _read_facts(spec: JSON, *, lenient: bool = False) -> SpecFacts:
-    """The facts of ``spec``; ``lenient``: without the refusals that rest on a choice."""
+def _lenient_view(facts: SpecFacts, spec: JSON) -> SpecFacts:
+    """``facts`` without the refusals that rest on a choice: the request schema without its choice-sourced keywords
+    and rule nodes (so the lists the nodes hold widen: a model whose ratio node is gone takes every ratio), the
+    code rules whose refusal is a choice, and the media and auth checks a choice relaxes."""
+    schema = compile_schema("the lenient request body", without_choices(facts.request_schema.schema), spec)
+    marks = find_marks(schema.schema)
+    left = {mark.rule_id for mark in marks}
 
-    def enforced(node: Any, fact: str | None, where: str) -> bool:
-        """Whether the refusal ``node``'s fact makes is in force in this view."""
-        return not (lenient and is_choice(node, fact, where))
+    def listed(rule_id: str, read: Any) -> Any:
+        return MappingProxyType(read() if rule_id in left else {})
 
+    image_ref = _dig(spec, "components", "schemas", "ImageRef")
+    security = _dig(spec, "components", "securitySchemes", "bearerAuth")
+    return replace(
+        facts,
+        request_schema=schema,
+        stated_marks=marks,
+        model_types=listed(
+            "unsupported_type",
+            lambda: {model: frozenset(types) for model, types in per_model(marks, "unsupported_type", "type").items()},
+        ),
+        model_ratios=listed("invalid_aspect_ratio", lambda: per_model(marks, "invalid_aspect_ratio", "aspect_ratio")),
+        valid_for_types=listed("not_for_type", lambda: dict(fields_by_types(marks, "not_for_type"))),
+        rules=tuple(rule for rule in facts.rules if not rule.choice),
+        checks_video_media=not is_choice(image_ref, "x-accepted-video-media-types", "ImageRef"),
+        strict_base64=not is_choice(_dig(image_ref, "properties", "data"), "contentEncoding", "ImageRef.data"),
+        one_token=facts.one_token and not is_choice(security, "x-one-token", "bearerAuth"),
+    )
+
+
+def _read_facts(spec: JSON) -> SpecFacts:
     body_ref = _dig(spec, "paths", "/generations", "post", "requestBody", "content", "application/json", "schema")
     parameters = _dig(spec, "paths", "/generations/{generation_id}", "get", "parameters")
     id_schema = next(
@@ -149,8 +176,6 @@ def _read_facts(spec: JSON, *, lenient: bool = False) -> SpecFacts:
         raise ContractError("GET /generations/{generation_id} declares no generation_id path parameter schema")
 
     request_schema = compile_schema("the POST /generations request body", body_ref, spec)
-    if lenient:
-        request_schema = compile_schema("the lenient request body", without_choices(request_schema.schema), spec)
     loose_request_schema = compile_schema("the loose request body", loosened(request_schema.schema), spec)
     generation_examples = _example_values(
         _dig(spec, "paths", "/generations/{generation_id}", "get", "responses", "200", "content", "application/json"),
@@ -194,13 +219,13 @@ def _read_facts(spec: JSON, *, lenient: bool = False) -> SpecFacts:
             f"not in the enum {sorted(set(have) - set(failure_codes))}"
         )
     prompt = _dig(properties, "prompt")
-    lengths = _prompt_lengths(prompt, types)
     schemas = _dig(spec, "components", "schemas")
-    ratios = enum("AspectRatio")
-    model_types, model_ratios = _models(_dig(schemas, "Model"), models, types, ratios, enforced)
     video = _dig(schemas, "VideoOptions", "properties")
-    valid_for = _valid_for_types(properties, video, types, enforced)
-    durations = enum("VideoDuration")
+    durations, resolutions = enum("VideoDuration"), enum("VideoResolution")
+    marks = find_marks(request_schema.schema)
+    stated = _stated_facts(marks, prompt, durations, resolutions)
+    lengths = stated.pop("lengths")
+    keeps_shape = stated.pop("keeps_source_shape")
     return SpecFacts(
         api_version=str(version),
         request_schema=request_schema,
@@ -214,17 +239,12 @@ def _read_facts(spec: JSON, *, lenient: bool = False) -> SpecFacts:
         failure_reasons=MappingProxyType({code: str(reasons[code]) for code in failure_codes}),
         states=enum("GenerationState"),
         max_image_refs=max_refs,
+        stated_marks=marks,
         prompt_min_length=lengths["default"][0],
         prompt_max_length=lengths["default"][1],
         prompt_lengths=MappingProxyType({name: bounds for name, bounds in lengths.items() if name != "default"}),
-        type_facts=_type_facts(_dig(spec, "components", "schemas", "GenerationType"), types, enforced),
-        model_types=model_types,
-        model_ratios=model_ratios,
-        valid_for_types=valid_for,
-        **_video_rule_facts(schemas, durations, enum("VideoResolution"), enforced),
-        frames_per_second=_positive(
-            _dig(schemas, "VideoDuration", "x-frames-per-second"), "VideoDuration.x-frames-per-second"
-        ),
+        type_facts=_type_facts(_dig(spec, "components", "schemas", "GenerationType"), types, keeps_shape, marks),
+        **stated,
         video_durations=durations,
         layering_resolutions=enum("LayeringResolution"),
         default_duration=_one_of(
@@ -235,11 +255,7 @@ def _read_facts(spec: JSON, *, lenient: bool = False) -> SpecFacts:
             enum("LayeringResolution"),
             "LayeringOptions.resolution.x-server-default",
         ),
-        rules=tuple(
-            rule
-            for rule in _rules(_dig(spec, "components", "schemas", "CreateGenerationRequest", "x-rules"))
-            if not (lenient and rule.choice)
-        ),
+        rules=_rules(_dig(spec, "components", "schemas", "CreateGenerationRequest", "x-rules")),
         max_image_bytes=max_image_bytes,
         url_lifetime_seconds=_positive(
             _dig(schemas, "GenerationOutput", "properties", "url", "x-lifetime-seconds"),
@@ -253,63 +269,14 @@ def _read_facts(spec: JSON, *, lenient: bool = False) -> SpecFacts:
         video_media_types=frozenset(
             _strings(_dig(image_ref, "x-accepted-video-media-types"), "ImageRef.x-accepted-video-media-types")
         ),
-        **_relaxable_checks(spec, image_ref, enforced),
         default_type=server_default("type", types),
         default_model=server_default("model", models),
         default_style=server_default("style", styles),
         loose_request_schema=loose_request_schema,
         generation_examples=generation_examples,
         default_output_format=server_default("output_format", formats),
+        one_token=_dig(spec, "components", "securitySchemes", "bearerAuth").get("x-one-token") is True,
     )
-
-
-class _VideoRuleFacts(TypedDict):
-    keyframe_excludes: tuple[str, ...]
-    edit_keyframe_excludes: tuple[str, ...]
-    frame_durations: frozenset[str]
-    loopable_durations: frozenset[str]
-    sdr_only_resolutions: frozenset[str]
-
-
-class _RelaxableChecks(TypedDict):
-    checks_video_media: bool
-    strict_base64: bool
-    one_token: bool
-
-
-def _video_rule_facts(
-    schemas: JSON, durations: tuple[str, ...], resolutions: tuple[str, ...], enforced: Enforced
-) -> _VideoRuleFacts:
-    """The lists the video rules read (x-excludes, x-frame-durations, x-loopable, x-sdr-only); one not in force
-    refuses nothing: no field excluded, every duration taken, no resolution SDR-only."""
-    video = _dig(schemas, "VideoOptions", "properties")
-
-    def listed(schema: str, key: str, allowed: tuple[str, ...], wide: frozenset[str]) -> frozenset[str]:
-        values = frozenset(_subset(_dig(schemas, schema).get(key), allowed, f"{schema}.{key}"))
-        return values if enforced(_dig(schemas, schema), key, schema) else wide
-
-    def excludes(options: str) -> tuple[str, ...]:
-        keyframes = _dig(schemas, options, "properties", "keyframes")
-        names = tuple(_subset(keyframes.get("x-excludes", []), video, f"{options}.keyframes.x-excludes"))
-        return names if enforced(keyframes, "x-excludes", f"{options}.keyframes") else ()
-
-    return {
-        "keyframe_excludes": excludes("VideoOptions"),
-        "edit_keyframe_excludes": excludes("VideoEditOptions"),
-        "frame_durations": listed("VideoDuration", "x-frame-durations", durations, frozenset(durations)),
-        "loopable_durations": listed("VideoDuration", "x-loopable", durations, frozenset(durations)),
-        "sdr_only_resolutions": listed("VideoResolution", "x-sdr-only", resolutions, frozenset()),
-    }
-
-
-def _relaxable_checks(spec: JSON, image_ref: JSON, enforced: Enforced) -> _RelaxableChecks:
-    """The media and auth checks a choice may rest on, each in force or not."""
-    security = _dig(spec, "components", "securitySchemes", "bearerAuth")
-    return {
-        "checks_video_media": enforced(image_ref, "x-accepted-video-media-types", "ImageRef"),
-        "strict_base64": enforced(_dig(image_ref, "properties", "data"), "contentEncoding", "ImageRef.data"),
-        "one_token": security.get("x-one-token") is True and enforced(security, "x-one-token", "bearerAuth"),
-    }
 
 
 def _strings(values: Any, where: str) -> list[str]:
@@ -336,85 +303,105 @@ def _positive(value: Any, where: str) -> int:
     return value
 
 
-Enforced = Callable[[Any, str | None, str], bool]  # whether the refusal a node's fact makes is in force
-
-
-def _models(
-    schema: JSON, models: tuple[str, ...], types: tuple[str, ...], ratios: tuple[str, ...], enforced: Enforced
-) -> tuple[Mapping[str, frozenset[str]], Mapping[str, tuple[str, ...]]]:
-    """Model's x-models: each listed model's types and aspect ratios (both required in an entry; a list not in
-    force, i.e. a choice in the lenient view, is left out: the model takes every value)."""
-    where = "components.schemas.Model.x-models"
-    entries = schema.get("x-models", {})
-    if not isinstance(entries, dict) or not set(entries) <= set(models):
-        raise ContractError(f"{where} must map Model values to their types and aspect_ratios")
-    model_types, model_ratios = {}, {}
-    for name, entry in entries.items():
-        if not isinstance(entry, dict) or set(entry) - {KEY} != {"types", "aspect_ratios"}:
-            raise ContractError(f"{where}.{name} must have exactly types and aspect_ratios (and their x-source)")
-        listed_types = frozenset(_subset(entry["types"], types, f"{where}.{name}.types"))
-        listed_ratios = tuple(_subset(entry["aspect_ratios"], ratios, f"{where}.{name}.aspect_ratios"))
-        if enforced(entry, "types", f"{where}.{name}"):
-            model_types[name] = listed_types
-        if enforced(entry, "aspect_ratios", f"{where}.{name}"):
-            model_ratios[name] = listed_ratios
-    return MappingProxyType(model_types), MappingProxyType(model_ratios)
-
-
-def _valid_for_types(
-    request: JSON, video: JSON, types: tuple[str, ...], enforced: Enforced
-) -> Mapping[str, tuple[str, ...]]:
-    """Every x-valid-for-types of the request's and VideoOptions' properties in force, by the field's path."""
-    found = {}
-    for prefix, properties in (("", request), ("video.", video)):
-        for name, prop in properties.items():
-            if isinstance(prop, dict) and "x-valid-for-types" in prop:
-                where = f"{prefix}{name}.x-valid-for-types"
-                listed = tuple(_subset(prop["x-valid-for-types"], types, where))
-                if enforced(prop, "x-valid-for-types", prefix + name):
-                    found[prefix + name] = listed
-    return MappingProxyType(found)
-
-
-def _prompt_lengths(prompt: Any, types: tuple[str, ...]) -> dict[str, tuple[int, int]]:
-    """prompt.x-length-by-type as (min, max) per entry: a bound an entry leaves out is the schema's."""
-    where = "CreateGenerationRequest.prompt.x-length-by-type"
-    schema_min, schema_max = _dig(prompt, "minLength"), _dig(prompt, "maxLength")
-    by_type = prompt.get("x-length-by-type", {}) if isinstance(prompt, dict) else {}
-    if not isinstance(by_type, dict) or not set(by_type) <= {"default", *types}:
-        raise ContractError(f"{where} must map 'default' or GenerationType values to bounds")
-    lengths: dict[str, tuple[int, int]] = {}
-    for name in {"default", *by_type}:
-        bounds = by_type.get(name, {})
-        low, high = bounds.get("minLength", schema_min), bounds.get("maxLength", schema_max)
-        if not (isinstance(low, int) and isinstance(high, int) and schema_min <= low <= high <= schema_max):
-            raise ContractError(f"{where}.{name} must lie inside prompt's minLength..maxLength")
-        lengths[name] = (low, high)
-    return lengths
-
-
-def _type_facts(schema: JSON, types: tuple[str, ...], enforced: Enforced) -> Mapping[str, TypeFacts]:
+def _type_facts(
+    schema: JSON, types: tuple[str, ...], keeps_shape: frozenset[str], marks: list[Mark]
+) -> Mapping[str, TypeFacts]:
+    """x-types (the media a type's source holds, what it makes) with, from the schema, whether its output keeps the
+    source's shape (no aspect_ratio judged). The types x-types gives a source must be those the schema requires one
+    for (source_required's condition): the schema states the rule, x-types what the source holds."""
     where = "components.schemas.GenerationType.x-types"
     entries = schema.get("x-types", {})
     if not isinstance(entries, dict) or not set(entries) <= set(types):
         raise ContractError(f"{where} must map GenerationType values to their facts")
     facts = {}
     for name, entry in entries.items():
-        known = {"source", "keeps_source_shape", "output", KEY}
+        known = {"source", "output", KEY}
         if not isinstance(entry, dict) or not set(entry) <= known:
             raise ContractError(f"{where}.{name} must be a mapping of {sorted(known)}")
         fact = TypeFacts(
             source=entry.get("source"),
-            keeps_source_shape=entry.get("keeps_source_shape", False) is True,
+            keeps_source_shape=name in keeps_shape,
             output=entry.get("output", "image"),
-            refuses_source=enforced(entry, "source", f"{where}.{name}"),
         )
         if fact.source not in {None, *SOURCE_KINDS} or fact.output not in OUTPUT_KINDS:
             raise ContractError(
                 f"{where}.{name}: source must be one of {sorted(SOURCE_KINDS)}, output one of {sorted(OUTPUT_KINDS)}"
             )
         facts[name] = fact
+    with_source = {name for name, fact in facts.items() if fact.source is not None}
+    required = {str(t) for mark in marks_of(marks, "source_required", where) for t in _types_above(mark)}
+    if with_source != required:
+        raise ContractError(
+            f"{where} gives a source to {sorted(with_source)}, but the schema requires one (x-rule source_required) "
+            f"for {sorted(required)}"
+        )
     return MappingProxyType(facts)
+
+
+def _types_above(mark: Mark) -> tuple[object, ...]:
+    return condition_values(mark.conditional, "type")
+
+
+def _stated_facts(
+    marks: list[Mark], prompt: JSON, durations: tuple[str, ...], resolutions: tuple[str, ...]
+) -> dict[str, Any]:
+    """What the request schema's rule nodes hold (see SpecFacts); a node of another shape stops the mock."""
+    where = "CreateGenerationRequest"
+    try:
+        default_max = int(prompt["maxLength"])
+        [layering] = marks_of(marks, "layering_prompt_length", where)
+        [prompt_length] = marks_of(marks, "prompt_length", where)
+        lengths = {
+            "default": (int(prompt_length.node["properties"]["prompt"]["minLength"]), default_max),
+            **{
+                str(t): (int(prompt.get("minLength", 0)), int(layering.node["properties"]["prompt"]["maxLength"]))
+                for t in _types_above(layering)
+            },
+        }
+        [edit_refs] = marks_of(marks, "too_many_edit_refs", where)
+        [manga] = marks_of(marks, "manga_landscape", where)
+        # keyframes_exclusive's node for video.keyframes (its other node is edit.keyframes' with start_frame)
+        [exclusive] = [
+            m for m in marks_of(marks, "keyframes_exclusive", where) if "keyframes" in m.node["if"]["properties"]
+        ]
+        [loop] = marks_of(marks, "loop_conflict", where)
+        [frames] = marks_of(marks, "frames_conflict", where)
+        [hdr] = marks_of(marks, "hdr_resolution", where)
+        [keyframe_range] = marks_of(marks, "keyframe_index_range", where)
+        long_durations = condition_values(keyframe_range.node, "duration")
+        hdr_resolutions = hdr.node["then"]["properties"]["video"]["properties"]["resolution"]["enum"]
+
+        def last(branch: str) -> int:
+            return int(keyframe_range.node[branch]["properties"]["keyframe_indexes"]["items"]["maximum"])
+
+        return {
+            "lengths": lengths,
+            "keeps_source_shape": frozenset(
+                str(t) for mark in marks_of(marks, "invalid_aspect_ratio", where) for t in _types_above(mark)
+            ),
+            "model_types": MappingProxyType(
+                {model: frozenset(types) for model, types in per_model(marks, "unsupported_type", "type").items()}
+            ),
+            "model_ratios": MappingProxyType(per_model(marks, "invalid_aspect_ratio", "aspect_ratio")),
+            "portrait_ratios": frozenset(
+                str(r) for r in manga.node["then"]["properties"]["aspect_ratio"]["enum"] if r is not None
+            ),
+            "max_edit_refs": int(edit_refs.node["then"]["properties"]["image_ref"]["maxItems"]),
+            "valid_for_types": MappingProxyType(dict(fields_by_types(marks, "not_for_type"))),
+            "keyframe_excludes": tuple(exclusive.node["then"]["properties"]),
+            "last_keyframe": MappingProxyType(
+                {d: last("then") if d in long_durations else last("else") for d in durations}
+            ),
+            "loopable_durations": frozenset(
+                str(d) for d in loop.node["then"]["properties"]["duration"]["enum"] if d is not None
+            ),
+            "frame_durations": frozenset(
+                str(d) for d in frames.node["then"]["properties"]["duration"]["enum"] if d is not None
+            ),
+            "sdr_only_resolutions": frozenset(r for r in resolutions if r not in hdr_resolutions),
+        }
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ContractError(f"{where}: a rule node (x-rule) is not of the shape the mock reads: {exc!r}") from None
 
 
 def _example_values(media: Any, spec: JSON) -> tuple[JSON, ...]:

@@ -12,7 +12,7 @@ from typing import Any, cast
 import httpx
 import pytest
 
-from conformance.sources import Fact, facts
+from conformance.sources import Fact, facts, node_at
 from conformance.spec import load_spec
 from luma_uni_mock.__main__ import _parser
 from luma_uni_mock.config import MockConfig
@@ -27,7 +27,6 @@ from tests.mock.test_video_rules import (
     RATIO_ONLY_FOR_VIDEO,
     REFRAME,
     URL,
-    VIDEO,
     VIDEO_EDIT,
     VIDEO_MODEL,
     VIDEO_URL,
@@ -65,25 +64,54 @@ def _edit_controls(control: str) -> dict[str, Any]:
 
 
 SCHEMAS = "components.schemas."
+
+
+def _mark(rule_id: str, holds: Callable[[dict[str, Any]], bool]) -> str:
+    """Where the request schema's node stating ``rule_id`` that ``holds`` is (its fact's location)."""
+    for fact in facts(SPEC):
+        schema = fact.name is None and fact.location.startswith(f"{SCHEMAS}CreateGenerationRequest.allOf")
+        node = node_at(SPEC, fact.location) if schema else None
+        if isinstance(node, dict) and node.get("x-rule") == rule_id and holds(node):
+            return fact.location
+    raise AssertionError(f"no node of openapi.yaml states {rule_id} so")
+
+
+def _for_model(model: str) -> Callable[[dict[str, Any]], bool]:
+    return lambda node: node["if"]["properties"].get("model", {}).get("const") == model
+
+
+def _refusing(path: str) -> Callable[[dict[str, Any]], bool]:
+    """A not_for_type node whose ``else`` refuses the field at ``path`` (``image_ref``, ``video.start_frame``)."""
+    head, _, field = path.partition(".")
+    return lambda node: (
+        set(node["else"]["properties"].get(head, {}).get("properties", {}) if field else node["else"]["properties"])
+        >= {field or head}
+    )
+
+
 # Each refusal resting on a choice: a request it refuses, and the X-Mock-Choice it names (None: any value).
 CHOICE_REFUSALS: dict[str, tuple[dict[str, Any], str | None, dict[str, str]]] = {
     "components.securitySchemes.bearerAuth.x-one-token": ({}, "bearerAuth.x-one-token", {"key": "luma-api-a b"}),
-    f"{SCHEMAS}Model.x-models.{IMAGE_MODEL}.aspect_ratios": (
+    _mark("invalid_aspect_ratio", _for_model(IMAGE_MODEL)): (
         {"aspect_ratio": RATIO_ONLY_FOR_VIDEO, "model": IMAGE_MODEL},
         "invalid_aspect_ratio",
         {},
     ),
-    f"{SCHEMAS}Model.x-models.{SECOND_IMAGE_MODEL}.aspect_ratios": (
+    _mark("invalid_aspect_ratio", _for_model(SECOND_IMAGE_MODEL)): (
         {"aspect_ratio": RATIO_ONLY_FOR_VIDEO, "model": SECOND_IMAGE_MODEL},
         "invalid_aspect_ratio",
         {},
     ),
-    f"{SCHEMAS}Model.x-models.{VIDEO_MODEL}.aspect_ratios": (
+    _mark("invalid_aspect_ratio", _for_model(VIDEO_MODEL)): (
         {**video(), "aspect_ratio": RATIO_ONLY_FOR_IMAGES},
         "invalid_aspect_ratio",
         {},
     ),
-    f"{SCHEMAS}GenerationType.x-types.{VIDEO}.source": ({**video(), "source": {"url": URL}}, "source_not_allowed", {}),
+    _mark("source_not_allowed", lambda node: "then" in node): (
+        {**video(), "source": {"url": URL}},
+        "source_not_allowed",
+        {},
+    ),
     f"{SCHEMAS}ImageRef.additionalProperties": ({"image_ref": [{"url": URL, "unknown": 1}]}, None, {}),
     f"{SCHEMAS}SourcePosition.additionalProperties": (
         video(REFRAME, source_position={**POSITION, "unknown": 1}),
@@ -125,17 +153,17 @@ CHOICE_REFUSALS: dict[str, tuple[dict[str, Any], str | None, dict[str, str]]] = 
         )
         for side in ("w_norm", "h_norm")
     },
-    f"{SCHEMAS}VideoOptions.properties.start_frame.x-valid-for-types": (
+    _mark("not_for_type", _refusing("video.start_frame")): (
         video(REFRAME, start_frame={"url": URL}),
         "not_for_type",
         {},
     ),
-    f"{SCHEMAS}VideoOptions.properties.end_frame.x-valid-for-types": (
+    _mark("not_for_type", _refusing("video.end_frame")): (
         video(VIDEO_EDIT, end_frame={"url": URL}),
         "not_for_type",
         {},
     ),
-    f"{SCHEMAS}CreateGenerationRequest.properties.image_ref.x-valid-for-types": (
+    _mark("not_for_type", _refusing("image_ref")): (
         {**video(), "image_ref": [{"url": URL}]},
         "not_for_type",
         {},
@@ -143,17 +171,22 @@ CHOICE_REFUSALS: dict[str, tuple[dict[str, Any], str | None, dict[str, str]]] = 
 }
 # What a request may be refused for (the rest of the facts decide what is made, answered or worded).
 REFUSING = SCHEMA_FACTS | {
-    "x-valid-for-types", "x-excludes", "x-loopable", "x-frame-durations", "x-sdr-only", "x-one-token", "types",
-    "aspect_ratios", "source", "x-accepted-media-types", "x-accepted-video-media-types", "x-max-decoded-bytes",
-}  # fmt: skip
+    "x-one-token",
+    "x-accepted-media-types",
+    "x-accepted-video-media-types",
+    "x-max-decoded-bytes",
+}
 RESPONSE_SCHEMAS = ("Generation", "GenerationOutput", "GenerationLayer", "Error")
 
 
 def _refuses_a_request(fact: Fact) -> bool:
-    if fact.location.startswith(tuple(f"{SCHEMAS}{name}." for name in RESPONSE_SCHEMAS)):
+    """A fact of the request (its schemas, the security scheme) that refuses: a keyword, a list a check reads, an
+    x-rule or a node stating one."""
+    if not fact.location.startswith((SCHEMAS, "components.securitySchemes.")):
         return False
-    in_rules = ".x-rules." in fact.location
-    return (in_rules and fact.name is None) or (not in_rules and fact.name in REFUSING)
+    if fact.location.startswith(tuple(f"{SCHEMAS}{name}" for name in (*RESPONSE_SCHEMAS, "GenerationType"))):
+        return False
+    return fact.name is None or fact.name in REFUSING
 
 
 # Refused on Luma's word: the same with or without lenient choices, never with the header.

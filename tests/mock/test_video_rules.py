@@ -184,9 +184,9 @@ CASES: list[tuple[dict[str, Any], str, dict[str, Any]]] = [
         },
     ),
     (
-        video(keyframes=_frames(2), keyframe_indexes=[0, 5 * FACTS.frames_per_second + 1]),
+        video(keyframes=_frames(2), keyframe_indexes=[0, FACTS.last_keyframe[FACTS.default_duration] + 1]),
         "keyframe_index_range",
-        {"index": 1, "last": 5 * FACTS.frames_per_second, "duration": FACTS.default_duration},
+        {"index": 1, "last": FACTS.last_keyframe[FACTS.default_duration], "duration": FACTS.default_duration},
     ),
     ({"type": rule_wording.EDIT_TYPE, "source": {"file_id": str(uuid.uuid4())}}, "file_not_found", {"path": "source"}),
     ({"image_ref": [{"url": URL}, {"file_id": str(uuid.uuid4())}]}, "file_not_found", {"path": "image_ref[1]"}),
@@ -208,7 +208,7 @@ def test_each_new_rule_answers_its_documented_400(
 
 
 def test_the_default_duration_grid_accepts_its_last_frame(api: httpx.Client) -> None:
-    last = 5 * FACTS.frames_per_second
+    last = FACTS.last_keyframe[FACTS.default_duration]
     create(api, **video(keyframes=_frames(2), keyframe_indexes=[0, last]))
 
 

@@ -11,6 +11,7 @@ from conformance.spec import enum_values, load_spec, value_not_in
 from luma_uni_mock import rule_wording, rules
 from luma_uni_mock.config import REPO_SPEC_PATH
 from luma_uni_mock.spec_facts import Rule, load_spec_facts
+from luma_uni_mock.stated_rules import Mark
 
 FACTS = load_spec_facts(REPO_SPEC_PATH)
 SPEC = load_spec()
@@ -32,8 +33,23 @@ def test_the_mock_implements_exactly_the_specs_rules() -> None:
 def test_a_rule_the_mock_does_not_implement_stops_it_naming_the_id() -> None:
     extra = Rule(id="keyframes_match", status=400, detail="d", description="d")
     facts = dataclasses.replace(FACTS, rules=(*FACTS.rules, extra))
-    with pytest.raises(ValueError, match=r"in the spec only \['keyframes_match'\], implemented only \[\]"):
+    with pytest.raises(ValueError, match=r"in the spec only \['keyframes_match'\], marked or implemented only \[\]"):
         rules.check_registry(facts)
+
+
+def test_a_schema_mark_naming_no_rule_stops_it_naming_the_id() -> None:
+    node = {"x-rule": "keyframes_match", "if": {}, "then": {}}
+    facts = dataclasses.replace(FACTS, stated_marks=[*FACTS.stated_marks, Mark("keyframes_match", node, None)])
+    with pytest.raises(ValueError, match=r"marked or implemented only \['keyframes_match'\]"):
+        rules.check_registry(facts)
+
+
+def test_a_mark_without_placeholders_stops_it_naming_the_id(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(rules.REGISTRY, "manga_landscape", rules.Implementation())
+    with pytest.raises(
+        ValueError, match=r"no placeholders \(@stated_rule\) for the schema's x-rule marks \['manga_landscape'\]"
+    ):
+        rules.check_registry(FACTS)
 
 
 @pytest.mark.parametrize("rule", FACTS.rules, ids=lambda rule: rule.id)
@@ -60,5 +76,6 @@ def test_each_rule_has_an_example_with_its_wording(rule: Rule) -> None:
 @pytest.mark.parametrize("rule", FACTS.rules, ids=lambda rule: rule.id)
 def test_each_rule_is_documented_and_has_a_check(rule: Rule) -> None:
     implementation = rules.REGISTRY[rule.id]
-    assert implementation.schema_check or implementation.body_check or implementation.chain_check
+    stated = rule.id in {mark.rule_id for mark in FACTS.stated_marks}
+    assert stated or implementation.schema_check or implementation.body_check or implementation.chain_check
     assert rule.description.strip()

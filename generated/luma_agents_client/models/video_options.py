@@ -37,7 +37,7 @@ class VideoOptions:
             start_frame (ImageRef | None | Unset): The first frame (image-to-video), or a prior video to extend
                 (`generation_id`), for `type: video`; the
                 one anchor frame of a `video_edit` (its several-anchor form is `edit.keyframes`, exclusive with this).
-                Part of the legacy two-frame surface: 5 s only (VideoDuration's `x-frame-durations`), no `hdr`.
+                Part of the legacy two-frame surface: 5 s only, no `hdr`.
             end_frame (ImageRef | None | Unset): The last frame, or a prior video to extend backwards (`generation_id`).
                 Only for `type: video`. Part of
                 the legacy two-frame surface: 5 s only, no `hdr`.
