@@ -12,7 +12,7 @@ PORT   ?= 4010
 CONFORMANCE_EXAMPLES    ?= 100
 CONFORMANCE_CI_EXAMPLES ?= 25
 
-.PHONY: help venv generate check-generated lint typecheck docs test conformance mutation mock demo bench clean
+.PHONY: help venv generate check-generated lint typecheck docs test conformance mutation mock proxy demo bench clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-16s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -54,6 +54,11 @@ mutation: $(STAMP) ## Mutation score of the modules the spec's behaviour lives i
 
 mock: $(STAMP) ## Run the stateful mock on $(HOST):$(PORT) (Ctrl-C to stop)
 	$(BIN)/python -m luma_uni_mock --host $(HOST) --port $(PORT)
+
+proxy: PORT = 4011
+proxy: $(STAMP) ## A validating proxy on $(HOST):$(PORT) in front of UPSTREAM=URL; reports in reports/proxy/ on Ctrl-C
+	@test -n "$(UPSTREAM)" || { echo "make proxy needs UPSTREAM=URL, e.g. UPSTREAM=https://agents.lumalabs.ai/v1"; exit 2; }
+	$(BIN)/python -m luma_uni_proxy --upstream $(UPSTREAM) --host $(HOST) --port $(PORT) $(if $(ERRORS),--errors)
 
 demo: $(STAMP) ## Start the mock, make an image, its edit and layers, a video and its edit into ./out/ with the CLI, stop the mock
 	$(BIN)/python scripts/demo.py

@@ -233,7 +233,9 @@ def markdown_tables(found: list[Fact]) -> str:
 
 # How a failure names the fact it contradicts: "(openapi.yaml <where>)", in conformance/checks.py's RuleBrokenError
 # and in the documented-error tests' messages; <where> is a Fact.where, its short form, or an object holding facts.
-NAMED = re.compile(r"\(openapi\.yaml ([^(){}\s]+)\)")  # no braces: not an f-string of a traceback's source line
+# (luma_uni_checks' findings may add "; source: ..." inside the parentheses; no braces: not an f-string of a
+# traceback's source line)
+NAMED = re.compile(r"\(openapi\.yaml ([^(){};\s]+)[;)]")
 
 
 def named_facts(text: str) -> list[str]:

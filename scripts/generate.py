@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run as a script: import the helper modules as scripts.*
 
 from conformance.spec import SpecSyntaxError, parse_spec  # noqa: E402
+from luma_uni_checks.spec_diff import Change  # noqa: E402
 from scripts import change_report, contract_module  # noqa: E402
 from scripts.enum_names import EnumNamingError, with_member_names  # noqa: E402
 
@@ -144,7 +145,7 @@ def _print_report(title: str, report: change_report.Report | None) -> None:
     print(report.markdown() if report else "No git history here: nothing to compare with.")
 
 
-def _unacknowledged_breaks(spec: dict[str, Any], generated: Path) -> list[change_report.Change]:
+def _unacknowledged_breaks(spec: dict[str, Any], generated: Path) -> list[Change]:
     """Breaking changes since the release baseline when the version has not been bumped since."""
     baseline = change_report.release_baseline(ROOT)
     if baseline is None or change_report.version_at(ROOT, None) != change_report.version_at(ROOT, baseline):

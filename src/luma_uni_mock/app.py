@@ -272,7 +272,8 @@ class MockApp:
     def _render(
         self, record: GenerationRecord, request: Request, now: float, state: str | None = None
     ) -> dict[str, Any]:
-        """The Generation body: all 8 keys, nulls and ``[]`` included; completed ones get a freshly signed URL."""
+        """The Generation body: all 8 keys, nulls and ``[]`` included; completed ones get a freshly signed URL; any
+        other property the spec gives an example is answered with it."""
         state = state or self.state.timing.state(record.created_at, record.failure_code, now)
         failed = state == lifecycle.FAILED
         output = []
@@ -281,6 +282,7 @@ class MockApp:
             for file in record.files:
                 output.append(outputs.output_entry(file, self.state.signer.sign(origin, record.id, file.name, now)))
         return {
+            **self.state.facts.generation_field_examples,
             "id": record.id,
             "type": record.type,
             "state": state,

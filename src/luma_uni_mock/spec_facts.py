@@ -99,6 +99,9 @@ class SpecFacts:
     # getGeneration 200 examples it answers unknown ids with.
     loose_request_schema: CompiledSchema
     generation_examples: tuple[JSON, ...]
+    # Generation's properties that carry an ``example``: one the mock does not fill itself (a field the API added,
+    # typed into the spec) is answered with it, so a spec that runs ahead of the mock needs no mock edit.
+    generation_field_examples: Mapping[str, Any]
     checks_video_media: bool = True  # a video's media type, container and size are checked (they rest on a choice)
     strict_base64: bool = True  # ImageRef.data is RFC 4648 base64, padded (its contentEncoding rests on a choice)
     one_token: bool = True  # bearerAuth's x-one-token: a key with a space inside is a missing or invalid key
@@ -275,6 +278,13 @@ def _read_facts(spec: JSON) -> SpecFacts:
         loose_request_schema=loose_request_schema,
         generation_examples=generation_examples,
         default_output_format=server_default("output_format", formats),
+        generation_field_examples=MappingProxyType(
+            {
+                name: prop["example"]
+                for name, prop in _dig(schemas, "Generation", "properties").items()
+                if isinstance(prop, dict) and "example" in prop
+            }
+        ),
         one_token=_dig(spec, "components", "securitySchemes", "bearerAuth").get("x-one-token") is True,
     )
 

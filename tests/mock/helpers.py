@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import base64
+import copy
 import io
+from pathlib import Path
 from typing import Any
 
 import httpx
+import yaml
 from PIL import Image
 
 from conformance.spec import load_spec
@@ -77,3 +80,21 @@ def documented_details() -> set[str]:
             if isinstance(value, dict) and isinstance(value.get("detail"), str):
                 details.add(value["detail"])
     return details
+
+
+# The API moved ahead of the spec: a model value and a Generation field the repository's spec does not have (values
+# derived from the spec, so a later real value never collides).
+AHEAD_MODEL = load_spec()["components"]["schemas"]["Model"]["enum"][-1] + "-next"
+AHEAD_FIELD, AHEAD_FIELD_EXAMPLE = "credits_charged", 4
+
+
+def spec_ahead(directory: Path) -> Path:
+    """A copy of openapi.yaml with one Model value and one Generation field (with its example) added: what the spec
+    would say of an API that moved ahead of it."""
+    spec = copy.deepcopy(load_spec())
+    spec["components"]["schemas"]["Model"]["enum"].append(AHEAD_MODEL)
+    properties = spec["components"]["schemas"]["Generation"]["properties"]
+    properties[AHEAD_FIELD] = {"type": "integer", "minimum": 0, "example": AHEAD_FIELD_EXAMPLE}
+    path = directory / "openapi-ahead.yaml"
+    path.write_text(yaml.safe_dump(spec, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return path
