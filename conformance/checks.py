@@ -34,13 +34,13 @@ import httpx
 import schemathesis
 from schemathesis import APIOperation, Case, CheckContext, HookContext, Response
 
+from conformance import http_clients
 from conformance.asgi import request_in_process
 from luma_uni_mock import failure_switch, faults
 
 JSON = dict[str, Any]
 GENERATION_REF = "#/components/schemas/Generation"
 REQUEST_SCHEMA = "CreateGenerationRequest"
-TIMEOUT = httpx.Timeout(30.0, connect=5.0)
 
 # Why a check (or a part of one) did not run, counted per (check, reason); printed once per reason and shown in
 # the suite's summary.
@@ -126,7 +126,7 @@ def _raw(case: Case[Any], method: str, url: str, **kwargs: Any) -> httpx.Respons
     app = case.operation.app
     if app is not None:
         return request_in_process(app, method, url, **kwargs)
-    return httpx.request(method, url, timeout=TIMEOUT, **kwargs)
+    return http_clients.request(method, url, **kwargs)
 
 
 def _origin(case: Case[Any]) -> str:

@@ -19,7 +19,7 @@ import httpx
 import pytest
 from PIL import Image
 
-from conformance import checks
+from conformance import checks, http_clients
 from conformance.error_cases import (
     CONTRACT,
     EDIT,
@@ -66,7 +66,7 @@ def luma_for(
     generation is waited for in 0.3 s exactly as the client would wait for it in real time."""
     scale = DEFAULT_TIME_SCALE if target.is_mock else 1.0
     hooks = {"request": [sent.append]} if sent is not None else {}
-    with httpx.Client(event_hooks=hooks, timeout=httpx.Timeout(60.0, connect=5.0)) as http:
+    with http_clients.client(event_hooks=hooks, timeout=httpx.Timeout(60.0, connect=5.0)) as http:
         yield Luma(
             api_key=api_key or target.api_key,
             base_url=base_url or target.base_url,
@@ -238,7 +238,9 @@ def trigger_context(target: Target, trigger: Trigger, files: Path, sent: list[ht
             base_url = f"http://127.0.0.1:{stack.enter_context(serve_app(app))}/v1"
         key = trigger.key(target.api_key)
         raw = stack.enter_context(
-            httpx.Client(base_url=base_url, headers={"Authorization": f"Bearer {key}", **trigger.headers}, timeout=60.0)
+            http_clients.client(
+                base_url=base_url, headers={"Authorization": f"Bearer {key}", **trigger.headers}, timeout=60.0
+            )
         )
 
         def make_client(api_key: str) -> Luma:
@@ -321,7 +323,7 @@ def test_waiting_as_long_as_retry_after_says_is_enough(http_target: Target, trig
     control, app = mock_app(**trigger.mock_config, time_scale=0)  # frozen: moves only when told
     with (
         serve_app(app) as port,
-        httpx.Client(
+        http_clients.client(
             base_url=f"http://127.0.0.1:{port}/v1", headers={"Authorization": f"Bearer {http_target.api_key}"}
         ) as raw,
     ):
