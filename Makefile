@@ -43,8 +43,11 @@ typecheck: $(STAMP) ## mypy --strict only
 docs: $(STAMP) ## Build the docs site into site/ (mkdocs --strict: any warning fails; nothing is fetched)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
 
+# pytest-xdist: one worker per core; loadgroup keeps the tests marked xdist_group (shared process state) together.
+PARALLEL := -n auto --dist loadgroup
+
 test: check-generated lint docs ## Everything CI runs: the stale check, lint, the docs build, unit tests and the conformance suite at CI size
-	BASE_URL= CONFORMANCE_EXAMPLES=$(CONFORMANCE_CI_EXAMPLES) $(BIN)/python -m pytest -q -p no:cacheprovider
+	BASE_URL= CONFORMANCE_EXAMPLES=$(CONFORMANCE_CI_EXAMPLES) $(BIN)/python -m pytest $(PARALLEL) -q -p no:cacheprovider
 
 conformance: $(STAMP) ## The property suite proving spec, mock and client agree (BASE_URL=... LUMA_AGENTS_API_KEY=... for live mode)
 	CONFORMANCE_EXAMPLES=$(CONFORMANCE_EXAMPLES) $(BIN)/python -m conformance

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import ExitStack
+from typing import Any
 
 import pytest
 
 from conformance.asgi import ServerErrorShield
 from conformance.broken import MOCK_VARIANTS, activate_client_variant, active_variant
+from conformance.checks import SKIPS
 from conformance.options import Options
 from conformance.report import STATS
 from conformance.schemathesis_setup import PaidPostBudget
@@ -99,6 +101,28 @@ def target(request: pytest.FixtureRequest, options: Options) -> Target:
 @pytest.fixture
 def http_target(request: pytest.FixtureRequest, options: Options) -> Target:
     return build_target(request, options)
+
+
+WORKER_STATS = "conformance_stats"
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    # Every process that ran checks counts their skips once; an xdist worker then hands all its counts to the
+    # controller, which prints the summary (workers are separate processes, each with its own STATS).
+    for (check, reason), count in SKIPS.items():
+        STATS.skipped[f"{check}: {reason}"] += count
+    SKIPS.clear()
+    worker_output: dict[str, object] | None = getattr(session.config, "workeroutput", None)
+    if worker_output is not None:
+        worker_output[WORKER_STATS] = STATS.as_json()
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: object) -> None:
+    """xdist's controller: a worker finished; add its counts (none if it crashed: its tests are reported failed)."""
+    counts = getattr(node, "workeroutput", {}).get(WORKER_STATS)
+    if counts is not None:
+        STATS.merge(counts)
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

@@ -25,6 +25,9 @@ from conformance.broken import ENV_VAR
 from conformance.options import Options
 from conformance.report import STATS
 
+# Under xdist the whole module runs on one worker: its variant runs start together in one pool (variant_runs).
+pytestmark = pytest.mark.xdist_group("broken-variants")
+
 ROOT = Path(__file__).resolve().parent.parent
 SUITE = Path(__file__).resolve().parent
 PART = "5 broken variants are caught"

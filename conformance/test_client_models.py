@@ -46,6 +46,8 @@ PROBE = load_probe(OPTIONS.examples, seed=OPTIONS.seed, shrink=OPTIONS.shrink)
 register_wide_formats()
 WIDE_PROBE = load_probe(OPTIONS.parser_examples, seed=OPTIONS.seed, shrink=OPTIONS.shrink, format_renames=WIDE_FORMATS)
 SEEN: defaultdict[str, set[Feature]] = defaultdict(set)
+# The coverage test reads SEEN, which the round trips fill in their process: under xdist they share one worker.
+SAME_PROCESS_AS_THE_ROUND_TRIPS = pytest.mark.xdist_group("probe-coverage")
 
 
 def round_trip(name: str, payload: Any) -> Any:
@@ -79,6 +81,7 @@ def check_round_trip(name: str, payload: Any) -> None:
     STATS.check("client_output_spec_valid", True)
 
 
+@SAME_PROCESS_AS_THE_ROUND_TRIPS
 @PROBE.parametrize()
 def test_generated_models_round_trip_spec_payloads(case: Case[Any]) -> None:
     name = component_of(case.operation)
@@ -87,6 +90,7 @@ def test_generated_models_round_trip_spec_payloads(case: Case[Any]) -> None:
     SEEN[name].update(observed_features(RESOLVER, name, case.body))
 
 
+@SAME_PROCESS_AS_THE_ROUND_TRIPS
 def test_every_enum_value_null_and_format_was_exercised() -> None:
     """The run above exercised every enum value, every nullable field's null and every format of the spec."""
     if not SEEN:
