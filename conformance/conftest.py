@@ -22,6 +22,7 @@ from luma_uni_mock.serve import RunningMock, new_api_key, serve_app
 def pytest_configure(config: pytest.Config) -> None:
     # CONFORMANCE_BROKEN_VARIANT=<client variant> patches the generated client for this run (see broken/).
     activate_client_variant()
+    config.addinivalue_line("markers", "targets(*names): the local targets a `target` test runs against")
 
 
 @pytest.fixture(scope="session")
@@ -44,18 +45,19 @@ def wait_budget(options: Options) -> WaitBudget:
 UNREACHED_LIMIT = 1_000_000  # more requests per minute, and jobs at once, than any run of the suite makes
 
 
-def target_names(options: Options, *, over_http: bool) -> list[str]:
-    if options.live:
-        return ["live"]
-    return ["socket"] if over_http else ["asgi", "socket"]
+# The local targets: the mock in process with its rules off (asgi) and on (rules), and on a socket (socket).
+LOCAL_TARGETS = ("asgi", "rules", "socket")
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    # `target`: the mock in-process and on a socket, or the live server. `http_target`: over a socket only.
+    # `target`: every local target (or those its `targets` marker names), or the live server. `http_target`: the
+    # socket, or the live server.
     options = Options.from_env()
-    for name, over_http in (("target", False), ("http_target", True)):
+    marker = metafunc.definition.get_closest_marker("targets")
+    local = {"target": list(marker.args if marker else LOCAL_TARGETS), "http_target": ["socket"]}
+    for name, names in local.items():
         if name in metafunc.fixturenames:
-            metafunc.parametrize(name, target_names(options, over_http=over_http), indirect=True)
+            metafunc.parametrize(name, ["live"] if options.live else names, indirect=True)
 
 
 def build_target(request: pytest.FixtureRequest, options: Options) -> Target:
@@ -77,6 +79,10 @@ def build_target(request: pytest.FixtureRequest, options: Options) -> Target:
             control=control,
             strict_positive_acceptance=True,
         )
+    if name == "rules":
+        # In-process, the mock as `make mock` serves it (every rule on): what the socket serves, without the socket.
+        control, app = mock_app()
+        return Target("rules", new_api_key(), IN_PROCESS_BASE_URL, app=ServerErrorShield(app), control=control)
     if active_variant() in MOCK_VARIANTS:
         # A broken variant wraps its own mock, served for this test only.
         control, app = mock_app()

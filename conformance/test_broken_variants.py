@@ -70,19 +70,19 @@ VARIANTS = [
     ),
     Variant(
         "failure-reason-while-queued",
-        ("test_mock_contract.py", "-k", "socket and positive and conforms"),
+        ("test_mock_contract.py", "-k", "rules and positive and conforms"),
         f"{JsonSchemaError.code} Response violates schema",
         "a queued generation carries a failure_reason: the spec's if/then invariant on Generation",
     ),
     Variant(
         "jpeg-by-default",
-        ("test_mock_contract.py", "-k", "socket and positive and conforms"),
+        ("test_mock_contract.py", "-k", "rules and positive and conforms"),
         "Documented rule broken: the output is in the requested output_format, or in its x-server-default",
         "output_format left out gives JPEG where the spec's server default is png: the generation_lifecycle check",
     ),
     Variant(
         "urls-never-expire",
-        ("test_mock_contract.py", "-k", "socket and positive and conforms"),
+        ("test_mock_contract.py", "-k", "rules and positive and conforms"),
         "Documented rule broken: an output URL stops working after its lifetime",
         "output URLs still answer after their hour: the generation_lifecycle check moves the mock's clock",
     ),
