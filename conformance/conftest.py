@@ -15,7 +15,7 @@ from conformance.options import Options
 from conformance.report import STATS
 from conformance.schemathesis_setup import PaidPostBudget
 from conformance.targets import IN_PROCESS_BASE_URL, Target, mock_app
-from conformance.waiting import WaitBudget
+from conformance.waiting import WaitBudget, settles_within_seconds
 from luma_uni_mock.serve import RunningMock, new_api_key, serve_app
 
 
@@ -39,7 +39,7 @@ def paid_posts(options: Options) -> PaidPostBudget:
 @pytest.fixture(scope="session")
 def wait_budget(options: Options) -> WaitBudget:
     """How long the end-to-end tests wait for a generation; shared, so one overrun ends the waiting for all."""
-    return WaitBudget(options.wait_budget)
+    return WaitBudget(options.wait_budget, settles_within=settles_within_seconds() if options.live else None)
 
 
 UNREACHED_LIMIT = 1_000_000  # more requests per minute, and jobs at once, than any run of the suite makes

@@ -118,12 +118,10 @@ def test_create_poll_complete_download(
     states: list[GenerationState] = []
     with luma_for(http_target) as luma:
         generation = wait_budget.wait(
-            lambda timeout: luma.generations.create_and_wait(
-                prompt=PROMPT,
-                output_format=output_format,
-                on_progress=lambda g: states.append(g.state),
-                timeout=timeout,
-            )
+            lambda timeout, progress: luma.generations.create_and_wait(
+                prompt=PROMPT, output_format=output_format, on_progress=progress, timeout=timeout
+            ),
+            on_progress=lambda g: states.append(g.state),
         )
         paths = luma.generations.download(generation, tmp_path / "out")
     STATS.case(PART)
@@ -141,13 +139,10 @@ def test_edit_a_local_image(
     states: list[GenerationState] = []
     with luma_for(http_target) as luma:
         generation = wait_budget.wait(
-            lambda timeout: luma.generations.create_and_wait(
-                prompt="Make it winter",
-                type="image_edit",
-                source=image_file,
-                on_progress=lambda g: states.append(g.state),
-                timeout=timeout,
-            )
+            lambda timeout, progress: luma.generations.create_and_wait(
+                prompt="Make it winter", type="image_edit", source=image_file, on_progress=progress, timeout=timeout
+            ),
+            on_progress=lambda g: states.append(g.state),
         )
         (path,) = luma.generations.download(generation.id, tmp_path / "out")
     STATS.case(PART)
@@ -170,7 +165,11 @@ def test_each_failure_code_arrives_typed(http_target: Target, code: str, wait_bu
         luma_for(http_target, headers={"X-Mock-Failure": code}) as luma,
         pytest.raises(GenerationFailedError) as caught,
     ):
-        wait_budget.wait(lambda timeout: luma.generations.create_and_wait(prompt=PROMPT, timeout=timeout))
+        wait_budget.wait(
+            lambda timeout, progress: luma.generations.create_and_wait(
+                prompt=PROMPT, on_progress=progress, timeout=timeout
+            )
+        )
     STATS.case(PART)
     error = caught.value
     assert isinstance(error.failure_code, FailureCode) and error.failure_code.is_known

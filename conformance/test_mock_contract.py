@@ -12,6 +12,7 @@ link-following gets POSTs before random fuzzing does).
 from __future__ import annotations
 
 import copy
+import datetime
 import time
 from collections import Counter
 from typing import Any
@@ -161,12 +162,14 @@ def _completed(case: Case[Any], response: Response, generation: JSON, auth: dict
     assert follow is not None, "the 201 documents no link to the GET"
     moved = settle(case)
     deadline = time.monotonic() + budget.seconds
+    created_at = datetime.datetime.fromisoformat(generation["created_at"])
     while True:
         state = follow.call_and_validate(headers=auth).json()["state"]
-        if state == "completed" or moved or time.monotonic() > deadline:
+        hopeless = budget.past_settling(str(generation["id"]), state, created_at)
+        if state == "completed" or moved or hopeless or time.monotonic() > deadline:
             break
         time.sleep(2)
-    assert state == "completed", f"the generation to chain off ended {state!r}"
+    assert state == "completed", hopeless or f"the generation to chain off ended {state!r}"
     return str(generation["id"])
 
 
