@@ -25,6 +25,9 @@ from conformance.spec import SpecSyntaxError, load_spec
 
 SUITE = Path(__file__).resolve().parent
 ROOT = SUITE.parent
+# pytest-xdist: one worker per core; loadgroup keeps the tests marked xdist_group together (shared process state, and
+# in live mode every test against the server: see conftest.py). A later ``-n`` after ``--`` overrides this one.
+PARALLEL = ["-n", "auto", "--dist", "loadgroup"]
 # Part order. In live mode it is also the order paid POSTs are spent in: the client end to end first, then the
 # stateful phase, then fuzzing (see CONFORMANCE_MAX_PAID_POSTS).
 ORDER = ["test_spec", "test_client_models", "test_client_e2e", "test_mock_contract", "test_broken_variants"]
@@ -34,16 +37,6 @@ def _describe(options: Options) -> str:
     if options.live:
         return str(options.base_url)
     return "the local mock (in-process ASGI and a uvicorn socket)"
-
-
-def _workers(options: Options) -> list[str]:
-    """pytest-xdist's options: one worker per core against the local mock (workers send their counts back, see
-    conftest.py). Live mode runs in one process: the cap on paid POSTs is counted there, and they are spent in
-    ORDER. A later ``-n`` after ``--`` overrides this one."""
-    if options.live:
-        return ["-n", "0"]
-    # loadgroup: the tests that share process state (the probe's coverage, the variants' pool) stay together.
-    return ["-n", "auto", "--dist", "loadgroup"]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -84,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     code = pytest.main(
         [
             *tests,
-            *_workers(options),
+            *PARALLEL,
             "-q",
             "-p",
             "no:cacheprovider",

@@ -60,6 +60,16 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
             metafunc.parametrize(name, ["live"] if options.live else names, indirect=True)
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook, which reads the xdist_group marks
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # Live mode: every test against the live server runs on one xdist worker, in collection order, so the cap on paid
+    # POSTs is counted in one process and spent in the documented order (runner's ORDER); the rest runs beside it.
+    if Options.from_env().live:
+        for item in items:
+            if {"target", "http_target"} & set(getattr(item, "fixturenames", ())):
+                item.add_marker(pytest.mark.xdist_group("live-server"))
+
+
 def build_target(request: pytest.FixtureRequest, options: Options) -> Target:
     name: str = request.param
     if name == "live":
