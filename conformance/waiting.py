@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NoReturn, TypeVar
 
 import pytest
 
-from conformance.report import STATS
+from conformance.report import STATS, Stats
 from conformance.spec import schema
 from luma_uni import Generation, errors
 
@@ -40,6 +40,7 @@ class WaitBudget:
     seconds: int
     settles_within: float | None = None  # live mode: seconds after created_at by which a generation has settled
     overrun: str | None = None  # why the server is not waited for any more
+    stats: Stats = field(default_factory=lambda: STATS)
 
     def wait(self, create_and_wait: Callable[[float, Progress], T], on_progress: Progress | None = None) -> T:
         """Run ``create_and_wait(timeout, progress)`` within the budget (``progress`` goes to the client's
@@ -63,7 +64,7 @@ class WaitBudget:
             )
         except _PastSettlingError as exc:
             self.give_up(str(exc))
-        STATS.check(CHECK, True)
+        self.stats.check(CHECK, True)
         return result
 
     def past_settling(self, generation_id: str, state: str, created_at: datetime.datetime) -> str | None:
@@ -82,5 +83,5 @@ class WaitBudget:
     def give_up(self, reason: str) -> NoReturn:
         """Fail the test with ``reason``, and every later wait at once."""
         self.overrun = reason
-        STATS.check(CHECK, False, reason)
+        self.stats.check(CHECK, False, reason)
         pytest.fail(reason)

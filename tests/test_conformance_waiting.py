@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from conformance.report import STATS
+from conformance.report import Stats
 from conformance.spec import load_spec
 from conformance.waiting import CHECK, WaitBudget, settles_within_seconds
 from luma_uni import Generation
@@ -26,18 +26,18 @@ def _generation(state: str, age: datetime.timedelta) -> Generation:
 
 
 def test_a_generation_unfinished_past_its_settling_time_ends_every_wait() -> None:
-    budget = WaitBudget(150, settles_within=settles_within_seconds())
+    stats = Stats()
+    budget = WaitBudget(150, settles_within=settles_within_seconds(), stats=stats)
     polled: list[str] = []
 
     def create_and_wait(timeout: float, progress: Any) -> Generation:
         progress(_generation("queued", HOUR + datetime.timedelta(minutes=5)))
         raise AssertionError("the wait went on past the spec's bound")
 
-    failed_before = STATS.checks.get(CHECK)
     with pytest.raises(pytest.fail.Exception, match="past Generation's x-settles-within-seconds"):
         budget.wait(create_and_wait, on_progress=lambda g: polled.append(str(g.state)))
     assert polled == ["queued"], "the test's own progress callback still sees every state"
-    assert STATS.checks[CHECK].failed == (failed_before.failed if failed_before else 0) + 1
+    assert (stats.checks[CHECK].passed, stats.checks[CHECK].failed) == (0, 1)
     with pytest.raises(pytest.fail.Exception, match="not waited for"):
         budget.wait(create_and_wait)
 
@@ -53,7 +53,8 @@ def test_a_generation_unfinished_past_its_settling_time_ends_every_wait() -> Non
 def test_a_wait_the_bound_does_not_decide_goes_on(
     state: str, age: datetime.timedelta, settles_within: float | None
 ) -> None:
-    budget = WaitBudget(150, settles_within=settles_within)
+    stats = Stats()
+    budget = WaitBudget(150, settles_within=settles_within, stats=stats)
     done = _generation("completed", datetime.timedelta(0))
 
     def create_and_wait(timeout: float, progress: Any) -> Generation:
@@ -62,4 +63,4 @@ def test_a_wait_the_bound_does_not_decide_goes_on(
         return done
 
     assert budget.wait(create_and_wait) is done
-    assert budget.overrun is None
+    assert budget.overrun is None and stats.checks[CHECK].passed == 1
