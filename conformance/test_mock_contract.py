@@ -41,8 +41,9 @@ PART = "2 mock vs spec (schemathesis)"
 # answers is checked in process at full size, with its rules off (asgi) and on (rules: the mock the socket serves),
 # so the socket runs a slice: the spec's examples, at most SOCKET_EXAMPLES fuzzed cases per operation and mode and as
 # many stateful scenarios, and no coverage phase (its cases are the same on every target: the in-process runs have
-# them).
-SOCKET_EXAMPLES = 10
+# them). A quarter of `make conformance`'s size (all of `make test`'s): every operation and mode, and a few dozen
+# generations created and followed to their files over HTTP, for about a second and a half of CPU.
+SOCKET_EXAMPLES = 25
 
 
 def sized(target: Target, examples: int) -> int:
