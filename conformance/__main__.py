@@ -31,6 +31,9 @@ PARALLEL = ["-n", "auto", "--dist", "loadgroup"]
 # Part order. In live mode it is also the order paid POSTs are spent in: the client end to end first, then the
 # stateful phase, then fuzzing (see CONFORMANCE_MAX_PAID_POSTS).
 ORDER = ["test_spec", "test_client_models", "test_client_e2e", "test_mock_contract", "test_broken_variants"]
+# Against the local mock nothing is paid: the longest tests go first (the stateful phase, the probes), so the xdist
+# workers run out of work together, the many short end-to-end tests filling the end.
+LOCAL_ORDER = ["test_mock_contract", "test_client_models", "test_broken_variants", "test_client_e2e", "test_spec"]
 
 
 def _describe(options: Options) -> str:
@@ -72,7 +75,8 @@ def main(argv: list[str] | None = None) -> int:
             f"(each may be billed; set CONFORMANCE_MAX_PAID_POSTS to change)[/yellow]"
         )
     found = sorted(SUITE.glob("test_*.py"))
-    ranked = sorted(found, key=lambda p: ORDER.index(p.stem) if p.stem in ORDER else len(ORDER))
+    order = ORDER if options.live else LOCAL_ORDER
+    ranked = sorted(found, key=lambda p: order.index(p.stem) if p.stem in order else len(order))
     tests = [str(path) for path in ranked]
     code = pytest.main(
         [
