@@ -12,7 +12,7 @@ PORT   ?= 4010
 CONFORMANCE_EXAMPLES    ?= 100
 CONFORMANCE_CI_EXAMPLES ?= 25
 
-.PHONY: help venv generate check-generated lint typecheck docs test conformance mutation mock demo bench clean
+.PHONY: help venv generate check-generated lint typecheck docs test conformance mutation mock proxy demo bench clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-16s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -56,11 +56,16 @@ test: check-generated lint docs ## Everything CI runs: the stale check, lint, th
 conformance: $(STAMP) ## The property suite proving spec, mock and client agree (BASE_URL=... LUMA_AGENTS_API_KEY=... for live mode)
 	$(WITH_BYTECODE) CONFORMANCE_EXAMPLES=$(CONFORMANCE_EXAMPLES) $(BIN)/python -m conformance
 
-mutation: $(STAMP) ## Mutation score of the contract modules: conformance alone, then the whole suite (slow; ONLY='glob ...', SAMPLE=N per module)
+mutation: $(STAMP) ## Mutation score of the modules the spec's behaviour lives in: conformance alone, then the whole suite (slow; ONLY='glob ...', SAMPLE=N per module; exempt lines: docs/mutation.md)
 	$(BIN)/python scripts/mutation.py $(if $(ONLY),--only $(ONLY)) $(if $(SAMPLE),--sample $(SAMPLE))
 
 mock: $(STAMP) ## Run the stateful mock on $(HOST):$(PORT) (Ctrl-C to stop)
 	$(BIN)/python -m luma_uni_mock --host $(HOST) --port $(PORT)
+
+proxy: PORT = 4011
+proxy: $(STAMP) ## A validating proxy on $(HOST):$(PORT) in front of UPSTREAM=URL; reports in reports/proxy/ on Ctrl-C
+	@test -n "$(UPSTREAM)" || { echo "make proxy needs UPSTREAM=URL, e.g. UPSTREAM=https://agents.lumalabs.ai/v1"; exit 2; }
+	$(BIN)/python -m luma_uni_proxy --upstream $(UPSTREAM) --host $(HOST) --port $(PORT) $(if $(ERRORS),--errors)
 
 demo: $(STAMP) ## Start the mock, make an image, its edit and layers, a video and its edit into ./out/ with the CLI, stop the mock
 	$(BIN)/python scripts/demo.py

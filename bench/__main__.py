@@ -8,7 +8,7 @@ import sys
 
 def main() -> int:
     failed = []
-    for module in ("bench.mock", "bench.client", "bench.outputs"):
+    for module in ("bench.mock", "bench.proxy", "bench.client", "bench.outputs"):
         print(f"\n=== python -m {module}", flush=True)
         if subprocess.run([sys.executable, "-m", module], check=False).returncode != 0:
             failed.append(module)

@@ -169,6 +169,7 @@ class WaitResult:
 
 def wait_requests() -> WaitResult:
     from luma_uni import Luma
+    from luma_uni.testing import set_time
 
     config = MockConfig(time_scale=1e-9, queued_seconds=2.0, processing_seconds=28.0)  # the clock moves on sleep()
     gets = 0
@@ -185,7 +186,8 @@ def wait_requests() -> WaitResult:
             now += seconds
             mock.control.advance(seconds)
 
-        with Luma(api_key=mock.api_key, base_url=mock.base_url, http_client=http, sleep=sleep, clock=lambda: now) as c:
+        client = Luma(api_key=mock.api_key, base_url=mock.base_url, http_client=http)
+        with set_time(client, sleep=sleep, clock=lambda: now) as c:
             c.generations.create_and_wait(prompt="a lighthouse")
     total = config.queued_seconds + config.processing_seconds
     return WaitResult(gets=gets, noticed_after=now - total, generation_seconds=total)

@@ -11,13 +11,13 @@ import time
 import uuid
 from dataclasses import replace
 
-from luma_uni_mock import cards, outputs
-from luma_uni_mock.cards import Card
+from luma_uni_mock.render import cards, outputs
+from luma_uni_mock.render.cards import Card
 
 ROUNDS = 5
 
 
-def _cold_and_cached(make: list[outputs.OutputFile]) -> tuple[float, float, int]:
+def _cold_and_cached(make: list[outputs.PlannedFile]) -> tuple[float, float, int]:
     """Median seconds of rendering every file of ``make`` for a new request, then again (cached); total bytes."""
     cold, cached, size = [], [], 0
     for _ in range(ROUNDS):

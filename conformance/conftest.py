@@ -15,7 +15,7 @@ from conformance.options import Options
 from conformance.report import STATS
 from conformance.schemathesis_setup import PaidPostBudget
 from conformance.targets import IN_PROCESS_BASE_URL, Target, mock_app
-from conformance.waiting import WaitBudget, settles_within_seconds
+from conformance.wait_budget import WaitBudget, settles_within_seconds
 from luma_uni_mock.serve import RunningMock, new_api_key, serve_app
 
 

@@ -18,20 +18,20 @@ import httpx
 from conformance.spec import load_spec, max_image_bytes, value_not_in
 from luma_agents_client.models import ImageRef
 from luma_uni import Luma
-from luma_uni_mock import rules
+from luma_uni_mock import rule_wording
 from luma_uni_mock.config import REPO_SPEC_PATH
-from luma_uni_mock.contract import load_contract
+from luma_uni_mock.spec_facts import load_spec_facts
 
 JSON = dict[str, Any]
 MAX_IMAGE_BYTES = max_image_bytes()  # the spec's x-max-decoded-bytes, which the 413 examples are about
 PROMPT = "A lighthouse on a cliff at dusk, oil painting"
 URL = "https://example.com/photo.jpg"
 UNFETCHABLE_URL = "https://127.0.0.1/photo.png"  # loopback: refused by the real ingestion proxy and by the mock
-CONTRACT = load_contract(REPO_SPEC_PATH)
-EDIT = rules.EDIT_TYPE
-LAYERING_PROMPT_MAX = CONTRACT.prompt_bounds(rules.LAYERING_TYPE)[1]
-MAX_REFS = CONTRACT.max_image_refs
-LANDSCAPE = next(ratio for ratio in CONTRACT.aspect_ratios if ratio not in rules.portrait_ratios(CONTRACT))
+FACTS = load_spec_facts(REPO_SPEC_PATH)
+EDIT = rule_wording.EDIT_TYPE
+LAYERING_PROMPT_MAX = FACTS.prompt_bounds(rule_wording.LAYERING_TYPE)[1]
+MAX_REFS = FACTS.max_image_refs
+LANDSCAPE = next(ratio for ratio in FACTS.aspect_ratios if ratio not in rule_wording.portrait_ratios(FACTS))
 
 
 @dataclass(frozen=True)
@@ -81,9 +81,9 @@ def example_values(rule_id: str, *, limits_too: bool = False) -> dict[str, str]:
     """The request values (``{value}``, ``{model}``) the spec's example of an x-rule shows, so the trigger sends
     exactly what the example documents (tests/mock/test_x_rules.py keeps the example worded as the rule); with
     ``limits_too``, the values the spec fixes (``{limit}``, ``{valid}``) as the example writes them, too."""
-    rule = CONTRACT.rule(rule_id)
+    rule = FACTS.rule(rule_id)
     documented = documented_errors()[f"BadRequest.{rule_id}"].detail
-    values = rules.parse_detail(CONTRACT, rule, documented, any_fixed=limits_too)
+    values = rule_wording.parse_detail(FACTS, rule, documented, any_fixed=limits_too)
     assert values is not None, (
         f"openapi.yaml's example components.responses.BadRequest.examples.{rule_id} ({documented!r}) is not worded "
         f"as its x-rule ({rule.detail!r}) with today's values: change the example (tests/mock/test_x_rules.py says how)"
@@ -197,7 +197,7 @@ class Trigger:
 
 NOT_SENDABLE = "the client always sends a well-formed JSON body"
 VIDEO_URL = "https://example.com/clip.mp4"
-VIDEO_MEDIA_TYPE = sorted(CONTRACT.video_media_types)[0]  # ImageRef's x-accepted-video-media-types
+VIDEO_MEDIA_TYPE = sorted(FACTS.video_media_types)[0]  # ImageRef's x-accepted-video-media-types
 
 
 def _video_type(*, source: bool, keeps_shape: bool = True) -> str:
@@ -205,10 +205,10 @@ def _video_type(*, source: bool, keeps_shape: bool = True) -> str:
     (reframe) its shape: read from GenerationType's x-types."""
     return next(
         name
-        for name in CONTRACT.types
-        if CONTRACT.facts(name).output == "video"
-        and (CONTRACT.facts(name).source is not None) == source
-        and (not source or CONTRACT.facts(name).keeps_source_shape == keeps_shape)
+        for name in FACTS.types
+        if FACTS.of_type(name).output == "video"
+        and (FACTS.of_type(name).source is not None) == source
+        and (not source or FACTS.of_type(name).keeps_source_shape == keeps_shape)
     )
 
 
@@ -216,12 +216,12 @@ VIDEO = _video_type(source=False)
 VIDEO_EDIT = _video_type(source=True)
 REFRAME = _video_type(source=True, keeps_shape=False)
 NOT_A_RATIO = value_not_in("AspectRatio")
-VIDEO_MODEL = next(model for model in CONTRACT.models if VIDEO in CONTRACT.types_of(model))
+VIDEO_MODEL = next(model for model in FACTS.models if VIDEO in FACTS.types_of(model))
 
 
 def _video_body(kind: str, options: dict[str, Any]) -> dict[str, Any]:
     body: dict[str, Any] = {"prompt": PROMPT, "type": kind, "model": VIDEO_MODEL, "video": options}
-    if CONTRACT.facts(kind).source is not None:
+    if FACTS.of_type(kind).source is not None:
         body["source"] = {"url": VIDEO_URL, "media_type": VIDEO_MEDIA_TYPE}
     return body
 
@@ -275,15 +275,15 @@ TRIGGERS: list[Trigger] = [
     Trigger(
         "BadRequest.prompt_length",
         "",
-        _post({"prompt": "x" * (CONTRACT.prompt_max_length + 1)}),
-        lambda ctx: ctx.luma.generations.create(prompt="x" * (CONTRACT.prompt_max_length + 1)),
+        _post({"prompt": "x" * (FACTS.prompt_max_length + 1)}),
+        lambda ctx: ctx.luma.generations.create(prompt="x" * (FACTS.prompt_max_length + 1)),
     ),
     Trigger(
         "BadRequest.layering_prompt_length",
         "",
-        _post({"prompt": "x" * (LAYERING_PROMPT_MAX + 1), "type": rules.LAYERING_TYPE, "source": {"url": URL}}),
+        _post({"prompt": "x" * (LAYERING_PROMPT_MAX + 1), "type": rule_wording.LAYERING_TYPE, "source": {"url": URL}}),
         lambda ctx: ctx.luma.generations.create(
-            prompt="x" * (LAYERING_PROMPT_MAX + 1), type=rules.LAYERING_TYPE, source=URL
+            prompt="x" * (LAYERING_PROMPT_MAX + 1), type=rule_wording.LAYERING_TYPE, source=URL
         ),
     ),
     Trigger(
@@ -305,7 +305,7 @@ TRIGGERS: list[Trigger] = [
         f"{VIDEO_MODEL}, not an AspectRatio",  # the detail lists the ratios of the model asked for
         _post({"prompt": PROMPT, "type": VIDEO, "model": VIDEO_MODEL, "aspect_ratio": NOT_A_RATIO}),
         lambda ctx: ctx.luma.generations.create(prompt=PROMPT, type=VIDEO, model=VIDEO_MODEL, aspect_ratio=NOT_A_RATIO),
-        values={"value": NOT_A_RATIO, "valid": rules.valid_ratios(CONTRACT, VIDEO_MODEL)},
+        values={"value": NOT_A_RATIO, "valid": rule_wording.valid_ratios(FACTS, VIDEO_MODEL)},
     ),
     Trigger(
         "BadRequest.unsupported_type",
@@ -390,8 +390,8 @@ TRIGGERS: list[Trigger] = [
     Trigger(
         "BadRequest.manga_landscape",
         "",
-        _post({"prompt": PROMPT, "style": rules.MANGA_STYLE, "aspect_ratio": LANDSCAPE}),
-        lambda ctx: ctx.luma.generations.create(prompt=PROMPT, style=rules.MANGA_STYLE, aspect_ratio=LANDSCAPE),
+        _post({"prompt": PROMPT, "style": rule_wording.MANGA_STYLE, "aspect_ratio": LANDSCAPE}),
+        lambda ctx: ctx.luma.generations.create(prompt=PROMPT, style=rule_wording.MANGA_STYLE, aspect_ratio=LANDSCAPE),
     ),
     Trigger(
         "BadRequest.not_for_type",
@@ -424,14 +424,14 @@ TRIGGERS: list[Trigger] = [
     Trigger(
         "BadRequest.loop_conflict",
         "",
-        _post_video(loop=True, duration=sorted(set(CONTRACT.video_durations) - CONTRACT.loopable_durations)[0]),
-        _create_video(loop=True, duration=sorted(set(CONTRACT.video_durations) - CONTRACT.loopable_durations)[0]),
+        _post_video(loop=True, duration=sorted(set(FACTS.video_durations) - FACTS.loopable_durations)[0]),
+        _create_video(loop=True, duration=sorted(set(FACTS.video_durations) - FACTS.loopable_durations)[0]),
     ),
     Trigger(
         "BadRequest.hdr_resolution",
         "",
-        _post_video(hdr=True, resolution=sorted(CONTRACT.sdr_only_resolutions)[0]),
-        _create_video(hdr=True, resolution=sorted(CONTRACT.sdr_only_resolutions)[0]),
+        _post_video(hdr=True, resolution=sorted(FACTS.sdr_only_resolutions)[0]),
+        _create_video(hdr=True, resolution=sorted(FACTS.sdr_only_resolutions)[0]),
     ),
     Trigger(
         "BadRequest.keyframes_exclusive",

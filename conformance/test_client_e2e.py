@@ -8,6 +8,8 @@ InputError when the client refuses to send it at all).
 
 from __future__ import annotations
 
+import base64
+import json
 import math
 import time
 from collections.abc import Iterator
@@ -19,10 +21,10 @@ import httpx
 import pytest
 from PIL import Image
 
-from conformance import checks, http_clients
+from conformance import http_clients
 from conformance.error_cases import (
-    CONTRACT,
     EDIT,
+    FACTS,
     MAX_REFS,
     PROMPT,
     TRIGGERS,
@@ -38,11 +40,15 @@ from conformance.report import STATS
 from conformance.schemathesis_setup import PaidPostBudget
 from conformance.spec import enum_values, load_spec, schema
 from conformance.targets import Target, mock_app
-from conformance.waiting import WaitBudget
+from conformance.wait_budget import WaitBudget
 from luma_agents_client import contract
 from luma_agents_client.models import FailureCode, GenerationState
 from luma_uni import GenerationFailedError, InputError, Luma, errors
-from luma_uni_mock import rules
+from luma_uni.testing import set_time
+from luma_uni_checks.findings import raise_first
+from luma_uni_checks.rules import check_rate_limit_headers
+from luma_uni_checks.spec import Spec
+from luma_uni_mock import rule_wording
 from luma_uni_mock.pytest_plugin import DEFAULT_TIME_SCALE
 from luma_uni_mock.serve import serve_app
 
@@ -67,15 +73,14 @@ def luma_for(
     scale = DEFAULT_TIME_SCALE if target.is_mock else 1.0
     hooks = {"request": [sent.append]} if sent is not None else {}
     with http_clients.client(event_hooks=hooks, timeout=httpx.Timeout(60.0, connect=5.0)) as http:
-        yield Luma(
+        client = Luma(
             api_key=api_key or target.api_key,
             base_url=base_url or target.base_url,
             max_retries=max_retries,
             default_headers=headers,
             http_client=http,
-            sleep=lambda seconds: time.sleep(seconds / scale),
-            clock=lambda: time.monotonic() * scale,
         )
+        yield set_time(client, sleep=lambda s: time.sleep(s / scale), clock=lambda: time.monotonic() * scale)
 
 
 def spend_one_post(paid_posts: PaidPostBudget) -> None:
@@ -194,7 +199,9 @@ def boundary_requests() -> list[Any]:
         pytest.param({"type": EDIT, "source": URL, "image_ref": [URL] * edit_limit}, id=f"{EDIT} refs ({edit_limit})"),
     ]
     return cases + [
-        pytest.param({"style": rules.MANGA_STYLE, "aspect_ratio": ratio}, id=f"{rules.MANGA_STYLE} {ratio}")
+        pytest.param(
+            {"style": rule_wording.MANGA_STYLE, "aspect_ratio": ratio}, id=f"{rule_wording.MANGA_STYLE} {ratio}"
+        )
         for ratio in portrait
     ]
 
@@ -255,14 +262,14 @@ def _as_documented(trigger: Trigger, documented: DocumentedError, body: Any) -> 
     """The detail expected: the documented one, or for a ``same_rule`` trigger the answer itself when it is worded
     as that x-rule (its example shows a generation id no trigger can reproduce)."""
     if trigger.values:
-        rule = CONTRACT.rule(documented.name)
-        shown = rules.parse_detail(CONTRACT, rule, documented.detail) or {}
-        return rules.detail(CONTRACT, rule, {**shown, **trigger.values})
+        rule = FACTS.rule(documented.name)
+        shown = rule_wording.parse_detail(FACTS, rule, documented.detail) or {}
+        return rule_wording.detail(FACTS, rule, {**shown, **trigger.values})
     answer = body.get("detail") if isinstance(body, dict) else None
     if trigger.same_rule and isinstance(answer, str):
-        rule = CONTRACT.rule(trigger.same_rule)
-        documented_values = rules.parse_detail(CONTRACT, rule, documented.detail)
-        answered_values = rules.parse_detail(CONTRACT, rule, answer)
+        rule = FACTS.rule(trigger.same_rule)
+        documented_values = rule_wording.parse_detail(FACTS, rule, documented.detail)
+        answered_values = rule_wording.parse_detail(FACTS, rule, answer)
         if documented_values is not None and answered_values is not None:
             same_shape = {k: v for k, v in answered_values.items() if k != "id"} == {
                 k: v for k, v in documented_values.items() if k != "id"
@@ -295,7 +302,7 @@ def test_documented_error_on_the_wire(http_target: Target, trigger: Trigger, ima
 
 def _check_documented_headers(trigger: Trigger, response: httpx.Response) -> None:
     """The response carries the headers its spec response requires, each valid for its schema, and the rate-limit
-    headers agree (conformance/checks.py's rule, shared with the schemathesis part)."""
+    headers agree (luma_uni_checks' rule, shared with the schemathesis part and the proxy)."""
     documented = DOCUMENTED[trigger.example]
     for name, header in documented_headers(documented.component).items():
         value = response.headers.get(name)
@@ -305,9 +312,8 @@ def _check_documented_headers(trigger: Trigger, response: httpx.Response) -> Non
         schema = header.get("schema", {})
         if schema.get("type") == "integer":
             assert value.strip().isdigit() and int(value) >= schema.get("minimum", 0), f"{name}: {value!r}"
-    checks.check_rate_limit_headers(
-        response.status_code, response.headers.get, None, checks.window_seconds(load_spec())
-    )
+    window = Spec(load_spec()).window_seconds
+    raise_first(*check_rate_limit_headers(response.status_code, response.headers.get, None, window))
 
 
 RATE_LIMITED = [t for t in TRIGGERS if t.mock_config and DOCUMENTED[t.example].status == 429]
@@ -442,3 +448,102 @@ def test_documented_error_through_the_client(http_target: Target, trigger: Trigg
         if documented.status == 429:
             assert isinstance(error, errors.RateLimitError) and error.retry_after is not None and error.retry_after > 0
     STATS.check("documented_error_through_the_client", True)
+
+
+# --- What the client puts on the wire and hands back beyond the models ---------------------------------------------
+
+STYLES = enum_values("Style")
+
+
+def _timeouts(request: httpx.Request) -> dict[str, float | None]:
+    timeouts: dict[str, float | None] = request.extensions["timeout"]
+    return timeouts
+
+
+def test_per_call_options_go_on_their_request_only(http_target: Target, paid_posts: PaidPostBudget) -> None:
+    """``extra_headers``, ``extra_query``, ``extra_body`` and ``timeout`` of one call reach that request on the wire,
+    over the client's defaults, and no other request: the next call without them sends the client's own.
+    ``with_raw_response`` hands back the response's headers, its request id (the API echoes the one sent) and the
+    same Generation ``parse()`` gives."""
+    spend_one_post(paid_posts)
+    sent: list[httpx.Request] = []
+    style = STYLES[-1]
+    defaults = {"X-Conformance-Default": "client", "X-Conformance-Both": "client"}
+    with luma_for(http_target, headers=defaults, sent=sent) as luma:
+        raw = luma.generations.with_raw_response.create(
+            prompt=PROMPT,
+            x_request_id="conformance-create-1",
+            extra_headers={"X-Conformance-Both": "call"},
+            extra_query={"conformance": "create"},
+            extra_body={"style": style},
+            timeout=7.5,
+        )
+        created, create_request = raw.parse(), sent[-1]
+        luma.generations.get(created.id)
+        client_timeout = _timeouts(sent[-1])  # the client's own, before any GET with options
+        raw_get = luma.generations.with_raw_response.get(
+            created.id,
+            extra_headers={"X-Request-Id": "conformance-get-1"},
+            extra_query={"conformance": "get"},
+            timeout=3,
+        )
+        get_request = raw_get.http_request
+        luma.generations.get(created.id)
+        plain_request = sent[-1]
+    STATS.case(PART)
+    body = json.loads(create_request.content)
+    assert (body["prompt"], body["style"]) == (PROMPT, style), body
+    assert create_request.headers["X-Conformance-Both"] == "call", "extra_headers must win over the client's"
+    assert create_request.headers["X-Conformance-Default"] == "client"
+    assert create_request.url.params["conformance"] == "create"
+    assert _timeouts(create_request)["read"] == 7.5, _timeouts(create_request)  # connecting: at most 5 s
+    assert (raw.status_code, raw.request_id, raw.headers["x-request-id"]) == (
+        201,
+        "conformance-create-1",
+        "conformance-create-1",
+    )
+    assert raw.json()["id"] == str(created.id)
+    assert get_request.url.params.get("conformance") == "get", f"GET sent {get_request.url}"
+    assert _timeouts(get_request)["read"] == 3.0, _timeouts(get_request)
+    assert raw_get.request_id == "conformance-get-1" and raw_get.parse().id == created.id
+    assert raw_get.headers.get("x-ratelimit-limit") is None or raw_get.headers["x-ratelimit-limit"].isdigit()
+    # The call after: the client's own, nothing of the earlier calls' options.
+    assert plain_request.headers["X-Conformance-Both"] == "client", "a call's extra_headers stuck to the client"
+    assert "conformance" not in plain_request.url.params, f"a call's extra_query stuck: {plain_request.url}"
+    assert "X-Request-Id" not in plain_request.headers or plain_request.headers["X-Request-Id"] not in (
+        "conformance-create-1",
+        "conformance-get-1",
+    )
+    assert _timeouts(plain_request) == client_timeout, "a call's timeout stuck to the client"
+    STATS.check("client_per_call_options", True)
+
+
+def test_a_generation_and_a_file_as_inputs(
+    http_target: Target, image_file: Path, paid_posts: PaidPostBudget, wait_budget: WaitBudget
+) -> None:
+    """An earlier Generation passed as ``source`` goes on the wire as its ``generation_id``; a local file as its
+    bytes in ``data`` with its ``media_type``; the server accepts both."""
+    spend_one_post(paid_posts)
+    spend_one_post(paid_posts)
+    sent: list[httpx.Request] = []
+    with luma_for(http_target, sent=sent) as luma:
+        first = wait_budget.wait(
+            lambda timeout, progress: luma.generations.create_and_wait(
+                prompt=PROMPT, on_progress=progress, timeout=timeout
+            )
+        )
+        refused: errors.APIStatusError | None = None
+        try:
+            chained = luma.generations.create(prompt=PROMPT, type="image_edit", source=first)
+        except errors.APIStatusError as error:  # said after what was sent: the wire shows why
+            refused = error
+        chained_body = json.loads(sent[-1].content)
+        assert chained_body["source"] == {"generation_id": str(first.id)}, chained_body["source"]
+        assert refused is None, refused
+        from_file = luma.generations.create(prompt=PROMPT, type="image_edit", source=image_file)
+        file_body = json.loads(sent[-1].content)
+    STATS.case(PART)
+    assert chained.type_ == "image_edit" and from_file.type_ == "image_edit"
+    assert base64.b64decode(file_body["source"]["data"]) == image_file.read_bytes()
+    assert file_body["source"]["media_type"] == "image/png", file_body["source"]
+    STATS.check("client_inputs", True)

@@ -44,6 +44,32 @@ def _as_python(value: Any) -> str:
     raise ContractModuleError(f"x-server-default {value!r}: only strings, numbers, booleans and lists are supported")
 
 
+def _marked(node: Any, rule_id: str) -> list[JSON]:
+    """The schema nodes marked ``x-rule: <rule_id>`` under ``node``, in document order."""
+    if isinstance(node, list):
+        return [found for item in node for found in _marked(item, rule_id)]
+    if not isinstance(node, dict):
+        return []
+    own = [node] if node.get("x-rule") == rule_id else []
+    return own + [
+        found for key, value in node.items() if key not in {"enum", "const"} for found in _marked(value, rule_id)
+    ]
+
+
+def _model_types(request: JSON) -> dict[str, list[str]]:
+    """What each model makes, as the request schema states it: ``if`` the model is M ``then`` the type is one of."""
+    found = {}
+    for node in _marked(request, "unsupported_type"):
+        try:
+            found[str(node["if"]["properties"]["model"]["const"])] = list(node["then"]["properties"]["type"]["enum"])
+        except (KeyError, TypeError):
+            raise ContractModuleError(
+                "CreateGenerationRequest: an item marked `x-rule: unsupported_type` must be "
+                "`if: {properties: {model: {const: M}}}, then: {properties: {type: {enum: [...]}}}`"
+            ) from None
+    return found
+
+
 class _Field(NamedTuple):
     """One optional request field the client passes on generically."""
 
@@ -190,7 +216,7 @@ def render(spec: JSON, field_prefix: str) -> str:
     retry_statuses = sorted(int(code) for code in _dig(server_error, "x-retry-statuses"))
     media_types = sorted(_dig(schemas, "ImageRef", "x-accepted-media-types"))
     video_media_types = sorted(_dig(schemas, "ImageRef", "x-accepted-video-media-types"))
-    model_types = {name: entry["types"] for name, entry in _dig(schemas, "Model", "x-models").items()}
+    model_types = _model_types(_dig(schemas, "CreateGenerationRequest"))
     fields = request_fields(schemas, field_prefix)
     classes = sorted({name for field in fields for name in (field.enum, field.model) if name is not None})
     lines = [
@@ -224,7 +250,7 @@ def render(spec: JSON, field_prefix: str) -> str:
         "MODEL_TYPES: Final[Mapping[str, frozenset[str]]] = MappingProxyType(",
         "    {" + "".join(f"{name!r}: frozenset({_as_python(types)}), " for name, types in model_types.items()) + "}",
         ")",
-        '"""Model\'s x-models: the generation types each model makes (a model not listed makes every type)."""',
+        '"""The types each model makes (CreateGenerationRequest\'s unsupported_type items; unlisted: every type)."""',
         "SERVER_DEFAULTS: Final[Mapping[str, object]] = MappingProxyType(",
         "    {" + "".join(f"{name!r}: {_as_python(value)}, " for name, value in defaults.items()) + "}",
         ")",

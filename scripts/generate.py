@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run as a script: import the helper modules as scripts.*
 
 from conformance.spec import SpecSyntaxError, parse_spec  # noqa: E402
+from luma_uni_checks.spec_diff import Change  # noqa: E402
 from scripts import change_report, contract_module  # noqa: E402
 from scripts.enum_names import EnumNamingError, with_member_names  # noqa: E402
 
@@ -144,8 +145,8 @@ def _print_report(title: str, report: change_report.Report | None) -> None:
     print(report.markdown() if report else "No git history here: nothing to compare with.")
 
 
-def _unacknowledged_breaks(spec: dict[str, Any], generated: Path) -> list[change_report.Change]:
-    """Breaking changes since the release baseline when pyproject.toml's version has not been bumped since."""
+def _unacknowledged_breaks(spec: dict[str, Any], generated: Path) -> list[Change]:
+    """Breaking changes since the release baseline when the version has not been bumped since."""
     baseline = change_report.release_baseline(ROOT)
     if baseline is None or change_report.version_at(ROOT, None) != change_report.version_at(ROOT, baseline):
         return []
@@ -179,7 +180,7 @@ def _main() -> int:
                 version = change_report.version_at(ROOT, None)
                 print(
                     f"\nBreaking change to the generated client's Python API since version {version} was released: "
-                    "bump the version in pyproject.toml and src/luma_uni/_version.py to acknowledge it."
+                    f"bump the version in {change_report.VERSION_FILE} to acknowledge it."
                 )
                 return 1
             print(f"generated/{PACKAGE} is up to date.")

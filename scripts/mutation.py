@@ -1,7 +1,7 @@
 """`make mutation`: how much of the contract behaviour the conformance suite alone would notice breaking.
 
-mutmut (config: pyproject.toml's [tool.mutmut], the contract modules of the mock and the client) mutates those
-modules and runs, per mutant, the tests that reach the mutated function:
+mutmut (config: pyproject.toml's [tool.mutmut]: the mock's and the client's modules that carry the spec's behaviour)
+mutates those modules and runs, per mutant, the tests that reach the mutated function:
 
 1. phase ``conformance``: ``mutmut run`` with the conformance suite at CI size only (conformance/,
    CONFORMANCE_EXAMPLES=25), in a copy of the repository under reports/mutation/conformance/ (mutmut writes a
@@ -16,8 +16,8 @@ modules and runs, per mutant, the tests that reach the mutated function:
 
 At the end a table per module, then for the mock and the client, shows mutants, how many were checked (all, or the
 sample), killed by conformance and then by the tests (as shares of those checked), survived, and lists the
-surviving mutants (``--diffs`` prints each diff). Equivalent mutants are not counted: their lines carry
-``# pragma: no mutate`` with the reason.
+surviving mutants (``--diffs`` prints each diff). Equivalent mutants are not counted: their lines carry a bare
+``# pragma: no mutate``, and docs/mutation.md gives the reason for each.
 
     python scripts/mutation.py                                        # everything: slow (hours on 2 cores)
     python scripts/mutation.py --sample 40                            # a fixed sample of 40 per module (about 2 h)

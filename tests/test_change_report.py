@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 
 from conformance.spec import load_spec, value_not_in
-from scripts.change_report import ADDITIVE, BREAKING, REVIEW, Change, Report, spec_changes
+from luma_uni_checks.spec_diff import ADDITIVE, BREAKING, REVIEW, Change, spec_changes
+from scripts.change_report import Report
 
 SPEC = load_spec()
 

@@ -12,7 +12,7 @@ import pytest
 
 from conformance.report import Stats
 from conformance.spec import load_spec
-from conformance.waiting import CHECK, WaitBudget, settles_within_seconds
+from conformance.wait_budget import CHECK, WaitBudget, settles_within_seconds
 from luma_uni import Generation
 
 HOUR = datetime.timedelta(seconds=settles_within_seconds())

@@ -24,8 +24,8 @@ from typing import Any
 import pytest
 import yaml
 
-from luma_uni_mock import rules
-from luma_uni_mock.contract import load_contract
+from luma_uni_mock import rule_wording
+from luma_uni_mock.spec_facts import load_spec_facts
 from scripts.enum_names import member_name
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -101,15 +101,15 @@ def _additive_edit(spec: dict[str, Any]) -> list[tuple[str, str]]:
 
 def _reword_list_examples(copy: Path, spec: dict[str, Any]) -> list[str]:
     """Re-word the examples whose spec-computed part changed, as test_x_rules.py's message says."""
-    contract = load_contract(copy / "openapi.yaml")
+    facts = load_spec_facts(copy / "openapi.yaml")
     examples = spec["components"]["responses"]["BadRequest"]["content"]["application/json"]["examples"]
     changed = []
-    for rule in contract.rules:
+    for rule in facts.rules:
         example = examples[rule.id]["value"]
-        written = rules.parse_detail(contract, rule, example["detail"], any_fixed=True)
+        written = rule_wording.parse_detail(facts, rule, example["detail"], any_fixed=True)
         assert written is not None
-        fixed = rules.fixed_values(contract, rule.id)
-        today = rules.detail(contract, rule, {k: v for k, v in written.items() if k not in fixed})
+        fixed = rule_wording.fixed_values(facts, rule.id)
+        today = rule_wording.detail(facts, rule, {k: v for k, v in written.items() if k not in fixed})
         if today != example["detail"]:
             example["detail"] = today
             changed.append(f"responses.BadRequest.examples.{rule.id}")
@@ -178,8 +178,8 @@ def _the_new_request_field_is_a_keyword_of_create(copy: Path) -> None:
     cache = str(copy.parent / "mypy-cache")
     typed = _run(copy, "-m", "mypy", "--strict", "--cache-dir", cache, "--no-error-summary", str(program))
     assert typed.stdout.splitlines() == [
-        f'{program}:7: error: Argument "{NEW_REQUEST_FIELD}" has incompatible type "str"; '
-        'expected "int | None"  [arg-type]'
+        f'{program}:7: error: Argument "{NEW_REQUEST_FIELD}" to "create" of "Generations" has incompatible type '
+        '"str"; expected "int | None"  [arg-type]'
     ], typed.stdout + typed.stderr
 
 
@@ -200,6 +200,6 @@ def test_a_breaking_spec_edit_is_reported_and_fails_check_generated(copy: Path) 
 
     check = _run(copy, "scripts/generate.py", "--check")
     assert check.returncode == 1
-    assert "bump the version in pyproject.toml" in check.stdout
+    assert "bump the version in src/luma_uni/_version.py" in check.stdout
     assert f"luma_agents_client.models.model.Model.{member_name(removed)}`: " in check.stdout
     assert "CreateGenerationRequest.model`: model: default UNSET was removed (now required)" in check.stdout

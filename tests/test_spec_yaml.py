@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from conformance.spec import SPEC_PATH, SpecSyntaxError, parse_spec
-from luma_uni_mock.contract import ContractError, load_contract
+from luma_uni_mock.schemas import ContractError
+from luma_uni_mock.spec_facts import load_spec_facts
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -52,6 +53,6 @@ def test_the_mock_reports_it_too(tmp_path: Path) -> None:
     text, line, column = _broken()
     (tmp_path / "openapi.yaml").write_text(text, encoding="utf-8")
     with pytest.raises(ContractError) as raised:
-        load_contract(tmp_path / "openapi.yaml")
+        load_spec_facts(tmp_path / "openapi.yaml")
     message = str(raised.value)
     assert "not valid YAML: mapping values are not allowed" in message and f"line {line}, column {column}" in message

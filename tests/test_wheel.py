@@ -97,16 +97,16 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Installed]:
     yield Installed(wheel=wheel, bin=venv / "bin", workdir=workdir)
 
 
-def test_the_wheel_holds_three_typed_packages_and_the_spec(installed: Installed) -> None:
+def test_the_wheel_holds_five_typed_packages_and_the_spec(installed: Installed) -> None:
     names = set(zipfile.ZipFile(installed.wheel).namelist())
-    for package in ("luma_uni", "luma_agents_client", "luma_uni_mock"):
+    for package in ("luma_uni", "luma_agents_client", "luma_uni_mock", "luma_uni_checks", "luma_uni_proxy"):
         assert f"{package}/py.typed" in names
     assert "luma_uni_mock/openapi.yaml" in names
     assert not any(name.startswith(("conformance/", "tests/", "openapi.yaml")) for name in names)
 
 
 def test_both_commands_answer_help(installed: Installed) -> None:
-    for command in ("luma-uni", "luma-uni-mock"):
+    for command in ("luma-uni", "luma-uni-mock", "luma-uni-proxy"):
         result = installed.run(command, "--help")
         assert result.returncode == 0, result.stderr
         assert result.stdout.startswith(f"usage: {command}")
@@ -134,6 +134,42 @@ def test_the_mock_command_serves_a_post(installed: Installed) -> None:
     finally:
         process.terminate()
         process.communicate(timeout=20)
+
+
+def _started(installed: Installed, *args: str) -> tuple[subprocess.Popen[str], str]:
+    """A command of the wheel started, and its first line (the ready line with the base URL)."""
+    process = subprocess.Popen(
+        [str(installed.bin / args[0]), *args[1:]],
+        cwd=installed.workdir,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=_clean_env(),
+    )
+    assert process.stdout is not None
+    return process, process.stdout.readline()
+
+
+def test_the_proxy_command_checks_traffic_to_the_mock_command(installed: Installed) -> None:
+    mock, ready = _started(installed, "luma-uni-mock", "--port", "0", "--log-level", "warning", "--no-access-log")
+    try:
+        mock_url = ready.split()[5]
+        proxy, line = _started(installed, "luma-uni-proxy", "--upstream", mock_url, "--port", "0", "--reports", "r")
+        try:
+            assert line.startswith("Luma proxy ready: base URL http://127.0.0.1:"), line
+            created = httpx.post(
+                f"{line.split()[5]}/generations", json={"prompt": "x"}, headers={"Authorization": "Bearer luma-api-w"}
+            )
+            assert created.status_code == 201, created.text
+        finally:
+            proxy.terminate()
+            out, err = proxy.communicate(timeout=30)
+        assert proxy.returncode == 0, err
+        assert "1 exchange(s), 0 finding(s)" in out, out
+        assert (installed.workdir / "r" / "proxy-drift.md").exists()
+    finally:
+        mock.terminate()
+        mock.communicate(timeout=20)
 
 
 def test_mypy_strict_sees_the_types_of_a_user_program(installed: Installed) -> None:

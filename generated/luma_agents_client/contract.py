@@ -70,7 +70,7 @@ MODEL_TYPES: Final[Mapping[str, frozenset[str]]] = MappingProxyType(
         ),
     }
 )
-"""Model's x-models: the generation types each model makes (a model not listed makes every type)."""
+"""The types each model makes (CreateGenerationRequest's unsupported_type items; unlisted: every type)."""
 SERVER_DEFAULTS: Final[Mapping[str, object]] = MappingProxyType(
     {
         "type": "image",

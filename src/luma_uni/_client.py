@@ -2,36 +2,23 @@
 
 from __future__ import annotations
 
-import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Mapping
 from types import TracebackType
-from typing import Self, TypedDict, Unpack
+from typing import Self
 
 import httpx
 
 from ._config import DEFAULT_MAX_RETRIES, ClientConfig, borrowed_timeout, mask_key, resolve_config
 from ._generations import AsyncGenerations, Generations
-from ._requests import check_keywords
 from .errors import ConfigurationError
 
 
-class ClientSettings(TypedDict, total=False):
-    """The settings both clients take (see :class:`Luma`)."""
-
-    api_key: str | None
-    auth_token: str | None
-    base_url: str | None
-    timeout: float | httpx.Timeout | None
-    max_retries: int
-    default_headers: Mapping[str, str] | None
-
-
 class BaseLuma:
-    """What :class:`Luma` and :class:`AsyncLuma` share: resolving the settings, and what a client shows of them."""
+    """What :class:`Luma` and :class:`AsyncLuma` share: what a client shows of its settings."""
 
-    def __init__(self, http_client: httpx.Client | httpx.AsyncClient | None, settings: ClientSettings) -> None:
-        self._config = _resolve(http_client, settings)
-        self._owns_http = http_client is None
+    def __init__(self, config: ClientConfig, *, owns_http: bool) -> None:
+        self._config = config
+        self._owns_http = owns_http
 
     @property
     def base_url(self) -> str:
@@ -50,7 +37,8 @@ class BaseLuma:
 
 
 class Luma(BaseLuma):
-    """A client for the Luma Agents API's uni-1 image generations.
+    """A client for the Luma Agents API's generations: images and their edits, videos, video edits and reframes,
+    layer splits (``client.generations``).
 
     ``api_key`` (or ``auth_token``, the official SDK's name for it) defaults to ``LUMA_AGENTS_API_KEY``,
     ``base_url`` to ``LUMA_BASE_URL`` or the production URL, extra headers come from ``LUMA_CUSTOM_HEADERS``
@@ -61,21 +49,33 @@ class Luma(BaseLuma):
     ``http_client`` is an ``httpx.Client`` to send through, e.g. for a proxy or custom transport. It is never
     changed: the key, base URL and timeout go with each API request, as in the official SDK (its own headers go
     along too; its timeout is used when ``timeout`` is not given and it set one). It is not closed by :meth:`close`.
-    ``sleep`` and ``clock`` (a monotonic clock in seconds) replace ``time.sleep`` and ``time.monotonic`` for retries
-    and waiting, e.g. in tests or simulations.
+    Tests and simulations can replace the time retries and waiting sleep and read: :func:`luma_uni.testing.set_time`.
     """
 
     def __init__(
         self,
         *,
+        api_key: str | None = None,
+        auth_token: str | None = None,
+        base_url: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        default_headers: Mapping[str, str] | None = None,
         http_client: httpx.Client | None = None,
-        sleep: Callable[[float], None] | None = None,
-        clock: Callable[[], float] | None = None,
-        **settings: Unpack[ClientSettings],
     ) -> None:
-        super().__init__(http_client, settings)
+        config = _resolve(
+            http_client,
+            api_key=api_key,
+            auth_token=auth_token,
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            default_headers=default_headers,
+        )
+        super().__init__(config, owns_http=http_client is None)
         self._http = http_client if http_client is not None else httpx.Client()
-        self.generations = Generations(self._http, self._config, sleep or time.sleep, clock or time.monotonic)
+        self.generations = Generations(self._http, self._config)
+        """Create, get, wait for and download generations."""
 
     def close(self) -> None:
         """Close the connection pool (not an ``http_client`` passed in: its owner closes it)."""
@@ -93,19 +93,32 @@ class Luma(BaseLuma):
 
 class AsyncLuma(BaseLuma):
     """The async form of :class:`Luma`, for asyncio and trio (through anyio); ``http_client`` is an
-    ``httpx.AsyncClient`` and ``sleep`` an async function."""
+    ``httpx.AsyncClient``."""
 
     def __init__(
         self,
         *,
+        api_key: str | None = None,
+        auth_token: str | None = None,
+        base_url: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        default_headers: Mapping[str, str] | None = None,
         http_client: httpx.AsyncClient | None = None,
-        sleep: Callable[[float], Awaitable[None]] | None = None,
-        clock: Callable[[], float] | None = None,
-        **settings: Unpack[ClientSettings],
     ) -> None:
-        super().__init__(http_client, settings)
+        config = _resolve(
+            http_client,
+            api_key=api_key,
+            auth_token=auth_token,
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            default_headers=default_headers,
+        )
+        super().__init__(config, owns_http=http_client is None)
         self._http = http_client if http_client is not None else httpx.AsyncClient()
-        self.generations = AsyncGenerations(self._http, self._config, sleep or _anyio_sleep, clock or time.monotonic)
+        self.generations = AsyncGenerations(self._http, self._config)
+        """Create, get, wait for and download generations (async)."""
 
     async def close(self) -> None:
         """Close the connection pool (not an ``http_client`` passed in: its owner closes it)."""
@@ -121,24 +134,24 @@ class AsyncLuma(BaseLuma):
         await self.close()
 
 
-def _resolve(http_client: httpx.Client | httpx.AsyncClient | None, settings: ClientSettings) -> ClientConfig:
+def _resolve(
+    http_client: httpx.Client | httpx.AsyncClient | None,
+    *,
+    api_key: str | None,
+    auth_token: str | None,
+    base_url: str | None,
+    timeout: float | httpx.Timeout | None,
+    max_retries: int,
+    default_headers: Mapping[str, str] | None,
+) -> ClientConfig:
     """The settings of both clients. A borrowed httpx client's own timeout counts when none is given; the client
     itself is only ever sent through (see ``_requests``)."""
-    check_keywords(settings, ClientSettings)
-    api_key, auth_token = settings.get("api_key"), settings.get("auth_token")
     if api_key is not None and auth_token is not None and api_key != auth_token:
         raise ConfigurationError("api_key and auth_token are the same setting; pass one of them")
-    timeout = settings.get("timeout")
     return resolve_config(
         api_key=api_key if api_key is not None else auth_token,
-        base_url=settings.get("base_url"),
+        base_url=base_url,
         timeout=timeout if timeout is not None else borrowed_timeout(http_client),
-        max_retries=settings.get("max_retries", DEFAULT_MAX_RETRIES),
-        default_headers=settings.get("default_headers"),
+        max_retries=max_retries,
+        default_headers=default_headers,
     )
-
-
-async def _anyio_sleep(seconds: float) -> None:
-    import anyio  # only async users pay for it
-
-    await anyio.sleep(seconds)

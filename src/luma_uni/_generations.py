@@ -12,10 +12,11 @@ read, so the two forms cannot drift apart.
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
-from typing import Generic, ParamSpec, TypedDict, TypeVar, Unpack, cast
+from typing import Generic, ParamSpec, TypeVar, Unpack
 
 import httpx
 
@@ -28,18 +29,8 @@ from ._config import ClientConfig
 from ._downloads import OutputFile, async_save_output, output_files, refreshed, save_output
 from ._inputs import CreateOptions, build_request, reads_files
 from ._polling import DEFAULT_WAIT_TIMEOUT, ProgressCallback, Waiting
-from ._raw import RawResponse, async_parsed, parsed
-from ._requests import (
-    ApiCall,
-    CallOptions,
-    PollOptions,
-    RequestOptions,
-    async_send,
-    build_http_request,
-    check_keywords,
-    read_response,
-    send,
-)
+from ._raw import RawResponse
+from ._requests import ApiCall, CallOptions, Query, async_send, build_http_request, read_response, send
 from ._retries import RetryPolicy, retry_delay
 from .errors import InputError, LumaError, PermissionDeniedError
 
@@ -51,47 +42,23 @@ T = TypeVar("T")
 HttpClient = TypeVar("HttpClient", httpx.Client, httpx.AsyncClient)
 
 
-class CreateExtras(TypedDict, total=False):
-    """What a create sends besides its fields: an ``X-Request-Id`` (the API echoes it) and extra JSON fields."""
-
-    x_request_id: str | None
-    extra_body: Mapping[str, object] | None
-
-
-class CreateParams(CreateOptions, CreateExtras, RequestOptions, total=False):
-    """The keyword arguments of ``create`` besides ``prompt``."""
-
-
-class CreateAndWaitParams(CreateOptions, CreateExtras, PollOptions, total=False):
-    """The keyword arguments of ``create_and_wait`` besides ``prompt``, ``timeout`` and ``on_progress``."""
-
-
-_NOT_FIELDS = frozenset(CreateExtras.__annotations__) | frozenset(RequestOptions.__annotations__)
-
-
 class BaseGenerations(Generic[HttpClient]):
     """What :class:`Generations` and :class:`AsyncGenerations` share: every decision that needs no I/O."""
 
-    def __init__(self, http: HttpClient, config: ClientConfig, clock: Callable[[], float]) -> None:
+    def __init__(self, http: HttpClient, config: ClientConfig) -> None:
         self._http: HttpClient = http
         self._config = config
-        self._clock = clock
+        self._clock: Callable[[], float] = time.monotonic  # luma_uni.testing.set_time replaces it
         self._policy = RetryPolicy(max_retries=config.max_retries)
         self._api = ApiClient(base_url=config.base_url)  # only parses responses: requests are ours (``_requests``)
 
-    def _create_call(self, body: CreateGenerationRequest, params: CreateParams) -> ApiCall:
-        x_request_id = params.get("x_request_id")
+    def _create_call(self, body: CreateGenerationRequest, x_request_id: str | None, options: CallOptions) -> ApiCall:
         kwargs = create_generation._get_kwargs(body=body, x_request_id=UNSET if x_request_id is None else x_request_id)
-        options = CallOptions(
-            params.get("extra_headers"), params.get("extra_query"), params.get("extra_body"), params.get("timeout")
-        )
         return ApiCall(create_generation._build_response, kwargs, options)
 
-    def _get_call(self, generation_id: GenerationRef, options: RequestOptions) -> ApiCall:
-        check_keywords(options, RequestOptions)
+    def _get_call(self, generation_id: GenerationRef, options: CallOptions) -> ApiCall:
         kwargs = get_generation._get_kwargs(_generation_id(generation_id))
-        call = CallOptions(options.get("extra_headers"), options.get("extra_query"), None, options.get("timeout"))
-        return ApiCall(get_generation._build_response, kwargs, call)
+        return ApiCall(get_generation._build_response, kwargs, options)
 
     def _request(self, call: ApiCall) -> httpx.Request:
         return build_http_request(self._http, self._config, call)
@@ -110,39 +77,52 @@ class Generations(BaseGenerations[httpx.Client]):
     """Generations of every type: images and their edits, videos, video edits and reframes, layer splits
     (``client.generations``)."""
 
-    def __init__(
-        self, http: httpx.Client, config: ClientConfig, sleep: Callable[[float], None], clock: Callable[[], float]
-    ) -> None:
-        super().__init__(http, config, clock)
-        self._sleep = sleep
+    def __init__(self, http: httpx.Client, config: ClientConfig) -> None:
+        super().__init__(http, config)
+        self._sleep: Callable[[float], None] = time.sleep  # luma_uni.testing.set_time replaces it
 
-    def _raw_create(self, *, prompt: str, **params: Unpack[CreateParams]) -> RawResponse:
+    def create(
+        self,
+        *,
+        prompt: str,
+        x_request_id: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Query | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        **fields: Unpack[CreateOptions],
+    ) -> Generation:
         """Queue a generation: an image (``type="image"``, the server's default), a video (``"video"``, with a model
         that makes videos, options in ``video``), an edit, reframe or layer split of ``source`` (``"image_edit"``,
         ``"video_edit"``, ``"video_reframe"``, ``"layering"`` with options in ``layering``). An input may be a
         local image or video file, a URL, an ``ImageRef`` (``generation_id``, ``file_id``, ...) or an earlier
         ``Generation``, which chains off its output.
 
-        Returns at once with state ``queued``. An argument left as None is left out (the server decides). Raises
-        :class:`~luma_uni.errors.InputError` before sending for anything the API would refuse. Retried only when
-        the API surely created nothing (see docs/client.md, "Retry policy"): a retried POST could otherwise bill twice.
+        The request's fields are keyword arguments (:class:`~luma_uni._inputs.CreateOptions`: every optional field
+        of the spec's request, and the images). Returns at once with state ``queued``. An argument left as None is
+        left out (the server decides). Raises :class:`~luma_uni.errors.InputError` before sending for anything the
+        API would refuse. Retried only when the API surely created nothing (see docs/client.md, "Retry policy"): a
+        retried POST could otherwise bill twice.
 
         As in the official SDK, ``extra_headers``, ``extra_query`` and ``extra_body`` add to this request (and win
         over the client's and the method's own values), and ``timeout`` replaces the client's for it.
         ``x_request_id`` is sent as ``X-Request-Id``; the API echoes it (see ``with_raw_response``).
         """
-        body = build_request(prompt=prompt, **_fields(params))
-        return self._send(self._create_call(body, params))
+        options = CallOptions(extra_headers, extra_query, extra_body, timeout)
+        return self._create(prompt, fields, x_request_id, options).parse()
 
-    create = parsed(_raw_create)
-
-    def _raw_get(self, generation_id: GenerationRef, **options: Unpack[RequestOptions]) -> RawResponse:
+    def get(
+        self,
+        generation_id: GenerationRef,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Query | None = None,
+        timeout: float | httpx.Timeout | None = None,
+    ) -> Generation:
         """The generation's current state (every call mints fresh one-hour output URLs). The per-call options
         ``extra_headers``, ``extra_query`` and ``timeout`` are :meth:`create`'s (an ``X-Request-Id`` goes in
         ``extra_headers`` here)."""
-        return self._send(self._get_call(generation_id, options))
-
-    get = parsed(_raw_get)
+        return self._get(generation_id, CallOptions(extra_headers, extra_query, None, timeout)).parse()
 
     @property
     def with_raw_response(self) -> GenerationsWithRawResponse:
@@ -156,7 +136,8 @@ class Generations(BaseGenerations[httpx.Client]):
         *,
         timeout: float = DEFAULT_WAIT_TIMEOUT,
         on_progress: ProgressCallback | None = None,
-        **options: Unpack[PollOptions],
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Query | None = None,
     ) -> Generation:
         """Poll until the generation completes and return it.
 
@@ -165,7 +146,8 @@ class Generations(BaseGenerations[httpx.Client]):
         ``on_progress`` gets every polled state; ``extra_headers`` and ``extra_query`` go with every poll.
         """
         waiting = self._waiting(timeout, on_progress, polls_done=1)
-        return self._wait(self.get(generation_id, **options), waiting, options)
+        options = CallOptions(extra_headers, extra_query)
+        return self._wait(self._get(generation_id, options).parse(), waiting, options)
 
     def create_and_wait(
         self,
@@ -173,18 +155,17 @@ class Generations(BaseGenerations[httpx.Client]):
         prompt: str,
         timeout: float = DEFAULT_WAIT_TIMEOUT,
         on_progress: ProgressCallback | None = None,
-        **params: Unpack[CreateAndWaitParams],
+        x_request_id: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Query | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        **fields: Unpack[CreateOptions],
     ) -> Generation:
         """:meth:`create`, then :meth:`wait` (the deadline counts from the start of the create). ``extra_body`` and
         ``x_request_id`` go with the create, ``extra_headers`` and ``extra_query`` with every request."""
         waiting = self._waiting(timeout, on_progress, polls_done=0)
-        return self._wait(self.create(prompt=prompt, **params), waiting, _poll_options(params))
-
-    def _wait(self, generation: Generation, waiting: Waiting, options: PollOptions) -> Generation:
-        while not isinstance(delay := waiting.next_poll(generation), Generation):
-            self._sleep(delay)
-            generation = self.get(generation.id, **options)
-        return delay
+        created = self._create(prompt, fields, x_request_id, CallOptions(extra_headers, extra_query, extra_body))
+        return self._wait(created.parse(), waiting, CallOptions(extra_headers, extra_query))
 
     def download(self, generation: GenerationRef, directory: str | Path) -> list[Path]:
         """Save every output of a completed generation into ``directory`` (created if missing); return the paths.
@@ -196,6 +177,21 @@ class Generations(BaseGenerations[httpx.Client]):
         """
         current = generation if isinstance(generation, Generation) else self.get(generation)
         return [self._save(file) for file in output_files(current, directory)]
+
+    def _create(
+        self, prompt: str, fields: CreateOptions, x_request_id: str | None, options: CallOptions
+    ) -> RawResponse:
+        body = build_request(prompt=prompt, **fields)
+        return self._send(self._create_call(body, x_request_id, options))
+
+    def _get(self, generation_id: GenerationRef, options: CallOptions) -> RawResponse:
+        return self._send(self._get_call(generation_id, options))
+
+    def _wait(self, generation: Generation, waiting: Waiting, options: CallOptions) -> Generation:
+        while not isinstance(delay := waiting.next_poll(generation), Generation):
+            self._sleep(delay)
+            generation = self._get(generation.id, options).parse()
+        return delay
 
     def _save(self, file: OutputFile) -> Path:
         try:
@@ -228,38 +224,35 @@ class Generations(BaseGenerations[httpx.Client]):
 class AsyncGenerations(BaseGenerations[httpx.AsyncClient]):
     """The asyncio (and trio) form of :class:`Generations` (``AsyncLuma().generations``)."""
 
-    def __init__(
+    def __init__(self, http: httpx.AsyncClient, config: ClientConfig) -> None:
+        super().__init__(http, config)
+        self._sleep: Callable[[float], Awaitable[None]] = _anyio_sleep  # luma_uni.testing.set_time replaces it
+
+    async def create(
         self,
-        http: httpx.AsyncClient,
-        config: ClientConfig,
-        sleep: Callable[[float], Awaitable[None]],
-        clock: Callable[[], float],
-    ) -> None:
-        super().__init__(http, config, clock)
-        self._sleep = sleep
-
-    async def _raw_create(self, *, prompt: str, **params: Unpack[CreateParams]) -> RawResponse:
+        *,
+        prompt: str,
+        x_request_id: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Query | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        **fields: Unpack[CreateOptions],
+    ) -> Generation:
         """See :meth:`Generations.create`. Local image files are read in a worker thread."""
-        fields = _fields(params)
+        options = CallOptions(extra_headers, extra_query, extra_body, timeout)
+        return (await self._create(prompt, fields, x_request_id, options)).parse()
 
-        def build() -> CreateGenerationRequest:
-            return build_request(prompt=prompt, **fields)
-
-        if reads_files(fields):
-            import anyio.to_thread
-
-            body = await anyio.to_thread.run_sync(build)
-        else:
-            body = build()
-        return await self._send(self._create_call(body, params))
-
-    create = async_parsed(_raw_create)
-
-    async def _raw_get(self, generation_id: GenerationRef, **options: Unpack[RequestOptions]) -> RawResponse:
+    async def get(
+        self,
+        generation_id: GenerationRef,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Query | None = None,
+        timeout: float | httpx.Timeout | None = None,
+    ) -> Generation:
         """See :meth:`Generations.get`."""
-        return await self._send(self._get_call(generation_id, options))
-
-    get = async_parsed(_raw_get)
+        return (await self._get(generation_id, CallOptions(extra_headers, extra_query, None, timeout))).parse()
 
     @property
     def with_raw_response(self) -> AsyncGenerationsWithRawResponse:
@@ -272,11 +265,13 @@ class AsyncGenerations(BaseGenerations[httpx.AsyncClient]):
         *,
         timeout: float = DEFAULT_WAIT_TIMEOUT,
         on_progress: ProgressCallback | None = None,
-        **options: Unpack[PollOptions],
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Query | None = None,
     ) -> Generation:
         """See :meth:`Generations.wait`."""
         waiting = self._waiting(timeout, on_progress, polls_done=1)
-        return await self._wait(await self.get(generation_id, **options), waiting, options)
+        options = CallOptions(extra_headers, extra_query)
+        return await self._wait((await self._get(generation_id, options)).parse(), waiting, options)
 
     async def create_and_wait(
         self,
@@ -284,22 +279,44 @@ class AsyncGenerations(BaseGenerations[httpx.AsyncClient]):
         prompt: str,
         timeout: float = DEFAULT_WAIT_TIMEOUT,
         on_progress: ProgressCallback | None = None,
-        **params: Unpack[CreateAndWaitParams],
+        x_request_id: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Query | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        **fields: Unpack[CreateOptions],
     ) -> Generation:
         """See :meth:`Generations.create_and_wait`."""
         waiting = self._waiting(timeout, on_progress, polls_done=0)
-        return await self._wait(await self.create(prompt=prompt, **params), waiting, _poll_options(params))
-
-    async def _wait(self, generation: Generation, waiting: Waiting, options: PollOptions) -> Generation:
-        while not isinstance(delay := waiting.next_poll(generation), Generation):
-            await self._sleep(delay)
-            generation = await self.get(generation.id, **options)
-        return delay
+        created = await self._create(prompt, fields, x_request_id, CallOptions(extra_headers, extra_query, extra_body))
+        return await self._wait(created.parse(), waiting, CallOptions(extra_headers, extra_query))
 
     async def download(self, generation: GenerationRef, directory: str | Path) -> list[Path]:
         """See :meth:`Generations.download`."""
         current = generation if isinstance(generation, Generation) else await self.get(generation)
         return [await self._save(file) for file in output_files(current, directory)]
+
+    async def _create(
+        self, prompt: str, fields: CreateOptions, x_request_id: str | None, options: CallOptions
+    ) -> RawResponse:
+        def build() -> CreateGenerationRequest:
+            return build_request(prompt=prompt, **fields)
+
+        if reads_files(fields):
+            import anyio.to_thread
+
+            body = await anyio.to_thread.run_sync(build)
+        else:
+            body = build()
+        return await self._send(self._create_call(body, x_request_id, options))
+
+    async def _get(self, generation_id: GenerationRef, options: CallOptions) -> RawResponse:
+        return await self._send(self._get_call(generation_id, options))
+
+    async def _wait(self, generation: Generation, waiting: Waiting, options: CallOptions) -> Generation:
+        while not isinstance(delay := waiting.next_poll(generation), Generation):
+            await self._sleep(delay)
+            generation = (await self._get(generation.id, options)).parse()
+        return delay
 
     async def _save(self, file: OutputFile) -> Path:
         try:
@@ -330,28 +347,71 @@ class AsyncGenerations(BaseGenerations[httpx.AsyncClient]):
 
 
 class GenerationsWithRawResponse:
-    """``client.generations.with_raw_response``: the same methods, returning a :class:`RawResponse`."""
+    """``client.generations.with_raw_response``: :meth:`~Generations.create` and :meth:`~Generations.get`
+    returning the :class:`~luma_uni.RawResponse` (headers, status, request) instead of the Generation, as in the
+    official SDK. The same arguments, the same retries and errors."""
 
     def __init__(self, generations: Generations) -> None:
-        self.create = generations._raw_create
-        self.get = generations._raw_get
+        self._generations = generations
+
+    def create(
+        self,
+        *,
+        prompt: str,
+        x_request_id: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Query | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        **fields: Unpack[CreateOptions],
+    ) -> RawResponse:
+        """:meth:`Generations.create`, returning the response; ``.parse()`` gives the Generation."""
+        options = CallOptions(extra_headers, extra_query, extra_body, timeout)
+        return self._generations._create(prompt, fields, x_request_id, options)
+
+    def get(
+        self,
+        generation_id: GenerationRef,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Query | None = None,
+        timeout: float | httpx.Timeout | None = None,
+    ) -> RawResponse:
+        """:meth:`Generations.get`, returning the response; ``.parse()`` gives the Generation."""
+        return self._generations._get(generation_id, CallOptions(extra_headers, extra_query, None, timeout))
 
 
 class AsyncGenerationsWithRawResponse:
-    """``AsyncLuma().generations.with_raw_response``."""
+    """``AsyncLuma().generations.with_raw_response``: see :class:`GenerationsWithRawResponse`."""
 
     def __init__(self, generations: AsyncGenerations) -> None:
-        self.create = generations._raw_create
-        self.get = generations._raw_get
+        self._generations = generations
 
+    async def create(
+        self,
+        *,
+        prompt: str,
+        x_request_id: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Query | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        **fields: Unpack[CreateOptions],
+    ) -> RawResponse:
+        """:meth:`AsyncGenerations.create`, returning the response; ``.parse()`` gives the Generation."""
+        options = CallOptions(extra_headers, extra_query, extra_body, timeout)
+        return await self._generations._create(prompt, fields, x_request_id, options)
 
-def _fields(params: CreateParams) -> CreateOptions:
-    """The request's fields among a create's keyword arguments (the rest are per-call options)."""
-    return cast(CreateOptions, {name: value for name, value in params.items() if name not in _NOT_FIELDS})
-
-
-def _poll_options(params: CreateAndWaitParams) -> PollOptions:
-    return PollOptions(extra_headers=params.get("extra_headers"), extra_query=params.get("extra_query"))
+    async def get(
+        self,
+        generation_id: GenerationRef,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Query | None = None,
+        timeout: float | httpx.Timeout | None = None,
+    ) -> RawResponse:
+        """:meth:`AsyncGenerations.get`, returning the response; ``.parse()`` gives the Generation."""
+        return await self._generations._get(generation_id, CallOptions(extra_headers, extra_query, None, timeout))
 
 
 def _generation_id(value: GenerationRef) -> uuid.UUID:
@@ -367,3 +427,9 @@ def _generation_id(value: GenerationRef) -> uuid.UUID:
         raise InputError(
             f"generation_id {value!r} is not a UUID (ids look like d290f1ee-6c54-4b01-90e6-d701748f0851)"
         ) from None
+
+
+async def _anyio_sleep(seconds: float) -> None:
+    import anyio  # only async users pay for it
+
+    await anyio.sleep(seconds)

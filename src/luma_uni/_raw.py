@@ -4,17 +4,11 @@ names of the official SDK's ``APIResponse`` (``headers``, ``status_code``, ``htt
 from __future__ import annotations
 
 import datetime
-import functools
-import inspect
-from collections.abc import Awaitable, Callable
-from typing import Any, Concatenate, ParamSpec, TypeVar
+from typing import Any
 
 import httpx
 
 from luma_agents_client.models import Generation
-
-P = ParamSpec("P")
-S = TypeVar("S")
 
 
 class RawResponse:
@@ -30,30 +24,37 @@ class RawResponse:
 
     @property
     def headers(self) -> httpx.Headers:
+        """The response's headers (``X-Request-Id``, ``X-RateLimit-*``, ...)."""
         return self.http_response.headers
 
     @property
     def status_code(self) -> int:
+        """The HTTP status code of the response."""
         return self.http_response.status_code
 
     @property
     def http_request(self) -> httpx.Request:
+        """The request as sent (its last attempt, when retried)."""
         return self.http_response.request
 
     @property
     def url(self) -> httpx.URL:
+        """The URL requested."""
         return self.http_response.request.url
 
     @property
     def method(self) -> str:
+        """The HTTP method: ``POST`` or ``GET``."""
         return self.http_response.request.method
 
     @property
     def http_version(self) -> str:
+        """The HTTP version of the response, e.g. ``HTTP/1.1``."""
         return self.http_response.http_version
 
     @property
     def elapsed(self) -> datetime.timedelta:
+        """The time from sending the request to reading the response."""
         return self.http_response.elapsed
 
     @property
@@ -64,46 +65,21 @@ class RawResponse:
 
     @property
     def content(self) -> bytes:
+        """The response body as bytes."""
         return self.http_response.content
 
     @property
     def text(self) -> str:
+        """The response body as text."""
         return self.http_response.text
 
     def read(self) -> bytes:
+        """The response body as bytes (already read: nothing is sent again)."""
         return self.http_response.content
 
     def json(self) -> Any:
+        """The response body parsed as JSON."""
         return self.http_response.json()
 
     def __repr__(self) -> str:
         return f"<RawResponse [{self.status_code} {self.http_response.reason_phrase}] type={Generation.__name__}>"
-
-
-def parsed(method: Callable[Concatenate[S, P], RawResponse]) -> Callable[Concatenate[S, P], Generation]:
-    """The plain form of a ``_raw_<name>`` method (its signature and docstring, returning the Generation), so each
-    method is written once and ``with_raw_response.<name>`` is the method itself, as in the official SDK."""
-
-    @functools.wraps(method)
-    def call(self: S, /, *args: P.args, **kwargs: P.kwargs) -> Generation:
-        return method(self, *args, **kwargs).parse()
-
-    call.__name__ = method.__name__.removeprefix("_raw_")
-    call.__qualname__ = method.__qualname__.replace("._raw_", ".")
-    call.__signature__ = inspect.signature(method).replace(return_annotation=Generation.__name__)  # type: ignore[attr-defined]  # for help()
-    return call
-
-
-def async_parsed(
-    method: Callable[Concatenate[S, P], Awaitable[RawResponse]],
-) -> Callable[Concatenate[S, P], Awaitable[Generation]]:
-    """The asyncio form of :func:`parsed`."""
-
-    @functools.wraps(method)
-    async def call(self: S, /, *args: P.args, **kwargs: P.kwargs) -> Generation:
-        return (await method(self, *args, **kwargs)).parse()
-
-    call.__name__ = method.__name__.removeprefix("_raw_")
-    call.__qualname__ = method.__qualname__.replace("._raw_", ".")
-    call.__signature__ = inspect.signature(method).replace(return_annotation=Generation.__name__)  # type: ignore[attr-defined]  # for help()
-    return call

@@ -11,7 +11,7 @@ and the key never reaches a request the caller sends elsewhere through it.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Protocol, TypedDict
+from typing import Any, Protocol
 
 import httpx
 from attrs import frozen
@@ -36,24 +36,10 @@ class BuildResponse(Protocol):
     def __call__(self, *, client: ApiClient, response: httpx.Response) -> Response[Error | Generation]: ...
 
 
-class PollOptions(TypedDict, total=False):
-    """Per-call options that go with every request of a wait: headers and query parameters added to it (they win
-    over the client's and the method's own)."""
-
-    extra_headers: Mapping[str, str] | None
-    extra_query: Query | None
-
-
-class RequestOptions(PollOptions, total=False):
-    """The official SDK's per-call options of one request: :class:`PollOptions` and a timeout for this request
-    instead of the client's."""
-
-    timeout: float | httpx.Timeout | None
-
-
 @frozen
 class CallOptions:
-    """The per-call options of one request as sent: :class:`RequestOptions` and JSON fields added to the body."""
+    """The official SDK's per-call options of one request: headers, query parameters and JSON fields added to it (they
+    win over the client's and the method's own), and a timeout for it instead of the client's."""
 
     extra_headers: Mapping[str, str] | None = None
     extra_query: Query | None = None
@@ -74,14 +60,6 @@ class ApiCall:
     def method(self) -> str:
         method: str = self.kwargs["method"].upper()
         return method
-
-
-def check_keywords(given: Mapping[str, object], allowed: type) -> None:
-    """Refuse a keyword argument a ``**kwargs: Unpack[TypedDict]`` signature does not name, as Python words it for
-    an explicit signature (the TypedDict types it for type checkers only)."""
-    unknown = set(given) - set(allowed.__annotations__)
-    if unknown:
-        raise TypeError(f"got an unexpected keyword argument {sorted(unknown)[0]!r}")
 
 
 def build_http_request(http: httpx.Client | httpx.AsyncClient, config: ClientConfig, call: ApiCall) -> httpx.Request:

@@ -1,3 +1,4 @@
-"""The package version (kept equal to pyproject.toml's by tests/client/test_config.py; no importlib.metadata cost)."""
+"""The package version, written only here: the build reads it (pyproject.toml's ``[tool.hatch.version]``), and the
+package imports it without importlib.metadata's cost."""
 
 __version__ = "0.2.0"

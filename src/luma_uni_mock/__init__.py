@@ -1,4 +1,5 @@
-"""A stateful mock of the Luma Agents API (uni-1 image generations), driven by openapi.yaml.
+"""A stateful mock of the Luma Agents API's generations (images, videos, their edits, layer splits), driven by
+openapi.yaml.
 
 ``create_app(MockConfig(...))`` gives an ASGI app; ``app.control`` steers it (clock, faults, reset). See
 src/luma_uni_mock/README.md for the switches, and ``python -m luma_uni_mock --help`` to serve it.
@@ -12,7 +13,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from .app import MockApp, create_app
     from .config import ConfigError, MockConfig
-    from .contract import ContractError
+    from .schemas import ContractError
     from .state import MockControl
 
 __all__ = ["ConfigError", "ContractError", "MockApp", "MockConfig", "MockControl", "create_app"]
@@ -24,7 +25,7 @@ _HOMES = {
     "create_app": "app",
     "ConfigError": "config",
     "MockConfig": "config",
-    "ContractError": "contract",
+    "ContractError": "schemas",
     "MockControl": "state",
 }
 

@@ -11,14 +11,17 @@ from typing import Any, NoReturn
 
 from .app import create_app
 from .config import ConfigError, MockConfig
-from .contract import ContractError
+from .schemas import ContractError
 from .serve import RunningMock, serve_forever
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="luma-uni-mock",
-        description="A stateful mock of the Luma Agents API (uni-1 images). Flags override LUMA_MOCK_* variables.",
+        description=(
+            "A stateful mock of the Luma Agents API's generations (images, videos, layer splits)."
+            " Flags override LUMA_MOCK_* variables."
+        ),
     )
     parser.add_argument("--host", default=os.environ.get("LUMA_MOCK_HOST", "127.0.0.1"))
     parser.add_argument("--port", type=int, default=int(os.environ.get("LUMA_MOCK_PORT", "4010")), help="0 = any free")

@@ -1,4 +1,5 @@
-"""The ASGI app: routing, the request pipeline of each endpoint, and the shield that turns any bug into a 5xx.
+"""The ASGI app: routing, the request pipeline of each API endpoint, and the shield that turns any bug into a 5xx
+(the ``/_mock/`` control routes are control.py's).
 
 POST /v1/generations checks, in order: fault injection, auth (401/403), Content-Type (415), body size (413),
 JSON syntax (400), the schema (400), the failure switch (400), the cross-field rules (400) and input media
@@ -14,16 +15,14 @@ import logging
 import re
 import time
 import uuid
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from . import auth, failure_switch, lifecycle, media, outputs, rules, validation
+from . import auth, failure_switch, lifecycle, media, rules, validation
 from .asgi_types import Receive, Scope, Send
-from .cards import Card
 from .config import MockConfig
-from .contract import Contract
-from .faults import fault_from_json, from_headers
+from .control import ControlApi
+from .faults import from_headers
 from .http_errors import (
     GENERATION_NOT_FOUND,
     INTERNAL_ERROR,
@@ -32,40 +31,30 @@ from .http_errors import (
     NOT_FOUND,
     UNSUPPORTED_MEDIA_TYPE,
     HttpError,
-    bad_request,
 )
 from .http_io import (
     ClientDisconnectedError,
+    Handler,
+    MockResponse,
     Request,
     json_bytes,
     send_error,
     send_partial_and_drop,
     send_response,
 )
-from .outputs import OutputFile
 from .planning import plan_files
 from .rate_limits import too_many_concurrent_jobs
+from .render import outputs
+from .render.cards import Card
+from .render.outputs import PlannedFile
 from .signing import FILE_PATH
+from .spec_facts import SpecFacts
 from .state import MockControl, MockState
 from .store import GenerationRecord, StoreFullError
 
 logger = logging.getLogger("luma_uni_mock")  # one logger for the package, as uvicorn names its own
 
-CONTROL_BODY_LIMIT = 64 * 1024
 BIG_BODY_BYTES = 1024 * 1024  # bodies past this are validated in a worker thread, off the event loop
-
-
-@dataclass(slots=True)
-class MockResponse:
-    """What a handler answers (named apart from httpx's and the generated client's Response)."""
-
-    status: int
-    body: bytes
-    content_type: bytes = b"application/json"
-    headers: list[tuple[str, str]] = field(default_factory=list)
-
-
-Handler = Callable[[Request, "re.Match[str]"], Awaitable[MockResponse]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,22 +74,17 @@ class MockApp:
     def __init__(self, config: MockConfig) -> None:
         self.state = MockState.build(config)
         self.control = MockControl(self.state)
-        self._api_version = self.state.contract.api_version.encode()
+        self._api_version = self.state.facts.api_version.encode()
         api = "(?:/v1)?/generations"
         self._routes = [
             Route(re.compile(api), {"POST": self._create}, True),
             Route(re.compile(api + "/([^/]+)"), {"GET": self._get}, True),
             Route(FILE_PATH, {"GET": self._file}, True),
-            Route(re.compile("/_mock/health"), {"GET": self._health}, False),
-            Route(re.compile("/_mock/clock"), {"GET": self._clock, "POST": self._clock}, False),
-            Route(re.compile("/_mock/faults"), {"POST": self._add_fault, "DELETE": self._clear_faults}, False),
-            Route(re.compile("/_mock/reset"), {"POST": self._reset}, False),
+            *(Route(pattern, methods, False) for pattern, methods in ControlApi(self.control).routes()),
         ]
 
     # ASGI entry point and the shield ---------------------------------------------------------------------------
 
-    # Not mutated (make mutation): mutmut's trampoline around an ASGI entry point is not awaitable the way uvicorn
-    # calls it, so every mutant here would "fail" for the tooling's sake; its three branches are plain routing.
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:  # pragma: no mutate block
         kind = scope["type"]
         if kind == "http":
@@ -178,9 +162,9 @@ class MockApp:
             body, failure_code, source = self._check_body(raw, failure_header, client)
         auth.check_can_pay(key)
 
-        contract = state.contract
-        generation_type = body.get("type", contract.default_type)
-        model = body.get("model", contract.default_model)
+        facts = state.facts
+        generation_type = body.get("type", facts.default_type)
+        model = body.get("model", facts.default_model)
         chained_id = (body.get("source") or {}).get("generation_id")
         with state.lock:
             now = state.clock.now()
@@ -190,7 +174,6 @@ class MockApp:
             except StoreFullError:
                 raise too_many_concurrent_jobs() from None
             generation_id = str(uuid.uuid4())
-            # What the mock's pictures show is its own presentation, no documented rule (equivalent mutants).
             card = Card(generation_id, generation_type, model, body.get("prompt") or "")  # pragma: no mutate
             record = GenerationRecord(
                 id=generation_id,
@@ -199,7 +182,7 @@ class MockApp:
                 finishes_at=state.timing.finishes_at(now),
                 model=model,
                 type=generation_type,
-                files=plan_files(contract, body, card, source, self._chained_files(chained_id, client)),
+                files=plan_files(facts, body, card, source, self._chained_files(chained_id, client)),
                 failure_code=failure_code,
             )
             state.store.add(record)
@@ -211,14 +194,14 @@ class MockApp:
         self, raw: bytes, failure_header: str | None, client: str
     ) -> tuple[dict[str, Any], str | None, bytes | None]:
         """Parse and check a POST body; the body, the failure asked for, and the decoded source image if any."""
-        contract, config = self.state.contract, self.state.config
+        facts, config = self.state.facts, self.state.config
         body = validation.parse_json(raw)
-        validation.check_body(contract, body, permissive=config.permissive)
-        failure_code = failure_switch.requested_failure(contract, failure_header, body["prompt"])
+        validation.check_body(facts, body, permissive=config.permissive)
+        failure_code = failure_switch.requested_failure(facts, failure_header, body["prompt"])
         source = None
         if not (config.schema_only or config.permissive):
-            rules.check(contract, body, lambda generation_id: self._prior(generation_id, client))
-            source = media.check(contract, body)
+            rules.check(facts, body, lambda generation_id: self._prior(generation_id, client))
+            source = media.check(facts, body)
         return body, failure_code, source
 
     def _prior(self, generation_id: str, client: str) -> rules.Prior | None:
@@ -230,9 +213,9 @@ class MockApp:
         if record is None:
             return None
         current = state.timing.state(record.created_at, record.failure_code, now)
-        return rules.Prior(state=current, output=state.contract.facts(record.type).output)
+        return rules.Prior(state=current, output=state.facts.of_type(record.type).output)
 
-    def _chained_files(self, generation_id: object, client: str) -> tuple[OutputFile, ...] | None:
+    def _chained_files(self, generation_id: object, client: str) -> tuple[PlannedFile, ...] | None:
         """The files of the generation a ``source.generation_id`` names, when the client has it (call under the
         lock); permissive mode lets any client's through."""
         if not isinstance(generation_id, str):
@@ -246,7 +229,7 @@ class MockApp:
         permissive = self.state.config.permissive
         client = auth.client_of(auth.authenticate(request.headers.get("authorization"), permissive=permissive))
         generation_id = match.group(1)
-        if not validation.is_generation_id(self.state.contract, generation_id, permissive=permissive):
+        if not validation.is_generation_id(self.state.facts, generation_id, permissive=permissive):
             raise HttpError(404, GENERATION_NOT_FOUND)
         with self.state.lock:
             store = self.state.store
@@ -254,13 +237,14 @@ class MockApp:
         if record is not None:
             return MockResponse(200, json_bytes(self._render(record, request, self.state.clock.now())))
         if permissive:  # an id the suite never created (a placeholder): a generation shaped like the spec's examples
-            return MockResponse(200, json_bytes({**_completed_example(self.state.contract), "id": generation_id}))
+            return MockResponse(200, json_bytes({**_completed_example(self.state.facts), "id": generation_id}))
         raise HttpError(404, GENERATION_NOT_FOUND)
 
     def _render(
         self, record: GenerationRecord, request: Request, now: float, state: str | None = None
     ) -> dict[str, Any]:
-        """The Generation body: all 8 keys, nulls and ``[]`` included; completed ones get a freshly signed URL."""
+        """The Generation body: all 8 keys, nulls and ``[]`` included; completed ones get a freshly signed URL; any
+        other property the spec gives an example is answered with it."""
         state = state or self.state.timing.state(record.created_at, record.failure_code, now)
         failed = state == lifecycle.FAILED
         output = []
@@ -269,13 +253,14 @@ class MockApp:
             for file in record.files:
                 output.append(outputs.output_entry(file, self.state.signer.sign(origin, record.id, file.name, now)))
         return {
+            **self.state.facts.generation_field_examples,
             "id": record.id,
             "type": record.type,
             "state": state,
             "model": record.model,
             "created_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(record.created_at)),
             "output": output,
-            "failure_reason": self.state.contract.failure_reasons[record.failure_code]
+            "failure_reason": self.state.facts.failure_reasons[record.failure_code]
             if failed and record.failure_code
             else None,
             "failure_code": record.failure_code if failed else None,
@@ -293,55 +278,18 @@ class MockApp:
         file = next((file for file in record.files if file.name == name), None)
         if file is None:
             raise HttpError(404, NOT_FOUND)
-        # A video takes a tenth of a second or more to encode the first time: off the event loop. (Equivalent
-        # mutants: this only chooses where the file is rendered, never what is answered.)
+        # A video takes a tenth of a second or more to encode the first time: off the event loop.
         if file.kind == "video":  # pragma: no mutate
             content_type, body = await asyncio.to_thread(outputs.render, file)
         else:
             content_type, body = outputs.render(file)
         return MockResponse(200, body, content_type.encode())
 
-    # The control API (no auth; not part of the spec) ---------------------------------------------------------
 
-    async def _health(self, request: Request, _: re.Match[str]) -> MockResponse:
-        return MockResponse(200, json_bytes({"status": "ok", "now": self.control.now()}))
-
-    async def _clock(self, request: Request, _: re.Match[str]) -> MockResponse:
-        if request.method == "POST":
-            payload = await _control_json(request)
-            seconds = payload.get("advance") if isinstance(payload, dict) else None
-            if isinstance(seconds, bool) or not isinstance(seconds, int | float):
-                raise bad_request('expected {"advance": <seconds>}')
-            try:
-                self.control.advance(seconds)
-            except ValueError as exc:
-                raise bad_request(str(exc)) from None
-        return MockResponse(200, json_bytes({"now": self.control.now()}))
-
-    async def _add_fault(self, request: Request, _: re.Match[str]) -> MockResponse:
-        try:
-            self.control.add_fault(**fault_from_json(await _control_json(request)))
-        except ValueError as exc:
-            raise bad_request(str(exc)) from None
-        return MockResponse(201, json_bytes({"status": "queued"}))
-
-    async def _clear_faults(self, request: Request, _: re.Match[str]) -> MockResponse:
-        self.control.clear_faults()
-        return MockResponse(200, json_bytes({"status": "cleared"}))
-
-    async def _reset(self, request: Request, _: re.Match[str]) -> MockResponse:
-        self.control.reset()
-        return MockResponse(200, json_bytes({"status": "reset"}))
-
-
-def _completed_example(contract: Contract) -> dict[str, Any]:
+def _completed_example(facts: SpecFacts) -> dict[str, Any]:
     """The spec's completed example generation (else its first): what permissive mode answers for unknown ids."""
-    examples = contract.generation_examples
+    examples = facts.generation_examples
     return next((e for e in examples if e.get("state") == lifecycle.COMPLETED), examples[0])
-
-
-async def _control_json(request: Request) -> Any:
-    return validation.parse_json(await request.read_body(CONTROL_BODY_LIMIT))
 
 
 async def _lifespan(receive: Receive, send: Send) -> None:

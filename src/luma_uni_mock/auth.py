@@ -30,7 +30,6 @@ BROKE = "broke"  # a valid key whose POSTs get 402 (not enough balance at submit
 
 def authenticate(authorization: str | None, *, permissive: bool) -> str:
     """The caller's API key, or the 401/403 its header earns."""
-    # Equivalent mutant (make mutation): any text without a space in place of "" is a wrong scheme too.
     header = authorization or ""  # pragma: no mutate
     scheme, _, token = header.partition(" ")
     if scheme == "Bearer" and permissive and token.strip():

@@ -38,7 +38,7 @@ class MockConfig:
     rate_limits: bool = False  # True turns on the documented defaults (30 per minute, 10 concurrent)
     rpm: int | None = None  # explicit per-minute limit; None = the default when rate_limits, else off
     max_concurrent: int | None = None  # explicit concurrent-jobs limit; None = as for rpm
-    schema_only: bool = False  # cross-field and media rules off: only the JSON schema is enforced
+    schema_only: bool = False  # the rules left to code and the media checks off: only the JSON schema is enforced
     # For an SDK's generated tests (what Prism serves them): any bearer token is a key, an unknown id answers a
     # generation from the spec's examples, and a request is checked no more strictly than the SDK's types do (JSON
     # types and required fields only: unknown fields and enum values pass; schema_only's rules are off too).

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import re
 
-from .contract import Contract
 from .http_errors import bad_request
+from .spec_facts import SpecFacts
 
 FAILURE_HEADER = "x-mock-failure"
 _PROMPT_MARKER = re.compile(r"\[mock:failure=([^\]]*)\]")
 
 
-def requested_failure(contract: Contract, header: str | None, prompt: str) -> str | None:
+def requested_failure(facts: SpecFacts, header: str | None, prompt: str) -> str | None:
     """The failure_code a request asks for (header first, then the prompt marker); 400 for an unknown code."""
     code = header.strip() if header is not None else None
     if code is None:
@@ -25,7 +25,7 @@ def requested_failure(contract: Contract, header: str | None, prompt: str) -> st
         code = match.group(1).strip() if match else None
     if code is None:
         return None
-    if code not in contract.failure_reasons:
-        valid = ", ".join(sorted(contract.failure_reasons))
+    if code not in facts.failure_reasons:
+        valid = ", ".join(sorted(facts.failure_reasons))
         raise bad_request(f"Unknown mock failure code {code!r}. Valid: {valid}")
     return code

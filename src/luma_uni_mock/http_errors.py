@@ -14,7 +14,7 @@ class HttpError(Exception):
     def __init__(self, status: int, detail: str, headers: Sequence[tuple[str, str]] = ()) -> None:
         if len(detail) > MAX_DETAIL_CHARS:
             detail = detail[: MAX_DETAIL_CHARS - 1] + "…"
-        super().__init__(f"{status}: {detail}")  # pragma: no mutate - only logs show it (equivalent mutants)
+        super().__init__(f"{status}: {detail}")  # pragma: no mutate
         self.status = status
         self.detail = detail
         self.headers = tuple(headers)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 import re
 import uuid
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from .asgi_types import Headers, Receive, Scope, Send
@@ -88,6 +89,19 @@ class Request:
             size += len(message.get("body", b""))
             if message["type"] == "http.disconnect" or not message.get("more_body", False):
                 return
+
+
+@dataclass(slots=True)
+class MockResponse:
+    """What a handler answers (named apart from httpx's and the generated client's Response)."""
+
+    status: int
+    body: bytes
+    content_type: bytes = b"application/json"
+    headers: list[tuple[str, str]] = field(default_factory=list)
+
+
+Handler = Callable[[Request, "re.Match[str]"], Awaitable[MockResponse]]
 
 
 class ClientDisconnectedError(Exception):

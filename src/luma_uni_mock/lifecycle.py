@@ -7,17 +7,17 @@ of failure_switch.py) ends ``failed`` with that code when its processing time is
 
 from __future__ import annotations
 
-from .contract import Contract
+from .spec_facts import SpecFacts
 
 QUEUED, PROCESSING, COMPLETED, FAILED = "queued", "processing", "completed", "failed"
 TERMINAL = frozenset({COMPLETED, FAILED})
 MAX_JOB_SECONDS = 3600.0  # a job never stays active for more than an hour (documented for concurrency accounting)
 
 
-def check_states(contract: Contract) -> None:
+def check_states(facts: SpecFacts) -> None:
     """Refuse to start unless the spec's GenerationState has every state this lifecycle moves through (a state the
     spec adds, which this lifecycle never enters, is fine: clients must cope with it, the mock need not send it)."""
-    missing = sorted({QUEUED, PROCESSING, COMPLETED, FAILED} - set(contract.states))
+    missing = sorted({QUEUED, PROCESSING, COMPLETED, FAILED} - set(facts.states))
     if missing:
         raise ValueError(f"the spec's GenerationState lacks {missing}, which the mock's lifecycle moves through")
 
@@ -30,11 +30,7 @@ class Timing:
         self.total_seconds = min(queued_seconds + processing_seconds, MAX_JOB_SECONDS)
 
     def state(self, created_at: float, failure_code: str | None, now: float) -> str:
-        # Not a contract violation (make mutation): a mutant here makes every generation terminal at its first
-        # GET. No documented rule forbids it: POST answers `queued` whatever this says (app.py renders the 201 as
-        # queued), the docs call 30-60 s typical, not a minimum, and a client may meet either state first.
         elapsed = now - created_at  # pragma: no mutate
-        # Equivalent mutants: `<=` differs only at the exact instant a phase ends, which no rule pins down.
         if elapsed < self.queued_seconds:  # pragma: no mutate
             return QUEUED
         if elapsed < self.total_seconds:  # pragma: no mutate

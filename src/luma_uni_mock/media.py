@@ -15,9 +15,9 @@ import ipaddress
 import urllib.parse
 from typing import Any
 
-from .contract import Contract
 from .http_errors import HttpError
 from .rules import VIDEO, image_refs, position_kind
+from .spec_facts import SpecFacts
 
 # Magic numbers of image formats, for the spec's x-accepted-media-types (WebP is RIFF....WEBP).
 _SIGNATURES = (
@@ -47,14 +47,14 @@ def sniff_video(data: bytes) -> str | None:
     return None
 
 
-def check(contract: Contract, body: dict[str, Any]) -> bytes | None:
+def check(facts: SpecFacts, body: dict[str, Any]) -> bytes | None:
     """413/422 for the first unusable input; returns the decoded ``source`` bytes, if it was sent as data."""
     source_bytes = None
     for path, ref in image_refs(body):
         data, url = ref.get("data"), ref.get("url")
         if data is not None:
-            video = position_kind(contract, body, path) == VIDEO
-            decoded = _decode(contract, path, data, ref.get("media_type"), video=video)
+            video = position_kind(facts, body, path) == VIDEO
+            decoded = _decode(facts, path, data, ref.get("media_type"), video=video)
             if path == "source":
                 source_bytes = decoded
         elif url is not None:
@@ -62,22 +62,22 @@ def check(contract: Contract, body: dict[str, Any]) -> bytes | None:
     return source_bytes
 
 
-def _decode(contract: Contract, path: str, data: str, media_type: Any, *, video: bool) -> bytes:
+def _decode(facts: SpecFacts, path: str, data: str, media_type: Any, *, video: bool) -> bytes:
     kind = "video" if video else "image"
-    too_large = HttpError(413, f"{path}: {kind} exceeds {contract.max_image_bytes // 2**20} MB limit")
-    if len(data) > 4 * -(-contract.max_image_bytes // 3) + 2:  # over the limit whatever the padding: don't decode
+    too_large = HttpError(413, f"{path}: {kind} exceeds {facts.max_image_bytes // 2**20} MB limit")
+    if len(data) > 4 * -(-facts.max_image_bytes // 3) + 2:  # over the limit whatever the padding: don't decode
         raise too_large
     try:
         decoded = base64.b64decode(data, validate=True)
     except (binascii.Error, ValueError):  # ValueError: non-ASCII characters
         raise HttpError(422, f"{path}: invalid base64 data") from None
-    if len(decoded) > contract.max_image_bytes:
+    if len(decoded) > facts.max_image_bytes:
         raise too_large
     declared = media_type.strip().lower() if isinstance(media_type, str) else ""
     if video:
-        if not declared.startswith("video/") or sniff_video(decoded) not in contract.video_media_types:
+        if not declared.startswith("video/") or sniff_video(decoded) not in facts.video_media_types:
             raise HttpError(422, f"{path}: content-type is not a video")
-    elif not declared.startswith("image/") or sniff(decoded) not in contract.media_types:
+    elif not declared.startswith("image/") or sniff(decoded) not in facts.media_types:
         raise HttpError(422, f"{path}: content-type is not an image")
     return decoded
 

@@ -9,36 +9,36 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import outputs
-from .cards import Card, Shape, shape_of_ratio, shape_of_source
-from .contract import Contract
-from .outputs import OutputFile
+from .render import outputs
+from .render.cards import Card, Shape, shape_of_ratio, shape_of_source
+from .render.outputs import PlannedFile
+from .spec_facts import SpecFacts
 
 
 def plan_files(
-    contract: Contract,
+    facts: SpecFacts,
     body: dict[str, Any],
     card: Card,
     source_bytes: bytes | None,
-    chained_source: tuple[OutputFile, ...] | None,
-) -> tuple[OutputFile, ...]:
+    chained_source: tuple[PlannedFile, ...] | None,
+) -> tuple[PlannedFile, ...]:
     """The files of a generation of ``body``; ``chained_source`` is the files of the generation ``source`` names."""
-    generation_type = body.get("type", contract.default_type)
-    facts = contract.facts(generation_type)
+    generation_type = body.get("type", facts.default_type)
+    kind = facts.of_type(generation_type)
     source_file = chained_source[0] if chained_source else None
-    shape = _shape(body, facts.keeps_source_shape, facts.source is not None, source_bytes, source_file)
-    if facts.output == "video":
-        return outputs.video_file(card, shape, _seconds(contract, body, facts.source is not None, source_file))
-    if facts.output == "layers":
+    shape = _shape(body, kind.keeps_source_shape, kind.source is not None, source_bytes, source_file)
+    if kind.output == "video":
+        return outputs.video_file(card, shape, _seconds(facts, body, kind.source is not None, source_file))
+    if kind.output == "layers":
         resolution = (body.get("layering") or {}).get("resolution")
-        if resolution not in contract.layering_resolutions:
-            resolution = contract.default_layering_resolution
+        if resolution not in facts.layering_resolutions:
+            resolution = facts.default_layering_resolution
         return outputs.layer_files(card, shape, resolution)
-    return outputs.image_file(card, shape, _output_format(contract, body.get("output_format")))
+    return outputs.image_file(card, shape, _output_format(facts, body.get("output_format")))
 
 
 def _shape(
-    body: dict[str, Any], keeps_source_shape: bool, has_source: bool, data: bytes | None, chained: OutputFile | None
+    body: dict[str, Any], keeps_source_shape: bool, has_source: bool, data: bytes | None, chained: PlannedFile | None
 ) -> Shape:
     """The source's shape for the types that keep it (and for a reframe left without a target ratio), else the
     requested ratio's."""
@@ -49,17 +49,17 @@ def _shape(
 
 
 def _seconds(
-    contract: Contract, body: dict[str, Any], from_source: bool, chained: OutputFile | None
+    facts: SpecFacts, body: dict[str, Any], from_source: bool, chained: PlannedFile | None
 ) -> str | int | None:
     """A video's duration: its source's (a chained video's seconds; unknown for a URL or data) when it transforms
     one, else the requested one, else the server default."""
     if from_source:
         return chained.seconds if chained is not None and chained.seconds > 0 else None
     duration = (body.get("video") or {}).get("duration")
-    return duration if duration in contract.video_durations else contract.default_duration
+    return duration if duration in facts.video_durations else facts.default_duration
 
 
-def _output_format(contract: Contract, requested: Any) -> str:
+def _output_format(facts: SpecFacts, requested: Any) -> str:
     """The output's format: the one asked for, else (left open, or a value only a newer server knows, which
     permissive mode lets through) the spec's server default (``x-server-default``)."""
-    return requested if requested in contract.output_formats else contract.default_output_format
+    return requested if requested in facts.output_formats else facts.default_output_format

@@ -16,8 +16,7 @@ from collections import deque
 from .http_errors import HttpError
 
 CONCURRENCY_RETRY_AFTER = 60
-# Header names in one place (HTTP header names are case-insensitive: spelled inline, each would only invite
-# equivalent mutants under `make mutation`).
+# Header names in one place.
 RETRY_AFTER = "Retry-After"
 LIMIT, REMAINING, RESET = "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset"
 RATE_LIMIT_EXCEEDED = "Rate limit exceeded"
@@ -54,7 +53,6 @@ class RateLimiter:
 
     def record(self, key: str, now: float, finishes_at: float) -> HeaderList:
         """Count a created generation; the ``X-RateLimit-*`` headers for its 201 (none when the RPM limit is off)."""
-        # Equivalent mutants: sweeping a little more or less often forgets only keys with nothing left to count.
         self._since_sweep += 1  # pragma: no mutate
         if self._since_sweep >= SWEEP_EVERY:  # pragma: no mutate
             self._sweep(now)

@@ -1,48 +1,52 @@
-"""The request rules of ``CreateGenerationRequest.x-rules`` in openapi.yaml, one predicate per rule id.
+"""The request rules of ``CreateGenerationRequest.x-rules`` in openapi.yaml: what code each rule id needs.
 
 The spec is the rules' one home for what the docs show: each rule's id, status, description and exact ``detail``
-template. This module holds only what needs code: when a rule is broken, and the values its ``{placeholders}``
-take. Two kinds:
+template, and, for every rule JSON Schema can state, the condition itself (a schema node marked ``x-rule: <id>``,
+see stated_rules.py). This module holds the rest. Kinds:
 
-- *schema rules* word a JSON-schema violation the API words in its own way (an unknown model, a prompt too long);
-  they see the first schema error and return the placeholders when the error is theirs;
-- *body rules* judge a schema-valid body (cross-field rules), in the spec's order: the first broken one answers;
-  *chain rules* are body rules that also look up the caller's earlier generations (``generation_id``).
+- *stated rules*: the schema says when the rule is broken; the code here only names its ``{placeholders}``;
+- *schema wordings*: a plain schema error (a field's own keyword) the API words its own way (an unknown model, a
+  prompt too long): they see the error and return the placeholders when the error is theirs;
+- *body rules* judge a schema-valid body for what a schema cannot state; *chain rules* are body rules that also
+  look up the caller's earlier generations (``generation_id``).
 
-The mock refuses to start when the spec's ids and the ids implemented here differ (:func:`check_registry`).
-Placeholders computed from the spec (``{valid}``, ``{limit}``, ``{min}``, ``{max}``) come from :func:`fixed_values`,
-so no list or number is typed twice; the others (``{value}``, ``{path}``, ``{model}``) come from the request.
+Which refusal answers a body that breaks several rules: the first stated rule broken (in x-rules order), else the
+most relevant plain schema error (jsonschema's ``best_match``), else the first body or chain rule broken (in
+x-rules order). The mock refuses to start when the spec's ids and the ids implemented here or marked in the schema
+differ (:func:`check_registry`). How a refusal is worded from the placeholders is rule_wording.py.
 """
 
 from __future__ import annotations
 
-import functools
-import json
-import re
-import string
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .contract import Contract, Rule
 from .http_errors import HttpError
 from .lifecycle import COMPLETED
-from .videos import seconds_of
+from .rule_wording import (
+    EDIT_TYPE,
+    LAYERING_TYPE,
+    MANGA_STYLE,
+    Values,
+    detail,
+    format_path,
+    portrait_ratios,
+    show,
+    types_phrase,
+    valid_ratios,
+)
+from .spec_facts import Rule, SpecFacts
+from .stated_rules import Broken, broken_rule, condition_values, with_alternatives
 
 if TYPE_CHECKING:
     import jsonschema
 
-EDIT_TYPE = "image_edit"
-LAYERING_TYPE = "layering"
-VIDEO_TYPE = "video"  # the one type whose hdr is SDR-only at some resolutions (VideoResolution's x-sdr-only)
-MANGA_STYLE = "manga"
 IMAGE, VIDEO = "image", "video"  # the kinds of media an ImageRef position takes (x-types source and output)
-# The fields of an ImageRef of which exactly one must be given.
-REF_INPUTS = ("url", "data", "generation_id", "file_id")
 
-Values = Mapping[str, object]
-SchemaCheck = Callable[[Contract, Any, "jsonschema.ValidationError"], Values | None]
-BodyCheck = Callable[[Contract, dict[str, Any]], Values | None]
+SchemaCheck = Callable[[SpecFacts, Any, "jsonschema.ValidationError"], Values | None]
+StatedValues = Callable[[SpecFacts, Any, Broken], Values]  # a stated rule's placeholders
+BodyCheck = Callable[[SpecFacts, dict[str, Any]], Values | None]
 
 
 @dataclass(frozen=True)
@@ -54,11 +58,12 @@ class Prior:
 
 
 Lookup = Callable[[str], Prior | None]  # a lower-case generation id -> the caller's client's generation, if any
-ChainCheck = Callable[[Contract, dict[str, Any], Lookup], Values | None]
+ChainCheck = Callable[[SpecFacts, dict[str, Any], Lookup], Values | None]
 
 
 @dataclass(frozen=True)
 class Implementation:
+    stated_values: StatedValues | None = None
     schema_check: SchemaCheck | None = None
     body_check: BodyCheck | None = None
     chain_check: ChainCheck | None = None
@@ -81,6 +86,14 @@ def schema_rule(rule_id: str, unknown_value_of: str | None = None) -> Callable[[
     return register
 
 
+def stated_rule(rule_id: str) -> Callable[[StatedValues], StatedValues]:
+    def register(values: StatedValues) -> StatedValues:
+        _register(rule_id, stated_values=values)
+        return values
+
+    return register
+
+
 def body_rule(rule_id: str) -> Callable[[BodyCheck], BodyCheck]:
     def register(check: BodyCheck) -> BodyCheck:
         _register(rule_id, body_check=check)
@@ -97,89 +110,105 @@ def chain_rule(rule_id: str) -> Callable[[ChainCheck], ChainCheck]:
     return register
 
 
-# --- What the spec fills in --------------------------------------------------------------------------------------
+def refusal(facts: SpecFacts, rule: Rule, values: Values) -> HttpError:
+    return HttpError(rule.status, detail(facts, rule, values))
 
 
-def ratio_sort_key(ratio: str) -> list[str]:
-    """The order the API lists ratios in: by their terms as text, so ``1:3`` comes before ``16:9``."""
-    return ratio.split(":")
+# --- Stated rules: the schema states the condition (an ``x-rule`` mark), the code names the placeholders -----------
 
 
-def portrait_ratios(contract: Contract, model: str | None = None) -> list[str]:
-    """The aspect ratios taller than wide (of ``model``, else of the default model), sorted as the API lists them."""
-    portrait = []
-    for ratio in contract.ratios_of(model or contract.default_model):
-        # Equivalent mutant (make mutation): a ratio has one colon, so rpartition splits it the same way.
-        width, _, height = ratio.partition(":")  # pragma: no mutate
-        if width.isdigit() and height.isdigit() and int(width) < int(height):
-            portrait.append(ratio)
-    # Equivalent mutant: for the spec's portrait ratios, plain text order is the order of their terms.
-    return sorted(portrait, key=ratio_sort_key)  # pragma: no mutate
+def _field_value(body: Any, name: str) -> object:
+    return body.get(name) if isinstance(body, dict) else None
 
 
-def quoted_list(values: Iterable[str]) -> str:
-    """``'a', 'b' and 'c'``: how the API words a list of values in a sentence."""
-    quoted = [f"'{value}'" for value in values]
-    return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} and {quoted[-1]}"
+def _type_of(facts: SpecFacts, body: Any) -> object:
+    return _field_value(body, "type") if isinstance(body, dict) and "type" in body else facts.default_type
 
 
-def valid_ratios(contract: Contract, model: str) -> str:
-    """The aspect ratios ``model`` takes, as the API lists them."""
-    return ", ".join(sorted(contract.ratios_of(model), key=ratio_sort_key))
+def _model_of(facts: SpecFacts, body: Any) -> str:
+    """The request's model for a detail: the default when left out or not a known model."""
+    model = _field_value(body, "model")
+    return model if isinstance(model, str) and model in facts.models else facts.default_model
 
 
-def types_phrase(types: Iterable[str]) -> str:
-    """``type 'layering'`` or ``types 'video', 'video_edit' and 'video_reframe'``."""
-    listed = list(types)
-    return f"type{'s' if len(listed) > 1 else ''} {quoted_list(listed)}"
-
-
-def source_types(contract: Contract) -> list[str]:
-    """The types that take a ``source``, in the enum's order."""
-    return [name for name in contract.types if contract.facts(name).source is not None]
-
-
-def fixed_values(contract: Contract, rule_id: str) -> dict[str, object]:
-    """The placeholders of a rule's detail that the spec determines (the same for every request)."""
-    if rule_id == "prompt_length":
-        return {"min": contract.prompt_min_length, "max": contract.prompt_max_length}
-    if rule_id == "layering_prompt_length":
-        return {"max": contract.prompt_bounds(LAYERING_TYPE)[1]}
-    if rule_id == "source_not_allowed":
-        return {"types": quoted_list(source_types(contract))}
-    if rule_id == "invalid_aspect_ratio":  # the default model's (a request for another model names its own)
-        return {"valid": valid_ratios(contract, contract.default_model)}
-    if rule_id == "too_many_refs":
-        return {"limit": contract.max_image_refs}
-    if rule_id == "too_many_edit_refs":
-        return {"limit": contract.max_image_refs - 1}  # the source occupies one slot
-    if rule_id == "manga_landscape":  # the default model's (a request for another model names its own)
-        return {"valid": ", ".join(portrait_ratios(contract))}
+def _no_values(facts: SpecFacts, body: Any, broken: Broken) -> Values:
     return {}
 
 
-def detail(contract: Contract, rule: Rule, values: Values) -> str:
-    return rule.detail.format_map({**fixed_values(contract, rule.id), **values})
+for _rule_id in ("prompt_length", "layering_prompt_length", "source_not_allowed", "too_many_edit_refs"):
+    stated_rule(_rule_id)(_no_values)
+stated_rule("exr_requires_hdr")(_no_values)
 
 
-def refusal(contract: Contract, rule: Rule, values: Values) -> HttpError:
-    return HttpError(rule.status, detail(contract, rule, values))
+def _type_values(facts: SpecFacts, body: Any) -> Values:
+    model = _field_value(body, "model")
+    return {"value": show(_type_of(facts, body)), "model": show(model if model is not None else facts.default_model)}
 
 
-def parse_detail(contract: Contract, rule: Rule, text: str, *, any_fixed: bool = False) -> dict[str, str] | None:
-    """The request placeholders of ``text`` if it is this rule's detail: the spec-determined ones must match
-    today's spec, unless ``any_fixed`` (then they are returned too, as written)."""
-    fixed = {} if any_fixed else fixed_values(contract, rule.id)
-    pattern = ""
-    for literal, name, _, _ in string.Formatter().parse(rule.detail):
-        pattern += re.escape(literal)
-        if name is not None:
-            pattern += re.escape(str(fixed[name])) if name in fixed else f"(?P<{name}>.+?)"
-    match = re.fullmatch(pattern, text)
-    return match.groupdict() if match else None
+def _ratio_values(facts: SpecFacts, body: Any) -> Values:
+    return {"value": show(_field_value(body, "aspect_ratio")), "valid": valid_ratios(facts, _model_of(facts, body))}
 
 
-# --- Schema rules: the API's wording of some schema errors ---------------------------------------------------------
+stated_rule("unsupported_type")(lambda facts, body, broken: _type_values(facts, body))
+stated_rule("invalid_aspect_ratio")(lambda facts, body, broken: _ratio_values(facts, body))
+
+
+@stated_rule("manga_landscape")
+def _manga_landscape_values(facts: SpecFacts, body: Any, broken: Broken) -> Values:
+    return {"valid": ", ".join(portrait_ratios(facts, _model_of(facts, body)))}
+
+
+@stated_rule("source_required")
+def _source_required_values(facts: SpecFacts, body: Any, broken: Broken) -> Values:
+    return {"value": show(_type_of(facts, body))}
+
+
+@stated_rule("not_for_type")
+def _not_for_type_values(facts: SpecFacts, body: Any, broken: Broken) -> Values:
+    types = condition_values(broken.mark.node, "type")
+    return {"field": format_path(broken.error.absolute_path), "types": types_phrase(str(t) for t in types)}
+
+
+@stated_rule("ref_exactly_one")
+@stated_rule("media_type_required")
+def _ref_values(facts: SpecFacts, body: Any, broken: Broken) -> Values:
+    return {"path": format_path(broken.at)}
+
+
+@stated_rule("url_media_type_required")
+def _url_media_type_values(facts: SpecFacts, body: Any, broken: Broken) -> Values:
+    return {"path": format_path(broken.at), "value": show(_type_of(facts, body))}
+
+
+def _video_value(body: Any, name: str) -> object:
+    return _field_value(_field_value(body, "video"), name)
+
+
+@stated_rule("loop_conflict")
+def _loop_conflict_values(facts: SpecFacts, body: Any, broken: Broken) -> Values:
+    field = broken.error.absolute_path[-1]
+    if field == "duration":
+        return {"conflict": f"duration '{show(_video_value(body, 'duration'))}'"}
+    return {"conflict": format_path(broken.error.absolute_path)}
+
+
+@stated_rule("hdr_resolution")
+def _hdr_resolution_values(facts: SpecFacts, body: Any, broken: Broken) -> Values:
+    return {"value": show(_video_value(body, "resolution"))}
+
+
+@stated_rule("keyframes_exclusive")
+def _keyframes_exclusive_values(facts: SpecFacts, body: Any, broken: Broken) -> Values:
+    return {"other": str(broken.error.absolute_path[-1])}
+
+
+@stated_rule("keyframe_index_range")
+def _keyframe_index_range_values(facts: SpecFacts, body: Any, broken: Broken) -> Values:
+    duration = _video_value(body, "duration") or facts.default_duration
+    return {"index": broken.error.absolute_path[-1], "last": broken.error.validator_value, "duration": show(duration)}
+
+
+# --- Schema wordings: the API's wording of a plain schema error (a field's own keyword, no mark) --------------------
 
 
 def _top_field(error: jsonschema.ValidationError) -> str | None:
@@ -187,153 +216,42 @@ def _top_field(error: jsonschema.ValidationError) -> str | None:
     return path[0] if len(path) == 1 and isinstance(path[0], str) else None
 
 
-def _field_value(body: Any, name: str) -> object:
-    return body.get(name) if isinstance(body, dict) else None
-
-
-def _prompt_too_long(body: Any, error: jsonschema.ValidationError) -> bool:
-    return _top_field(error) == "prompt" and error.validator in {"minLength", "maxLength"}
-
-
 @schema_rule("prompt_length")
-def _prompt_length_schema(contract: Contract, body: Any, error: jsonschema.ValidationError) -> Values | None:
-    return {} if _prompt_too_long(body, error) and _field_value(body, "type") != LAYERING_TYPE else None
-
-
-@schema_rule("layering_prompt_length")
-def _layering_prompt_length_schema(contract: Contract, body: Any, error: jsonschema.ValidationError) -> Values | None:
-    return {} if _prompt_too_long(body, error) and _field_value(body, "type") == LAYERING_TYPE else None
+def _prompt_length_schema(facts: SpecFacts, body: Any, error: jsonschema.ValidationError) -> Values | None:
+    # A layering prompt past the overall bound breaks its own, tighter, stated rule first.
+    return {} if _top_field(error) == "prompt" and error.validator in {"minLength", "maxLength"} else None
 
 
 @schema_rule("unknown_model", unknown_value_of="Model")
-def _unknown_model(contract: Contract, body: Any, error: jsonschema.ValidationError) -> Values | None:
+def _unknown_model(facts: SpecFacts, body: Any, error: jsonschema.ValidationError) -> Values | None:
     return {"value": show(_field_value(body, "model"))} if _top_field(error) == "model" else None
 
 
-def _model_of(contract: Contract, body: Any) -> str:
-    """The request's model for a detail: the default when left out or not a known model."""
-    model = _field_value(body, "model")
-    return model if isinstance(model, str) and model in contract.models else contract.default_model
-
-
 @schema_rule("invalid_aspect_ratio")
-def _invalid_aspect_ratio(contract: Contract, body: Any, error: jsonschema.ValidationError) -> Values | None:
-    if _top_field(error) != "aspect_ratio":
-        return None
-    return {
-        "value": show(_field_value(body, "aspect_ratio")),
-        "valid": valid_ratios(contract, _model_of(contract, body)),
-    }
+def _invalid_aspect_ratio(facts: SpecFacts, body: Any, error: jsonschema.ValidationError) -> Values | None:
+    return _ratio_values(facts, body) if _top_field(error) == "aspect_ratio" else None
 
 
 @schema_rule("unsupported_type")
-def _unsupported_type(contract: Contract, body: Any, error: jsonschema.ValidationError) -> Values | None:
-    if _top_field(error) != "type":
-        return None
-    model = _field_value(body, "model")
-    return {
-        "value": show(_field_value(body, "type")),
-        "model": show(model if model is not None else contract.default_model),
-    }
+def _unsupported_type(facts: SpecFacts, body: Any, error: jsonschema.ValidationError) -> Values | None:
+    return _type_values(facts, body) if _top_field(error) == "type" else None
 
 
 @schema_rule("too_many_refs")
-def _too_many_refs_schema(contract: Contract, body: Any, error: jsonschema.ValidationError) -> Values | None:
-    too_many = _top_field(error) == "image_ref" and error.validator == "maxItems"
-    return {} if too_many and _field_value(body, "type") != EDIT_TYPE else None
-
-
-@schema_rule("too_many_edit_refs")
-def _too_many_edit_refs_schema(contract: Contract, body: Any, error: jsonschema.ValidationError) -> Values | None:
-    too_many = _top_field(error) == "image_ref" and error.validator == "maxItems"
-    return {} if too_many and _field_value(body, "type") == EDIT_TYPE else None
-
-
-def show(value: object) -> str:
-    return value if isinstance(value, str) else json.dumps(value)
+def _too_many_refs_schema(facts: SpecFacts, body: Any, error: jsonschema.ValidationError) -> Values | None:
+    # image_edit's tighter bound is a stated rule, which answers first.
+    return {} if _top_field(error) == "image_ref" and error.validator == "maxItems" else None
 
 
 # --- Body rules: what a schema cannot state -----------------------------------------------------------------------
 
 
-def _type(contract: Contract, body: dict[str, Any]) -> Any:
-    return body.get("type", contract.default_type)
-
-
-def _model(contract: Contract, body: dict[str, Any]) -> Any:
-    return body.get("model", contract.default_model)
+def _type(facts: SpecFacts, body: dict[str, Any]) -> Any:
+    return body.get("type", facts.default_type)
 
 
 def _video(body: dict[str, Any]) -> dict[str, Any]:
     return body.get("video") or {}
-
-
-def given(value: object) -> bool:
-    """Whether a field asks for something: null, ``false`` and an empty list are the same as leaving it out."""
-    return value is not None and value is not False and value != []
-
-
-@body_rule("unsupported_type")
-def _type_of_model(contract: Contract, body: dict[str, Any]) -> Values | None:
-    generation_type, model = _type(contract, body), _model(contract, body)
-    return None if generation_type in contract.types_of(model) else {"value": generation_type, "model": model}
-
-
-@body_rule("invalid_aspect_ratio")
-def _ratio_of_model(contract: Contract, body: dict[str, Any]) -> Values | None:
-    ratio, model = body.get("aspect_ratio"), _model(contract, body)
-    if ratio is None or contract.facts(_type(contract, body)).keeps_source_shape or ratio in contract.ratios_of(model):
-        return None
-    return {"value": ratio, "valid": valid_ratios(contract, model)}
-
-
-def _field(body: dict[str, Any], path: str) -> object:
-    """A field by its x-valid-for-types path: ``image_ref`` or ``video.loop``."""
-    head, _, rest = path.partition(".")
-    return _video(body).get(rest) if rest else body.get(head)
-
-
-@body_rule("not_for_type")
-def _not_for_type(contract: Contract, body: dict[str, Any]) -> Values | None:
-    generation_type = _type(contract, body)
-    for path, types in contract.valid_for_types.items():
-        if generation_type not in types and given(_field(body, path)):
-            return {"field": path, "types": types_phrase(types)}
-    return None
-
-
-def _prompt_outside(contract: Contract, body: dict[str, Any]) -> bool:
-    low, high = contract.prompt_bounds(_type(contract, body))
-    return not low <= len(body["prompt"]) <= high
-
-
-@body_rule("prompt_length")
-def _prompt_length(contract: Contract, body: dict[str, Any]) -> Values | None:
-    return {} if _type(contract, body) != LAYERING_TYPE and _prompt_outside(contract, body) else None
-
-
-@body_rule("layering_prompt_length")
-def _layering_prompt_length(contract: Contract, body: dict[str, Any]) -> Values | None:
-    return {} if _type(contract, body) == LAYERING_TYPE and _prompt_outside(contract, body) else None
-
-
-@body_rule("source_required")
-def _source_required(contract: Contract, body: dict[str, Any]) -> Values | None:
-    generation_type = _type(contract, body)
-    needed = contract.facts(generation_type).source is not None
-    return {"value": generation_type} if needed and body.get("source") is None else None
-
-
-@body_rule("source_not_allowed")
-def _source_not_allowed(contract: Contract, body: dict[str, Any]) -> Values | None:
-    refused = contract.facts(_type(contract, body)).source is None
-    return {} if refused and body.get("source") is not None else None
-
-
-@body_rule("too_many_edit_refs")
-def _too_many_edit_refs(contract: Contract, body: dict[str, Any]) -> Values | None:
-    too_many = len(body.get("image_ref") or ()) > contract.max_image_refs - 1
-    return {} if _type(contract, body) == EDIT_TYPE and too_many else None
 
 
 def image_refs(body: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -358,26 +276,16 @@ def _first_ref(body: dict[str, Any], broken: Callable[[dict[str, Any]], bool]) -
     return next(({"path": path} for path, ref in image_refs(body) if broken(ref)), None)
 
 
-@body_rule("ref_exactly_one")
-def _ref_exactly_one(contract: Contract, body: dict[str, Any]) -> Values | None:
-    return _first_ref(body, lambda ref: sum(ref.get(name) is not None for name in REF_INPUTS) != 1)
-
-
-@body_rule("media_type_required")
-def _media_type_required(contract: Contract, body: dict[str, Any]) -> Values | None:
-    return _first_ref(body, lambda ref: ref.get("data") is not None and ref.get("media_type") is None)
-
-
-def position_kind(contract: Contract, body: dict[str, Any], path: str) -> str:
+def position_kind(facts: SpecFacts, body: dict[str, Any], path: str) -> str:
     """The media an ImageRef position takes by url or data: the type's source kind at ``source``, else an image."""
     if path == "source":
-        return contract.facts(_type(contract, body)).source or IMAGE
+        return facts.of_type(_type(facts, body)).source or IMAGE
     return IMAGE
 
 
-def chained_kind(contract: Contract, body: dict[str, Any], path: str) -> str:
+def chained_kind(facts: SpecFacts, body: dict[str, Any], path: str) -> str:
     """The output a ``generation_id`` at this position must have: start and end frames extend a prior video."""
-    return VIDEO if path in {"video.start_frame", "video.end_frame"} else position_kind(contract, body, path)
+    return VIDEO if path in {"video.start_frame", "video.end_frame"} else position_kind(facts, body, path)
 
 
 def _media_kind(media_type: object) -> str | None:
@@ -385,64 +293,17 @@ def _media_kind(media_type: object) -> str | None:
     return next((kind for kind in (IMAGE, VIDEO) if text.startswith(kind + "/")), None)
 
 
-@body_rule("url_media_type_required")
-def _url_media_type_required(contract: Contract, body: dict[str, Any]) -> Values | None:
-    source = body.get("source")
-    if not isinstance(source, dict) or position_kind(contract, body, "source") != VIDEO:
-        return None
-    needed = source.get("url") is not None and source.get("media_type") is None
-    return {"path": "source", "value": _type(contract, body)} if needed else None
-
-
 @body_rule("media_type_not_accepted")
-def _media_type_not_accepted(contract: Contract, body: dict[str, Any]) -> Values | None:
+def _media_type_not_accepted(facts: SpecFacts, body: dict[str, Any]) -> Values | None:
     for path, ref in image_refs(body):
         kind = _media_kind(ref.get("media_type"))
-        if kind is not None and kind != position_kind(contract, body, path):
+        if kind is not None and kind != position_kind(facts, body, path):
             return {"path": path, "value": ref["media_type"]}
     return None
 
 
-@body_rule("exr_requires_hdr")
-def _exr_requires_hdr(contract: Contract, body: dict[str, Any]) -> Values | None:
-    video = _video(body)
-    return {} if given(video.get("exr_export")) and not given(video.get("hdr")) else None
-
-
-def _duration(contract: Contract, body: dict[str, Any]) -> str:
-    return _video(body).get("duration") or contract.default_duration
-
-
-@body_rule("loop_conflict")
-def _loop_conflict(contract: Contract, body: dict[str, Any]) -> Values | None:
-    video = _video(body)
-    if not given(video.get("loop")):
-        return None
-    duration = _duration(contract, body)
-    if duration not in contract.loopable_durations:
-        return {"conflict": f"duration '{duration}'"}
-    return {"conflict": "video.hdr"} if given(video.get("hdr")) else None
-
-
-@body_rule("hdr_resolution")
-def _hdr_resolution(contract: Contract, body: dict[str, Any]) -> Values | None:
-    video = _video(body)
-    resolution = video.get("resolution")
-    sdr_only = resolution in contract.sdr_only_resolutions and _type(contract, body) == VIDEO_TYPE
-    return {"value": resolution} if sdr_only and given(video.get("hdr")) else None
-
-
-@body_rule("keyframes_exclusive")
-def _keyframes_exclusive(contract: Contract, body: dict[str, Any]) -> Values | None:
-    video = _video(body)
-    if not given(video.get("keyframes")):
-        return None
-    other = next((name for name in contract.keyframe_excludes if given(video.get(name))), None)
-    return {"other": other} if other else None
-
-
 @body_rule("keyframe_indexes_match")
-def _keyframe_indexes_match(contract: Contract, body: dict[str, Any]) -> Values | None:
+def _keyframe_indexes_match(facts: SpecFacts, body: dict[str, Any]) -> Values | None:
     video = _video(body)
     for prefix, options in (("video.", video), ("video.edit.", video.get("edit") or {})):
         if len(options.get("keyframes") or ()) != len(options.get("keyframe_indexes") or ()):
@@ -450,29 +311,8 @@ def _keyframe_indexes_match(contract: Contract, body: dict[str, Any]) -> Values 
     return None
 
 
-@body_rule("keyframe_index_range")
-def _keyframe_index_range(contract: Contract, body: dict[str, Any]) -> Values | None:
-    duration = _duration(contract, body)
-    last = seconds_of(duration) * contract.frames_per_second
-    for index, frame in enumerate(_video(body).get("keyframe_indexes") or ()):
-        if frame > last:
-            return {"index": index, "last": last, "duration": duration}
-    return None
-
-
-@body_rule("manga_landscape")
-def _manga_landscape(contract: Contract, body: dict[str, Any]) -> Values | None:
-    # aspect_ratio is ignored where the output keeps the source's shape, so manga edits take any ratio.
-    ratio, model = body.get("aspect_ratio"), _model(contract, body)
-    manga = body.get("style", contract.default_style) == MANGA_STYLE
-    portrait = portrait_ratios(contract, model)
-    landscape = ratio is not None and ratio not in portrait
-    judged = not contract.facts(_type(contract, body)).keeps_source_shape
-    return {"valid": ", ".join(portrait)} if judged and manga and landscape else None
-
-
 @body_rule("file_not_found")
-def _file_not_found(contract: Contract, body: dict[str, Any]) -> Values | None:
+def _file_not_found(facts: SpecFacts, body: dict[str, Any]) -> Values | None:
     return _first_ref(body, lambda ref: ref.get("file_id") is not None)
 
 
@@ -484,12 +324,12 @@ def _chained_refs(body: dict[str, Any]) -> Iterator[tuple[str, str]]:
 
 
 @chain_rule("generation_not_found")
-def _generation_not_found(contract: Contract, body: dict[str, Any], lookup: Lookup) -> Values | None:
+def _generation_not_found(facts: SpecFacts, body: dict[str, Any], lookup: Lookup) -> Values | None:
     return next(({"path": path} for path, gid in _chained_refs(body) if lookup(gid.lower()) is None), None)
 
 
 @chain_rule("generation_not_completed")
-def _generation_not_completed(contract: Contract, body: dict[str, Any], lookup: Lookup) -> Values | None:
+def _generation_not_completed(facts: SpecFacts, body: dict[str, Any], lookup: Lookup) -> Values | None:
     for path, gid in _chained_refs(body):
         prior = lookup(gid.lower())
         if prior is not None and prior.state != COMPLETED:
@@ -498,9 +338,9 @@ def _generation_not_completed(contract: Contract, body: dict[str, Any], lookup: 
 
 
 @chain_rule("generation_wrong_kind")
-def _generation_wrong_kind(contract: Contract, body: dict[str, Any], lookup: Lookup) -> Values | None:
+def _generation_wrong_kind(facts: SpecFacts, body: dict[str, Any], lookup: Lookup) -> Values | None:
     for path, gid in _chained_refs(body):
-        prior, kind = lookup(gid.lower()), chained_kind(contract, body, path)
+        prior, kind = lookup(gid.lower()), chained_kind(facts, body, path)
         if prior is not None and prior.output != kind:
             return {"path": path, "id": gid, "kind": kind}
     return None
@@ -509,56 +349,65 @@ def _generation_wrong_kind(contract: Contract, body: dict[str, Any], lookup: Loo
 # --- Running them ---------------------------------------------------------------------------------------------------
 
 
-def check_registry(contract: Contract) -> None:
-    """Refuse to start unless the spec's x-rules and the rules implemented here are the same ids, and the values
-    the rules rely on are still in the spec's enums."""
-    in_spec = {rule.id for rule in contract.rules}
-    if in_spec != set(REGISTRY):
+def check_registry(facts: SpecFacts) -> None:
+    """Refuse to start unless the spec's x-rules are exactly the rules stated in the schema (``x-rule`` marks, each
+    with its placeholders here) and the rules implemented here, and the values the rules rely on are still in the
+    spec's enums."""
+    in_spec = {rule.id for rule in facts.rules}
+    marked = {mark.rule_id for mark in facts.stated_marks}
+    coded = {rule_id for rule_id, impl in REGISTRY.items() if impl.schema_check or impl.body_check or impl.chain_check}
+    unmarked_values = {rule_id for rule_id, impl in REGISTRY.items() if impl.stated_values} - marked
+    if in_spec != marked | coded or unmarked_values:
         raise ValueError(
-            "CreateGenerationRequest.x-rules and src/luma_uni_mock/rules.py differ: "
-            f"in the spec only {sorted(in_spec - set(REGISTRY))}, implemented only {sorted(set(REGISTRY) - in_spec)}"
+            "CreateGenerationRequest.x-rules, the schema's x-rule marks and src/luma_uni_mock/rules.py differ: "
+            f"in the spec only {sorted(in_spec - marked - coded)}, "
+            f"marked or implemented only {sorted((marked | coded) - in_spec)}, "
+            f"placeholders for no mark {sorted(unmarked_values)}"
         )
+    missing = sorted(rule_id for rule_id in marked if not REGISTRY.get(rule_id, Implementation()).stated_values)
+    if missing:
+        raise ValueError(f"rules.py names no placeholders (@stated_rule) for the schema's x-rule marks {missing}")
     for value, allowed, name in (
-        (EDIT_TYPE, contract.types, "GenerationType"),
-        (LAYERING_TYPE, contract.types, "GenerationType"),
-        (VIDEO_TYPE, contract.types, "GenerationType"),
-        (MANGA_STYLE, contract.styles, "Style"),
+        (EDIT_TYPE, facts.types, "GenerationType"),
+        (LAYERING_TYPE, facts.types, "GenerationType"),
+        (MANGA_STYLE, facts.styles, "Style"),
     ):
         if value not in allowed:
             raise ValueError(f"the spec's {name} enum lacks {value!r}, which the mock's cross-field rules use")
 
 
-def word_schema_error(contract: Contract, body: Any, error: jsonschema.ValidationError) -> HttpError | None:
-    """The refusal of the first schema rule that words this schema error, if any does."""
-    for rule in contract.rules:
-        check = REGISTRY[rule.id].schema_check
-        values = check(contract, body, error) if check else None
-        if values is not None:
-            return refusal(contract, rule, values)
+def stated_refusal(facts: SpecFacts, body: Any, errors: list[jsonschema.ValidationError]) -> HttpError | None:
+    """The refusal of the first rule (in x-rules order) whose marked schema node ``errors`` fail inside, if any."""
+    first: dict[str, Broken] = {}
+    for error in with_alternatives(errors):
+        broken = broken_rule(facts.request_schema.schema, error, facts.stated_marks)  # type: ignore[arg-type]
+        if broken is not None:
+            first.setdefault(broken.mark.rule_id, broken)
+    for rule in facts.rules:
+        if rule.id in first:
+            stated_values = REGISTRY[rule.id].stated_values
+            assert stated_values is not None  # check_registry saw to it
+            return refusal(facts, rule, stated_values(facts, body, first[rule.id]))
     return None
 
 
-def check(contract: Contract, body: dict[str, Any], lookup: Lookup) -> None:
+def word_schema_error(facts: SpecFacts, body: Any, error: jsonschema.ValidationError) -> HttpError | None:
+    """The refusal of the first schema wording that words this plain schema error, if any does."""
+    for rule in facts.rules:
+        check = REGISTRY.get(rule.id, Implementation()).schema_check
+        values = check(facts, body, error) if check else None
+        if values is not None:
+            return refusal(facts, rule, values)
+    return None
+
+
+def check(facts: SpecFacts, body: dict[str, Any], lookup: Lookup) -> None:
     """Raise the refusal of the first body or chain rule (in the spec's order) that the schema-valid body breaks;
     ``lookup`` finds the caller's client's earlier generations."""
-    for rule in contract.rules:
-        implementation = REGISTRY[rule.id]
-        values = implementation.body_check(contract, body) if implementation.body_check else None
+    for rule in facts.rules:
+        implementation = REGISTRY.get(rule.id, Implementation())
+        values = implementation.body_check(facts, body) if implementation.body_check else None
         if values is None and implementation.chain_check:
-            values = implementation.chain_check(contract, body, lookup)
+            values = implementation.chain_check(facts, body, lookup)
         if values is not None:
-            raise refusal(contract, rule, values)
-
-
-@functools.cache
-def _repo_contract() -> Contract:
-    from .config import REPO_SPEC_PATH
-    from .contract import load_contract
-
-    return load_contract(REPO_SPEC_PATH)
-
-
-def rule_detail(rule_id: str, **values: object) -> str:
-    """The detail the mock sends for ``rule_id`` with these request values, for tests (read from the repo spec)."""
-    contract = _repo_contract()
-    return detail(contract, contract.rule(rule_id), values)
+            raise refusal(facts, rule, values)

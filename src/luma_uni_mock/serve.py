@@ -32,6 +32,11 @@ def new_api_key() -> str:
     return f"{KEY_PREFIX}{uuid.uuid4().hex}"
 
 
+def root_url(host: str, port: int) -> str:
+    """``http://host:port`` for a server listening there (an IPv6 host in brackets)."""
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+
 @dataclass(frozen=True)
 class RunningMock:
     """A mock listening on a socket. ``base_url`` is what a client takes (``http://127.0.0.1:<port>/v1``)."""
@@ -43,8 +48,7 @@ class RunningMock:
 
     @property
     def root_url(self) -> str:
-        host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"http://{host}:{self.port}"
+        return root_url(self.host, self.port)
 
     @property
     def base_url(self) -> str:

@@ -2,7 +2,7 @@
 ``GenerationOutput.url.x-lifetime-seconds`` (one hour).
 
 A URL looks like ``http://127.0.0.1:4010/_mock/files/<id>/<name>?X-Amz-Expires=3600&expires=<unix>&signature=<hex>``
-with ``<name>`` a file of the generation (``output.png``, ``output.mp4``, ``layer-0.png``; see outputs.py)
+with ``<name>`` a file of the generation (``output.png``, ``output.mp4``, ``layer-0.png``; see render/outputs.py)
 (``X-Amz-Expires`` mirrors the real S3 URLs). The signature covers the path and every other query parameter, as
 S3's does, so an expired URL, or one whose path, parameters or signature was changed, gets 403.
 """
@@ -40,20 +40,15 @@ class UrlSigner:
 
     def verify(self, path: str, query: str, now: float) -> None:
         """403 unless ``path?query`` is a URL this signer minted and it has not expired."""
-        # Equivalent mutants (make mutation): a blank expires or signature is refused below whether kept or dropped.
         params = urllib.parse.parse_qs(query, keep_blank_values=True)  # pragma: no mutate
         expires_values, signatures = params.get("expires", []), params.get("signature", [])
         if len(expires_values) != 1 or len(signatures) != 1 or not _EXPIRES.fullmatch(expires_values[0]):
             raise HttpError(403, BAD_SIGNATURE)
         expires = int(expires_values[0])
-        # The signature comes last, as minted. Equivalent mutants: partition differs only when "&signature=" comes
-        # twice, which parse_qs above already refused; the encoding's spelling and error mode cannot change a
-        # comparison with a hex digest.
+        # The signature comes last, as minted.
         signed_query, _, given = query.rpartition("&signature=")  # pragma: no mutate
         expected = self._signature(path, signed_query).encode()
         if not hmac.compare_digest(expected, given.encode("utf-8", "replace")):  # pragma: no mutate
             raise HttpError(403, BAD_SIGNATURE)
-        # Equivalent mutant (`>=`): it differs only at the exact second of expiry, on a float clock; S3 documents no
-        # rule for that instant either.
         if now > expires:  # pragma: no mutate
             raise HttpError(403, EXPIRED)

@@ -9,17 +9,18 @@ from dataclasses import dataclass
 from . import lifecycle, rules
 from .clock import MockClock
 from .config import MockConfig
-from .contract import Contract, ContractError, load_contract
 from .faults import FaultQueue
 from .rate_limits import RateLimiter
+from .schemas import ContractError
 from .signing import UrlSigner
+from .spec_facts import SpecFacts, load_spec_facts
 from .store import GenerationStore
 
 
 @dataclass
 class MockState:
     config: MockConfig
-    contract: Contract
+    facts: SpecFacts
     clock: MockClock
     timing: lifecycle.Timing
     store: GenerationStore
@@ -34,35 +35,33 @@ class MockState:
     @classmethod
     def build(cls, config: MockConfig) -> MockState:
         """Load and compile the spec; `ContractError` (the mock must not start) when it is unusable."""
-        contract = load_contract(config.spec_path)
+        facts = load_spec_facts(config.spec_path)
         try:
-            rules.check_registry(contract)
-            lifecycle.check_states(contract)
+            rules.check_registry(facts)
+            lifecycle.check_states(facts)
         except ValueError as exc:
             raise ContractError(f"{config.spec_path}: {exc}") from None
-        if config.permissive and not contract.generation_examples:
+        if config.permissive and not facts.generation_examples:
             raise ContractError(f"{config.spec_path}: permissive mode answers unknown ids from the examples of"
                                 " getGeneration's 200 response, and it has none")  # fmt: skip
         return cls(
             config=config,
-            contract=contract,
+            facts=facts,
             clock=MockClock(config.time_scale),
             timing=lifecycle.Timing(config.queued_seconds, config.processing_seconds),
             store=GenerationStore(config.max_generations),
-            limiter=RateLimiter(
-                config.effective_rpm, config.effective_max_concurrent, contract.rate_limit_window_seconds
-            ),
+            limiter=RateLimiter(config.effective_rpm, config.effective_max_concurrent, facts.rate_limit_window_seconds),
             faults=FaultQueue(),
-            signer=UrlSigner(config.signing_secret or secrets.token_bytes(32), contract.url_lifetime_seconds),
+            signer=UrlSigner(config.signing_secret or secrets.token_bytes(32), facts.url_lifetime_seconds),
             lock=threading.Lock(),
-            max_body_bytes=config.max_body_bytes or default_max_body_bytes(contract),
+            max_body_bytes=config.max_body_bytes or default_max_body_bytes(facts),
         )
 
 
-def default_max_body_bytes(contract: Contract) -> int:
+def default_max_body_bytes(facts: SpecFacts) -> int:
     """One maximal image in base64 plus 1 MiB for the rest: a larger body cannot be a request the API would take
     with one image, so it is refused with 413 before it is buffered (69,905,068 + 1 MiB for 50 MB)."""
-    return 4 * -(-contract.max_image_bytes // 3) + 1024 * 1024
+    return 4 * -(-facts.max_image_bytes // 3) + 1024 * 1024
 
 
 class MockControl:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .outputs import OutputFile
+from .render.outputs import PlannedFile
 
 
 @dataclass(slots=True, frozen=True)
@@ -18,7 +18,7 @@ class GenerationRecord:
     finishes_at: float  # mock clock: when it reaches its terminal state
     model: str
     type: str
-    files: tuple[OutputFile, ...]  # what it serves once completed (rendered only when fetched)
+    files: tuple[PlannedFile, ...]  # what it serves once completed (rendered only when fetched)
     failure_code: str | None
 
 

@@ -1,22 +1,23 @@
 """Request checks against the compiled spec: JSON syntax, the body schema, the generation_id parameter.
 
-A schema violation answers 400. Most details are jsonschema's message prefixed with the field's path
-(``web_search: 'yes' is not of type 'boolean'``); the errors the API words in its own way (prompt length, unknown
-model, bad aspect_ratio, type for the model, too many references) get the spec's x-rules wording (rules.py).
+A schema violation answers 400. A failure inside a schema node that states an x-rule (``x-rule: <id>``) answers with
+that rule's wording, the first in x-rules order; otherwise the detail is jsonschema's most relevant message prefixed
+with the field's path (``web_search: 'yes' is not of type 'boolean'``), or the spec's wording where the API words that
+error its own way (prompt length, unknown model, bad aspect_ratio or type, too many references; rules.py).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from . import rules
-from .contract import Contract
 from .http_errors import INVALID_JSON, bad_request
+from .rule_wording import format_path
+from .spec_facts import SpecFacts
 
 if TYPE_CHECKING:
-    import jsonschema  # imported on the first refusal (see contract.py)
+    import jsonschema  # imported on the first refusal (see schemas.py)
 
 
 def _refuse_constant(name: str) -> Any:
@@ -31,30 +32,26 @@ def parse_json(body: bytes) -> Any:
         raise bad_request(INVALID_JSON) from None
 
 
-def check_body(contract: Contract, body: Any, *, permissive: bool = False) -> None:
+def check_body(facts: SpecFacts, body: Any, *, permissive: bool = False) -> None:
     """400 with the API's wording when the body breaks the request schema (in permissive mode, its loose form)."""
-    schema = contract.loose_request_schema if permissive else contract.request_schema
-    # Equivalent mutants: the fast validator only saves time; jsonschema below decides the same.
+    schema = facts.loose_request_schema if permissive else facts.request_schema
     if schema.accepts_fast(body):  # pragma: no mutate
         return
-    error = schema.first_error(body)
+    errors = schema.errors(body)
+    stated = None if permissive else rules.stated_refusal(facts, body, errors)
+    if stated is not None:
+        raise stated
+    error = schema.best_error(errors)
     if error is not None:
-        raise rules.word_schema_error(contract, body, error) or bad_request(_detail(error))
+        raise rules.word_schema_error(facts, body, error) or bad_request(_detail(error))
 
 
-def is_generation_id(contract: Contract, value: str, *, permissive: bool = False) -> bool:
+def is_generation_id(facts: SpecFacts, value: str, *, permissive: bool = False) -> bool:
     """True when the path parameter matches its schema (a UUID), or, in permissive mode, is any id; anything else
     is answered like an unknown id."""
-    return permissive or contract.generation_id_schema.accepts_fast(value)
+    return permissive or facts.generation_id_schema.accepts_fast(value)
 
 
 def _detail(error: jsonschema.ValidationError) -> str:
     path = list(error.absolute_path)
-    return f"{_format_path(path)}: {error.message}" if path else error.message
-
-
-def _format_path(path: Iterable[str | int]) -> str:
-    text = ""
-    for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
-    return text
+    return f"{format_path(path)}: {error.message}" if path else error.message

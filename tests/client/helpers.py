@@ -18,6 +18,7 @@ from PIL import Image
 from luma_agents_client import contract
 from luma_agents_client.models import GenerationType
 from luma_uni import AsyncLuma, Luma
+from luma_uni.testing import set_time
 from luma_uni_mock.serve import RunningMock
 from luma_uni_mock.state import MockControl
 
@@ -97,8 +98,8 @@ class AnyClient:
 
 @dataclass
 class ClientFactory:
-    """Opens the test's kind of client on ``mock`` with fake time and a request log; ``http`` goes to the httpx
-    client, ``options`` (which win over the defaults) to Luma or AsyncLuma."""
+    """Opens the test's kind of client on ``mock`` with fake time (unless ``real_time``) and a request log; ``http``
+    goes to the httpx client, ``options`` (which win over the defaults) to Luma or AsyncLuma."""
 
     mode: Mode
     mock: RunningMock
@@ -106,25 +107,25 @@ class ClientFactory:
     log: RequestLog
 
     @contextlib.asynccontextmanager
-    async def __call__(self, http: dict[str, Any] | None = None, **options: Any) -> AsyncIterator[AnyClient]:
+    async def __call__(
+        self, http: dict[str, Any] | None = None, *, real_time: bool = False, **options: Any
+    ) -> AsyncIterator[AnyClient]:
         sync = self.mode == "sync"
         hook = self.log.record if sync else self.log.arecord
         http_options = {"event_hooks": {"request": [hook]}, **(http or {})}
-        settings = {
-            "api_key": self.mock.api_key,
-            "base_url": self.mock.base_url,
-            "sleep": self.fake_time.sleep if sync else self.fake_time.async_sleep,
-            "clock": self.fake_time.clock,
-            **options,
-        }
+        settings = {"api_key": self.mock.api_key, "base_url": self.mock.base_url, **options}
         if sync:
             with httpx.Client(**http_options) as http_client, Luma(http_client=http_client, **settings) as luma:
+                if not real_time:
+                    set_time(luma, sleep=self.fake_time.sleep, clock=self.fake_time.clock)
                 yield AnyClient(luma, http_client)
         else:
             async with (
                 httpx.AsyncClient(**http_options) as async_http,
                 AsyncLuma(http_client=async_http, **settings) as async_luma,
             ):
+                if not real_time:
+                    set_time(async_luma, sleep=self.fake_time.async_sleep, clock=self.fake_time.clock)
                 yield AnyClient(async_luma, async_http)
 
 

@@ -15,7 +15,7 @@ from luma_agents_client.models import AspectRatio, Generation, GenerationType, V
 from luma_uni._downloads import slug
 from luma_uni._progress import LiveProgress, NoProgress, PlainProgress, progress_for
 from luma_uni.cli import _input, main
-from luma_uni_mock.rules import rule_detail
+from luma_uni_mock.rule_wording import rule_detail
 from luma_uni_mock.serve import RunningMock
 from tests.client.helpers import check_layer_files, image_bytes, video_seconds
 

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import tomllib
-from pathlib import Path
+import inspect
+import time
 
 import httpx
 import pytest
 
 from conformance.spec import load_spec
-from luma_uni import ConfigurationError, Luma, __version__
+from luma_uni import AsyncLuma, ConfigurationError, Luma
 from luma_uni._config import DEFAULT_BASE_URL, resolve_config
+from luma_uni.testing import set_time
 
 KEY = "luma-api-0123456789abcdef0123456789abcdef"
 
@@ -114,11 +115,6 @@ def test_luma_log_refuses_unknown_levels() -> None:
         config({"LUMA_AGENTS_API_KEY": KEY, "LUMA_LOG": "chatty"})
 
 
-def test_version_matches_pyproject() -> None:
-    pyproject = tomllib.loads((Path(__file__).parents[2] / "pyproject.toml").read_text(encoding="utf-8"))
-    assert __version__ == pyproject["project"]["version"]
-
-
 def test_a_passed_http_client_keeps_its_timeout_and_is_not_closed() -> None:
     http = httpx.Client(timeout=7.0)
     with Luma(api_key=KEY, http_client=http):
@@ -132,3 +128,24 @@ def test_auth_token_is_accepted_as_in_the_official_sdk() -> None:
     assert "…cdef" in repr(Luma(auth_token=KEY))
     with pytest.raises(ConfigurationError, match="same setting"):
         Luma(api_key=KEY, auth_token="luma-api-other")
+
+
+@pytest.mark.parametrize("client_class", [Luma, AsyncLuma])
+def test_the_constructors_name_every_setting_and_no_test_hook(client_class: type[Luma | AsyncLuma]) -> None:
+    parameters = inspect.signature(client_class).parameters
+    named = ["api_key", "auth_token", "base_url", "timeout", "max_retries", "default_headers", "http_client"]
+    assert list(parameters) == named
+    assert {parameter.kind for parameter in parameters.values()} == {inspect.Parameter.KEYWORD_ONLY}
+
+
+async def _async_sleep(seconds: float) -> None:
+    pass
+
+
+def test_set_time_refuses_a_sleep_of_the_other_kind() -> None:
+    with pytest.raises(TypeError, match="Luma's sleep must be a plain"):
+        set_time(Luma(api_key=KEY), sleep=_async_sleep)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="AsyncLuma's sleep must be an async function"):
+        set_time(AsyncLuma(api_key=KEY), sleep=time.sleep)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="takes a Luma or an AsyncLuma, not Client"):
+        set_time(httpx.Client(), sleep=time.sleep)  # type: ignore[call-overload]

@@ -13,7 +13,7 @@ from conformance.spec import enum_values, value_not_in
 from luma_agents_client import contract
 from luma_uni import BadRequestError, ImageRef, InputError, Luma, _inputs
 from luma_uni._inputs import build_request
-from luma_uni_mock.rules import rule_detail
+from luma_uni_mock.rule_wording import rule_detail
 from luma_uni_mock.serve import RunningMock
 from tests.client.helpers import AnyClient, RequestLog, image_bytes
 

@@ -11,6 +11,7 @@ import pytest
 from luma_uni import APIError, AsyncLuma, Luma, LumaError
 from luma_uni._config import configure_logging
 from luma_uni.cli import main
+from luma_uni.testing import set_time
 from luma_uni_mock.serve import RunningMock
 from tests.client.helpers import FakeTime
 
@@ -50,7 +51,8 @@ def test_errors_and_debug_logs_never_hold_the_key(
     frozen_mock: RunningMock, fake_time: FakeTime, secret_key: str, debug_logs: pytest.LogCaptureFixture
 ) -> None:
     errors: list[LumaError] = []
-    with Luma(api_key=secret_key, base_url=frozen_mock.base_url, sleep=fake_time.sleep, timeout=0.3) as client:
+    luma = Luma(api_key=secret_key, base_url=frozen_mock.base_url, timeout=0.3)
+    with set_time(luma, sleep=fake_time.sleep) as client:
         generation = client.generations.create(prompt="x")  # a key the mock accepts: requests go through
         for fault in ({"status": 503, "times": 3}, {"drop": True, "times": 3}, {"delay_ms": 1000, "times": 3}):
             frozen_mock.control.add_fault(method="GET", path_contains="/generations/", **fault)  # type: ignore[arg-type]

@@ -211,7 +211,7 @@ async def test_max_retries_zero_disables_retries(
 
 async def test_the_default_sleep_and_clock_work(open_client: ClientFactory, frozen_mock: RunningMock) -> None:
     frozen_mock.control.add_fault(method="POST", path_contains="/generations", status=429, retry_after=0)
-    async with open_client(sleep=None, clock=None) as client:  # time.sleep, or anyio.sleep on asyncio and trio
+    async with open_client(real_time=True) as client:  # time.sleep, or anyio.sleep on asyncio and trio
         assert (await client.generations.create(prompt="x")).state == "queued"
 
 

@@ -25,7 +25,7 @@ from luma_agents_client.models import (
 )
 from luma_uni import BadRequestError, InputError
 from luma_uni._inputs import sniff_media_type
-from luma_uni_mock.rules import rule_detail
+from luma_uni_mock.rule_wording import rule_detail
 from tests.client.helpers import AnyClient, RequestLog, check_layer_files, image_bytes, model_for, video_seconds
 
 pytestmark = pytest.mark.anyio  # the async tests run once per client kind (conftest: mode)

@@ -13,14 +13,14 @@ import pytest
 from PIL import Image
 
 from conformance.spec import enum_values
-from luma_uni_mock import MockConfig, faults, rules
-from luma_uni_mock.rules import rule_detail
+from luma_uni_mock import MockConfig, faults, rule_wording
+from luma_uni_mock.rule_wording import rule_detail
 from luma_uni_mock.serve import RunningMock
 from tests.mock.helpers import client, create, data_ref, detail, model_for
-from tests.mock.test_video_rules import CONTRACT, IMAGE, LAYERING, REFRAME, VIDEO, VIDEO_EDIT, VIDEO_MODEL, video
+from tests.mock.test_video_rules import FACTS, IMAGE, LAYERING, REFRAME, VIDEO, VIDEO_EDIT, VIDEO_MODEL, video
 
 DONE = 60  # mock seconds after which every generation of the default timing is over
-EDIT = rules.EDIT_TYPE
+EDIT = rule_wording.EDIT_TYPE
 
 
 def _get(api: httpx.Client, generation_id: str) -> dict[str, Any]:
@@ -62,7 +62,7 @@ def _video_facts(data: bytes) -> tuple[float, int, int]:
 def test_a_video_goes_through_the_lifecycle_and_serves_an_mp4_of_its_duration(
     luma_mock_frozen: RunningMock, api: httpx.Client, raw: httpx.Client, duration: str
 ) -> None:
-    ratio = CONTRACT.ratios_of(VIDEO_MODEL)[0]
+    ratio = FACTS.ratios_of(VIDEO_MODEL)[0]
     created = create(api, **video(duration=duration), aspect_ratio=ratio)
     assert (created["state"], created["type"], created["model"]) == ("queued", VIDEO, VIDEO_MODEL)
     luma_mock_frozen.control.advance(3)
@@ -82,7 +82,7 @@ def test_a_video_edit_chained_by_generation_id_keeps_its_sources_duration_and_sh
     luma_mock_frozen: RunningMock, api: httpx.Client, raw: httpx.Client
 ) -> None:
     long = enum_values("VideoDuration")[-1]
-    ratio = CONTRACT.ratios_of(VIDEO_MODEL)[0]
+    ratio = FACTS.ratios_of(VIDEO_MODEL)[0]
     source = _completed(luma_mock_frozen, api, **video(duration=long), aspect_ratio=ratio)
     edit = _completed(
         luma_mock_frozen,
@@ -132,7 +132,7 @@ def test_a_layering_serves_rgba_pngs_front_to_back_the_last_opaque(
 def test_a_layering_of_a_prior_image_keeps_its_shape(
     luma_mock_frozen: RunningMock, api: httpx.Client, raw: httpx.Client
 ) -> None:
-    ratio = CONTRACT.ratios_of(CONTRACT.default_model)[0]
+    ratio = FACTS.ratios_of(FACTS.default_model)[0]
     image = _completed(luma_mock_frozen, api, aspect_ratio=ratio)
     done = _completed(luma_mock_frozen, api, type=LAYERING, prompt="", source={"generation_id": image["id"]})
     first = Image.open(io.BytesIO(_fetch(raw, done["output"][0]["url"], "image/png")))
@@ -232,7 +232,7 @@ def test_failures_on_demand_work_for_videos_and_layerings(
 
 
 def test_model_for_picks_a_model_of_the_type() -> None:
-    assert IMAGE in CONTRACT.types_of(model_for(kind=IMAGE))
+    assert IMAGE in FACTS.types_of(model_for(kind=IMAGE))
 
 
 def test_permissive_mode_takes_a_file_id_and_values_a_newer_server_knows(luma_mock_factory: Any) -> None:

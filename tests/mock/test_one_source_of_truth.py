@@ -9,12 +9,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conformance.spec import enum_values, schema
-from luma_uni_mock import auth, faults, http_errors, rate_limits, rules
+from luma_uni_mock import auth, faults, http_errors, rate_limits, rule_wording
 from luma_uni_mock.config import REPO_SPEC_PATH
-from luma_uni_mock.contract import load_contract
+from luma_uni_mock.spec_facts import load_spec_facts
 from tests.mock.helpers import data_ref, documented_details
 
-CONTRACT = load_contract(REPO_SPEC_PATH)
+FACTS = load_spec_facts(REPO_SPEC_PATH)
 USER_ID_MAX = schema("CreateGenerationRequest")["properties"]["user_id"]["maxLength"]
 
 
@@ -38,14 +38,14 @@ def test_every_fixed_detail_the_mock_sends_is_an_example_in_the_spec() -> None:
 
 
 def test_the_failure_reasons_come_from_the_spec() -> None:
-    assert dict(CONTRACT.failure_reasons) == schema("FailureCode")["x-failure-reasons"]
-    assert list(CONTRACT.failure_reasons) == enum_values("FailureCode")
+    assert dict(FACTS.failure_reasons) == schema("FailureCode")["x-failure-reasons"]
+    assert list(FACTS.failure_reasons) == enum_values("FailureCode")
 
 
-def test_the_contract_reads_enums_from_the_spec() -> None:
-    assert list(CONTRACT.models) == enum_values("Model")
-    assert list(CONTRACT.aspect_ratios) == enum_values("AspectRatio")
-    for ratio in rules.portrait_ratios(CONTRACT):
+def test_the_spec_facts_are_the_spec_enums() -> None:
+    assert list(FACTS.models) == enum_values("Model")
+    assert list(FACTS.aspect_ratios) == enum_values("AspectRatio")
+    for ratio in rule_wording.portrait_ratios(FACTS):
         width, height = (int(term) for term in ratio.split(":"))
         assert width < height
 
@@ -56,7 +56,7 @@ json_values = st.recursive(
     max_leaves=12,
 )
 enum_or_noise = st.one_of(
-    st.sampled_from([*enum_values("Model"), *enum_values("AspectRatio"), *enum_values("Style"), *CONTRACT.types]),
+    st.sampled_from([*enum_values("Model"), *enum_values("AspectRatio"), *enum_values("Style"), *FACTS.types]),
     json_values,
 )
 refs = st.one_of(
@@ -77,7 +77,7 @@ bodies = st.one_of(
         {},
         optional={
             "prompt": st.one_of(
-                st.text(max_size=8), st.just(""), st.just("x" * (CONTRACT.prompt_max_length + 1)), json_values
+                st.text(max_size=8), st.just(""), st.just("x" * (FACTS.prompt_max_length + 1)), json_values
             ),
             "model": enum_or_noise,
             "type": enum_or_noise,
@@ -85,7 +85,7 @@ bodies = st.one_of(
             "style": enum_or_noise,
             "output_format": st.one_of(st.sampled_from([*enum_values("OutputFormat"), None]), json_values),
             "web_search": json_values,
-            "image_ref": st.one_of(st.lists(refs, max_size=CONTRACT.max_image_refs + 2), json_values),
+            "image_ref": st.one_of(st.lists(refs, max_size=FACTS.max_image_refs + 2), json_values),
             "source": refs,
             "user_id": st.one_of(
                 st.text(max_size=4),
@@ -101,7 +101,7 @@ bodies = st.one_of(
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(body=bodies)
 def test_jsonschema_rs_and_jsonschema_agree_on_request_bodies(body: Any) -> None:
-    schema = CONTRACT.request_schema
+    schema = FACTS.request_schema
     assert schema.accepts_fast(body) == (schema.first_error(body) is None)
 
 
@@ -121,5 +121,5 @@ def test_jsonschema_rs_and_jsonschema_agree_on_request_bodies(body: Any) -> None
     ],
 )
 def test_jsonschema_rs_and_jsonschema_agree_on_ids(value: str) -> None:
-    schema = CONTRACT.generation_id_schema
+    schema = FACTS.generation_id_schema
     assert schema.accepts_fast(value) == (schema.first_error(value) is None)

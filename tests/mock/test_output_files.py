@@ -10,8 +10,8 @@ import pytest
 from PIL import Image
 
 from conformance.spec import enum_values, value_not_in
-from luma_uni_mock import cards, images, layers, outputs, videos
-from luma_uni_mock.cards import Card, Shape
+from luma_uni_mock.render import cards, images, layers, outputs, videos
+from luma_uni_mock.render.cards import Card, Shape
 from tests.mock.helpers import image_bytes
 
 ID = "0b0e2f3c-6c47-4e59-9a51-1f5b8a1f0d11"

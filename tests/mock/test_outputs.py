@@ -12,9 +12,9 @@ import pytest
 from PIL import Image
 
 from conformance.spec import enum_values
-from luma_uni_mock import cards, outputs
+from luma_uni_mock.render import cards, outputs
 from luma_uni_mock.serve import RunningMock
-from tests.mock.helpers import create, data_ref, detail, model_for, repo_contract
+from tests.mock.helpers import create, data_ref, detail, model_for, repo_facts
 
 IMAGE_TYPE = enum_values("GenerationType")[0]
 
@@ -41,10 +41,7 @@ def _open(raw: httpx.Client, url: str) -> Image.Image:
 IMAGE_RATIOS = [
     ratio
     for ratio in enum_values("AspectRatio")
-    if any(
-        ratio in repo_contract().ratios_of(m) and IMAGE_TYPE in repo_contract().types_of(m)
-        for m in enum_values("Model")
-    )
+    if any(ratio in repo_facts().ratios_of(m) and IMAGE_TYPE in repo_facts().types_of(m) for m in enum_values("Model"))
 ]
 
 
@@ -81,7 +78,7 @@ def test_an_edit_keeps_the_shape_of_its_source(
 def test_the_served_image_is_the_card_of_its_request(
     luma_mock_frozen: RunningMock, api: httpx.Client, raw: httpx.Client
 ) -> None:
-    """The file shows the request it answers: its id, type, model, prompt and ratio (see cards.py)."""
+    """The file shows the request it answers: its id, type, model, prompt and ratio (see render/cards.py)."""
     prompt = "a red fox in the snow, watercolour"
     url = _completed_url(luma_mock_frozen, api, prompt=prompt, aspect_ratio="3:2", output_format="jpeg")
     generation_id = urllib.parse.urlsplit(url).path.split("/")[3]

@@ -15,7 +15,7 @@ from conformance.spec import value_not_in
 from luma_agents_client import AuthenticatedClient
 from luma_agents_client.api.generations import create_generation, get_generation
 from luma_agents_client.models import CreateGenerationRequest, Error, Generation
-from luma_uni_mock.rules import rule_detail
+from luma_uni_mock.rule_wording import rule_detail
 from luma_uni_mock.serve import RunningMock
 
 UNKNOWN_RATIO = value_not_in("AspectRatio")

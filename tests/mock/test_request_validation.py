@@ -9,13 +9,14 @@ import pytest
 
 from conformance.spec import enum_values, schema, value_not_in
 from luma_uni_mock import MockConfig
-from luma_uni_mock.rules import rule_detail
+from luma_uni_mock.rule_wording import rule_detail
 from luma_uni_mock.serve import RunningMock
-from tests.mock.helpers import client, create, detail, model_for
+from tests.mock.helpers import client, create, detail, model_for, repo_facts
 
 PROPERTIES = schema("CreateGenerationRequest")["properties"]
 PROMPT_MAX = PROPERTIES["prompt"]["maxLength"]
-PROMPT_MIN = PROPERTIES["prompt"]["x-length-by-type"]["default"]["minLength"]  # every type but layering
+FACTS = repo_facts()
+PROMPT_MIN = FACTS.prompt_min_length  # every type but layering (the request schema's prompt_length item)
 MAX_REFS = PROPERTIES["image_ref"]["maxItems"]
 
 
@@ -85,11 +86,10 @@ def test_bad_aspect_ratio_gets_the_documented_400_with_the_sorted_list(api: http
 
 @pytest.mark.parametrize("model", enum_values("Model"))
 def test_the_listed_ratios_are_the_models(api: httpx.Client, model: str) -> None:
-    body = {"prompt": "x", "aspect_ratio": value_not_in("AspectRatio"), "model": model}
+    kind = sorted(FACTS.types_of(model))[0]  # a type the model makes, so the ratio is what is refused
+    body = {"prompt": "x", "aspect_ratio": value_not_in("AspectRatio"), "model": model, "type": kind}
     listed = detail(api.post("/generations", json=body))
-    assert sorted(listed.rsplit("Valid: ", 1)[1].split(", ")) == sorted(
-        schema("Model")["x-models"].get(model, {}).get("aspect_ratios", enum_values("AspectRatio"))
-    )
+    assert sorted(listed.rsplit("Valid: ", 1)[1].split(", ")) == sorted(FACTS.ratios_of(model))
 
 
 @pytest.mark.parametrize("model", [None, *enum_values("Model")])
@@ -133,16 +133,13 @@ def test_more_refs_than_max_items_for_an_image_get_the_chosen_400(api: httpx.Cli
 
 
 def test_every_documented_field_and_value_is_accepted(api: httpx.Client) -> None:
-    """Every aspect ratio with a model that takes it, every model with a ratio it takes (Model's x-models)."""
+    """Every aspect ratio with a model that takes it, every model with a ratio it takes (the schema's per-model
+    items)."""
     image = enum_values("GenerationType")[0]
-    models = schema("Model")["x-models"]
     pairs = {(model_for(ratio=ratio), ratio) for ratio in enum_values("AspectRatio")}
-    pairs |= {
-        (model, models.get(model, {}).get("aspect_ratios", enum_values("AspectRatio"))[0])
-        for model in enum_values("Model")
-    }
+    pairs |= {(model, FACTS.ratios_of(model)[0]) for model in enum_values("Model")}
     for model, ratio in sorted(pairs):
-        kind = image if image in models.get(model, {}).get("types", [image]) else models[model]["types"][0]
+        kind = image if image in FACTS.types_of(model) else sorted(FACTS.types_of(model))[0]
         body = create(
             api,
             type=kind,

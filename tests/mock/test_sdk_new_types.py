@@ -20,17 +20,17 @@ from PIL import Image
 
 from conformance.spec import enum_values
 from luma_uni_mock.serve import RunningMock
-from tests.mock.test_video_rules import CONTRACT, IMAGE, IMAGE_MODEL, LAYERING, VIDEO, VIDEO_EDIT, VIDEO_MODEL
+from tests.mock.test_video_rules import FACTS, IMAGE, IMAGE_MODEL, LAYERING, VIDEO, VIDEO_EDIT, VIDEO_MODEL
 
 POLL_STEP = 5  # mock seconds between two polls (the clock is frozen: the test moves it, no race with real time)
 MAX_POLLS = 60
 DURATION = enum_values("VideoDuration")[0]
 EDIT_STRENGTH = enum_values("VideoEditStrength")[0]
 LAYERING_RESOLUTION = enum_values("LayeringResolution")[-1]
-VIDEO_RATIOS = CONTRACT.ratios_of(VIDEO_MODEL)
+VIDEO_RATIOS = FACTS.ratios_of(VIDEO_MODEL)
 # The widest ratio the image and the video model share: 21:9, new in 0.5.0 for images.
 WIDE = max(
-    (r for r in CONTRACT.ratios_of(IMAGE_MODEL) if r in VIDEO_RATIOS),
+    (r for r in FACTS.ratios_of(IMAGE_MODEL) if r in VIDEO_RATIOS),
     key=lambda r: int(r.split(":")[0]) / int(r.split(":")[1]),
 )
 

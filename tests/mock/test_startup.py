@@ -108,7 +108,7 @@ def test_a_ref_is_a_json_pointer_with_its_escapes(tmp_path: Path) -> None:
     properties["user_id"] = {"$ref": "#/x-shared/a~1b%20c~0"}  # "/" as ~1, "~" as ~0, the space percent-encoded
     path = tmp_path / "openapi.yaml"
     path.write_text(yaml.safe_dump(spec), encoding="utf-8")
-    request_schema = create_app(MockConfig(spec_path=path)).state.contract.request_schema
+    request_schema = create_app(MockConfig(spec_path=path)).state.facts.request_schema
     assert request_schema.accepts_fast({"prompt": "x", "user_id": "abc"})
     assert not request_schema.accepts_fast({"prompt": "x", "user_id": "abcd"})
 

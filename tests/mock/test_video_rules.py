@@ -11,12 +11,13 @@ import httpx
 import pytest
 
 from conformance.spec import load_spec
-from luma_uni_mock import rules, videos
-from luma_uni_mock.cards import Card, Shape
-from luma_uni_mock.rules import rule_detail, types_phrase, valid_ratios
-from tests.mock.helpers import create, data_ref, detail, image_bytes, model_for, repo_contract
+from luma_uni_mock import rule_wording
+from luma_uni_mock.render import videos
+from luma_uni_mock.render.cards import Card, Shape
+from luma_uni_mock.rule_wording import rule_detail, types_phrase, valid_ratios
+from tests.mock.helpers import create, data_ref, detail, image_bytes, model_for, repo_facts
 
-CONTRACT = repo_contract()
+FACTS = repo_facts()
 URL = "https://img.example/cat.png"
 VIDEO_URL = {"url": "https://img.example/clip.mp4", "media_type": "video/mp4"}
 
@@ -24,10 +25,10 @@ VIDEO_URL = {"url": "https://img.example/clip.mp4", "media_type": "video/mp4"}
 def _type(*, output: str, source: str | None, keeps_shape: bool | None = None) -> str:
     return next(
         name
-        for name in CONTRACT.types
-        if CONTRACT.facts(name).output == output
-        and CONTRACT.facts(name).source == source
-        and (keeps_shape is None or CONTRACT.facts(name).keeps_source_shape == keeps_shape)
+        for name in FACTS.types
+        if FACTS.of_type(name).output == output
+        and FACTS.of_type(name).source == source
+        and (keeps_shape is None or FACTS.of_type(name).keeps_source_shape == keeps_shape)
     )
 
 
@@ -35,19 +36,19 @@ IMAGE = _type(output="image", source=None)
 VIDEO = _type(output="video", source=None)
 VIDEO_EDIT = _type(output="video", source="video", keeps_shape=True)
 REFRAME = _type(output="video", source="video", keeps_shape=False)
-LAYERING = rules.LAYERING_TYPE
+LAYERING = rule_wording.LAYERING_TYPE
 VIDEO_MODEL, IMAGE_MODEL = model_for(kind=VIDEO), model_for(kind=IMAGE)
-NOT_LOOPABLE = next(d for d in CONTRACT.video_durations if d not in CONTRACT.loopable_durations)
-SDR_ONLY = sorted(CONTRACT.sdr_only_resolutions)[0]
-LAYERING_MAX = CONTRACT.prompt_bounds(LAYERING)[1]
-RATIO_ONLY_FOR_VIDEO = next(r for r in CONTRACT.aspect_ratios if r not in CONTRACT.ratios_of(IMAGE_MODEL))
-RATIO_ONLY_FOR_IMAGES = next(r for r in CONTRACT.aspect_ratios if r not in CONTRACT.ratios_of(VIDEO_MODEL))
+NOT_LOOPABLE = next(d for d in FACTS.video_durations if d not in FACTS.loopable_durations)
+SDR_ONLY = sorted(FACTS.sdr_only_resolutions)[0]
+LAYERING_MAX = FACTS.prompt_bounds(LAYERING)[1]
+RATIO_ONLY_FOR_VIDEO = next(r for r in FACTS.aspect_ratios if r not in FACTS.ratios_of(IMAGE_MODEL))
+RATIO_ONLY_FOR_IMAGES = next(r for r in FACTS.aspect_ratios if r not in FACTS.ratios_of(VIDEO_MODEL))
 
 
 def video(kind: str = VIDEO, /, **options: object) -> dict[str, Any]:
     """A video request of ``kind`` (with a video source when the type takes one) and these video options."""
     body: dict[str, Any] = {"type": kind, "model": VIDEO_MODEL, "video": options}
-    if CONTRACT.facts(kind).source is not None:
+    if FACTS.of_type(kind).source is not None:
         body["source"] = VIDEO_URL
     return body
 
@@ -63,17 +64,17 @@ EXCLUDED_WITH_KEYFRAMES: list[tuple[str, object]] = [
 ]
 
 CASES: list[tuple[dict[str, Any], str, dict[str, Any]]] = [
-    ({"type": VIDEO}, "unsupported_type", {"value": VIDEO, "model": CONTRACT.default_model}),
+    ({"type": VIDEO}, "unsupported_type", {"value": VIDEO, "model": FACTS.default_model}),
     ({"type": IMAGE, "model": VIDEO_MODEL}, "unsupported_type", {"value": IMAGE, "model": VIDEO_MODEL}),
     (
         {"aspect_ratio": RATIO_ONLY_FOR_VIDEO},
         "invalid_aspect_ratio",
-        {"value": RATIO_ONLY_FOR_VIDEO, "valid": valid_ratios(CONTRACT, CONTRACT.default_model)},
+        {"value": RATIO_ONLY_FOR_VIDEO, "valid": valid_ratios(FACTS, FACTS.default_model)},
     ),
     (
         {**video(), "aspect_ratio": RATIO_ONLY_FOR_IMAGES},
         "invalid_aspect_ratio",
-        {"value": RATIO_ONLY_FOR_IMAGES, "valid": valid_ratios(CONTRACT, VIDEO_MODEL)},
+        {"value": RATIO_ONLY_FOR_IMAGES, "valid": valid_ratios(FACTS, VIDEO_MODEL)},
     ),
     ({"type": LAYERING, "prompt": "x" * (LAYERING_MAX + 1), "source": {"url": URL}}, "layering_prompt_length", {}),
     ({"type": VIDEO_EDIT, "model": VIDEO_MODEL}, "source_required", {"value": VIDEO_EDIT}),
@@ -82,23 +83,23 @@ CASES: list[tuple[dict[str, Any], str, dict[str, Any]]] = [
     (
         {"video": {"duration": NOT_LOOPABLE}},
         "not_for_type",
-        {"field": "video", "types": types_phrase(CONTRACT.valid_for_types["video"])},
+        {"field": "video", "types": types_phrase(FACTS.valid_for_types["video"])},
     ),
     (
-        {"layering": {"resolution": CONTRACT.default_layering_resolution}},
+        {"layering": {"resolution": FACTS.default_layering_resolution}},
         "not_for_type",
-        {"field": "layering", "types": types_phrase(CONTRACT.valid_for_types["layering"])},
+        {"field": "layering", "types": types_phrase(FACTS.valid_for_types["layering"])},
     ),
     (
         {**video(), "image_ref": [{"url": URL}]},
         "not_for_type",
-        {"field": "image_ref", "types": types_phrase(CONTRACT.valid_for_types["image_ref"])},
+        {"field": "image_ref", "types": types_phrase(FACTS.valid_for_types["image_ref"])},
     ),
     *(
         (
             video(REFRAME, **{field.removeprefix("video."): value}),
             "not_for_type",
-            {"field": field, "types": types_phrase(CONTRACT.valid_for_types[field])},
+            {"field": field, "types": types_phrase(FACTS.valid_for_types[field])},
         )
         for field, value in (
             ("video.loop", True),
@@ -113,7 +114,7 @@ CASES: list[tuple[dict[str, Any], str, dict[str, Any]]] = [
         "not_for_type",
         {
             "field": "video.source_position",
-            "types": types_phrase(CONTRACT.valid_for_types["video.source_position"]),
+            "types": types_phrase(FACTS.valid_for_types["video.source_position"]),
         },
     ),
     (
@@ -145,7 +146,7 @@ CASES: list[tuple[dict[str, Any], str, dict[str, Any]]] = [
             {"other": other},
         )
         for other, value in EXCLUDED_WITH_KEYFRAMES
-        if other in CONTRACT.keyframe_excludes
+        if other in FACTS.keyframe_excludes
     ),
     (
         video(keyframes=_frames(2), keyframe_indexes=[0]),
@@ -164,14 +165,14 @@ CASES: list[tuple[dict[str, Any], str, dict[str, Any]]] = [
         },
     ),
     (
-        video(keyframes=_frames(2), keyframe_indexes=[0, 5 * CONTRACT.frames_per_second + 1]),
+        video(keyframes=_frames(2), keyframe_indexes=[0, FACTS.last_keyframe[FACTS.default_duration] + 1]),
         "keyframe_index_range",
-        {"index": 1, "last": 5 * CONTRACT.frames_per_second, "duration": CONTRACT.default_duration},
+        {"index": 1, "last": FACTS.last_keyframe[FACTS.default_duration], "duration": FACTS.default_duration},
     ),
-    ({"type": rules.EDIT_TYPE, "source": {"file_id": str(uuid.uuid4())}}, "file_not_found", {"path": "source"}),
+    ({"type": rule_wording.EDIT_TYPE, "source": {"file_id": str(uuid.uuid4())}}, "file_not_found", {"path": "source"}),
     ({"image_ref": [{"url": URL}, {"file_id": str(uuid.uuid4())}]}, "file_not_found", {"path": "image_ref[1]"}),
     (
-        {"type": rules.EDIT_TYPE, "source": {"generation_id": str(uuid.uuid4())}},
+        {"type": rule_wording.EDIT_TYPE, "source": {"generation_id": str(uuid.uuid4())}},
         "generation_not_found",
         {"path": "source"},
     ),
@@ -183,12 +184,12 @@ def test_each_new_rule_answers_its_documented_400(
     api: httpx.Client, body: dict[str, Any], rule_id: str, values: dict[str, object]
 ) -> None:
     response = api.post("/generations", json={"prompt": "x", **body})
-    assert response.status_code == CONTRACT.rule(rule_id).status, response.text
+    assert response.status_code == FACTS.rule(rule_id).status, response.text
     assert detail(response) == rule_detail(rule_id, **values)
 
 
 def test_the_default_duration_grid_accepts_its_last_frame(api: httpx.Client) -> None:
-    last = 5 * CONTRACT.frames_per_second
+    last = FACTS.last_keyframe[FACTS.default_duration]
     create(api, **video(keyframes=_frames(2), keyframe_indexes=[0, last]))
 
 
@@ -202,11 +203,11 @@ def test_the_default_duration_grid_accepts_its_last_frame(api: httpx.Client) -> 
         video(keyframes=_frames(3), keyframe_indexes=[0, 10, 20]),
         video(VIDEO_EDIT, edit={"strength": "flex_2", "controls": {"pose": {"enabled": True, "strength": None}}}),
         video(REFRAME, source_position={"x_norm": -0.5, "y_norm": 0, "w_norm": 2, "h_norm": 1}),
-        {**video(REFRAME), "aspect_ratio": CONTRACT.ratios_of(VIDEO_MODEL)[0]},
+        {**video(REFRAME), "aspect_ratio": FACTS.ratios_of(VIDEO_MODEL)[0]},
         {"type": LAYERING, "prompt": "", "source": data_ref()},
         {"type": LAYERING, "prompt": "x" * LAYERING_MAX, "source": {"url": URL}, "layering": {"resolution": "2k"}},
         # the types that keep the source's shape ignore aspect_ratio, so any value passes
-        {"type": rules.EDIT_TYPE, "source": {"url": URL}, "aspect_ratio": RATIO_ONLY_FOR_VIDEO},
+        {"type": rule_wording.EDIT_TYPE, "source": {"url": URL}, "aspect_ratio": RATIO_ONLY_FOR_VIDEO},
         {"video": None, "layering": None, "image_ref": []},
     ],
 )
@@ -234,7 +235,7 @@ def test_a_real_video_as_data_is_accepted_and_other_bytes_are_not_a_video(api: h
 
 
 def test_a_video_over_the_limit_gets_the_documented_413(api: httpx.Client) -> None:
-    oversized = "A" * (4 * -(-(CONTRACT.max_image_bytes + 1) // 3) + 4)
+    oversized = "A" * (4 * -(-(FACTS.max_image_bytes + 1) // 3) + 4)
     body = {**video(VIDEO_EDIT), "source": {"data": oversized, "media_type": "video/mp4"}}
     refused = api.post("/generations", json={"prompt": "x", **body})
     assert (refused.status_code, detail(refused)) == (413, _example("PayloadTooLarge", "video_too_large"))

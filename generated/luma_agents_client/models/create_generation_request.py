@@ -25,10 +25,10 @@ T = TypeVar("T", bound="CreateGenerationRequest")
 class CreateGenerationRequest:
     """Only `prompt` is required; a field left out is decided by the server. The server's defaults are given as
     `x-server-default` rather than `default`, so that generated clients do not send values the user did not choose.
-    The rules a JSON schema cannot state, and the API's own wording of some schema errors, are listed in
-    `x-rules` (each with its status and exact `detail`; `{placeholders}` are filled from this spec or the request).
-    The mock enforces exactly these (src/luma_uni_mock/rules.py implements each id) and every one has an error
-    example of the same name.
+    Every request rule is listed in `x-rules` (each with its status and exact `detail`; `{placeholders}` are
+    filled from this spec or the request): those JSON Schema can state are stated by the schema below (nodes
+    marked `x-rule: <id>`), the others are the mock's code (src/luma_uni_mock/rules.py, under the same id), and
+    the API's own wording of some plain schema errors too. Every one has an error example of the same name.
 
         Attributes:
             prompt (str): What to generate, or how to change `source`: 1 to 6000 characters. For `layering` it is optional

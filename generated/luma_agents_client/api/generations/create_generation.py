@@ -125,13 +125,14 @@ def sync_detailed(
             the server. The server's defaults are given as
             `x-server-default` rather than `default`, so that generated clients do not send values the
             user did not choose.
-            The rules a JSON schema cannot state, and the API's own wording of some schema errors, are
-            listed in
-            `x-rules` (each with its status and exact `detail`; `{placeholders}` are filled from this
-            spec or the request).
-            The mock enforces exactly these (src/luma_uni_mock/rules.py implements each id) and every
-            one has an error
-            example of the same name.
+            Every request rule is listed in `x-rules` (each with its status and exact `detail`;
+            `{placeholders}` are
+            filled from this spec or the request): those JSON Schema can state are stated by the
+            schema below (nodes
+            marked `x-rule: <id>`), the others are the mock's code (src/luma_uni_mock/rules.py, under
+            the same id), and
+            the API's own wording of some plain schema errors too. Every one has an error example of
+            the same name.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -175,13 +176,14 @@ def sync(
             the server. The server's defaults are given as
             `x-server-default` rather than `default`, so that generated clients do not send values the
             user did not choose.
-            The rules a JSON schema cannot state, and the API's own wording of some schema errors, are
-            listed in
-            `x-rules` (each with its status and exact `detail`; `{placeholders}` are filled from this
-            spec or the request).
-            The mock enforces exactly these (src/luma_uni_mock/rules.py implements each id) and every
-            one has an error
-            example of the same name.
+            Every request rule is listed in `x-rules` (each with its status and exact `detail`;
+            `{placeholders}` are
+            filled from this spec or the request): those JSON Schema can state are stated by the
+            schema below (nodes
+            marked `x-rule: <id>`), the others are the mock's code (src/luma_uni_mock/rules.py, under
+            the same id), and
+            the API's own wording of some plain schema errors too. Every one has an error example of
+            the same name.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -220,13 +222,14 @@ async def asyncio_detailed(
             the server. The server's defaults are given as
             `x-server-default` rather than `default`, so that generated clients do not send values the
             user did not choose.
-            The rules a JSON schema cannot state, and the API's own wording of some schema errors, are
-            listed in
-            `x-rules` (each with its status and exact `detail`; `{placeholders}` are filled from this
-            spec or the request).
-            The mock enforces exactly these (src/luma_uni_mock/rules.py implements each id) and every
-            one has an error
-            example of the same name.
+            Every request rule is listed in `x-rules` (each with its status and exact `detail`;
+            `{placeholders}` are
+            filled from this spec or the request): those JSON Schema can state are stated by the
+            schema below (nodes
+            marked `x-rule: <id>`), the others are the mock's code (src/luma_uni_mock/rules.py, under
+            the same id), and
+            the API's own wording of some plain schema errors too. Every one has an error example of
+            the same name.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -268,13 +271,14 @@ async def asyncio(
             the server. The server's defaults are given as
             `x-server-default` rather than `default`, so that generated clients do not send values the
             user did not choose.
-            The rules a JSON schema cannot state, and the API's own wording of some schema errors, are
-            listed in
-            `x-rules` (each with its status and exact `detail`; `{placeholders}` are filled from this
-            spec or the request).
-            The mock enforces exactly these (src/luma_uni_mock/rules.py implements each id) and every
-            one has an error
-            example of the same name.
+            Every request rule is listed in `x-rules` (each with its status and exact `detail`;
+            `{placeholders}` are
+            filled from this spec or the request): those JSON Schema can state are stated by the
+            schema below (nodes
+            marked `x-rule: <id>`), the others are the mock's code (src/luma_uni_mock/rules.py, under
+            the same id), and
+            the API's own wording of some plain schema errors too. Every one has an error example of
+            the same name.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -3,10 +3,10 @@
 How the app uses it (all pure; nothing is rendered before a URL is fetched):
 
 - at POST, once the id is known: ``files = image_file(...)``, ``video_file(...)`` or ``layer_files(...)`` (a tuple
-  of `OutputFile`), stored on the generation;
+  of `PlannedFile`), stored on the generation;
 - at GET of a completed generation: for each file, ``output_entry(file, url)`` with ``url`` signed for
   ``file.name``, in order (layers front to back);
-- at GET of a file URL: the `OutputFile` whose ``name`` is in the path, then ``render(file)`` →
+- at GET of a file URL: the `PlannedFile` whose ``name`` is in the path, then ``render(file)`` →
   ``(content_type, body)``. A video takes a few tenths of a second to encode the first time: call it in a thread
   (``asyncio.to_thread``) from async code.
 
@@ -28,8 +28,9 @@ Kind = Literal["image", "video", "layer"]
 
 
 @dataclass(frozen=True, slots=True)
-class OutputFile:
-    """One file of a generation: what ``output[]`` lists about it and everything needed to render it."""
+class PlannedFile:
+    """One file of a generation, planned at POST: what ``output[]`` lists about it and everything needed to render it
+    (named apart from the client's ``_downloads.OutputFile``, an output it saves)."""
 
     kind: Kind
     card: Card
@@ -43,27 +44,27 @@ class OutputFile:
     layer: Layer | None = None  # layer: its output[].layer object
 
 
-def image_file(card: Card, shape: Shape, output_format: str) -> tuple[OutputFile, ...]:
+def image_file(card: Card, shape: Shape, output_format: str) -> tuple[PlannedFile, ...]:
     """The single image of ``type`` image or image_edit, in ``output_format`` where the mock can encode it."""
     fmt, content_type = images.servable(output_format)
-    return (OutputFile("image", card, shape, f"output.{fmt}", "image", content_type, output_format=fmt),)
+    return (PlannedFile("image", card, shape, f"output.{fmt}", "image", content_type, output_format=fmt),)
 
 
-def video_file(card: Card, shape: Shape, duration: str | int | None) -> tuple[OutputFile, ...]:
+def video_file(card: Card, shape: Shape, duration: str | int | None) -> tuple[PlannedFile, ...]:
     """The single MP4 of a video, video_edit or video_reframe. ``duration`` is the request's ``video.duration``
     (``"5s"``/``"10s"``), the source video's ``seconds`` for an edit chained by ``generation_id``, or None when the
     source's duration is unknown (a URL or data the mock does not decode): then 5 s."""
     seconds = duration if isinstance(duration, int) else videos.seconds_of(duration)
     if seconds <= 0:
         raise ValueError(f"not a video duration: {duration!r}")
-    return (OutputFile("video", card, shape, "output.mp4", "video", videos.CONTENT_TYPE, seconds=seconds),)
+    return (PlannedFile("video", card, shape, "output.mp4", "video", videos.CONTENT_TYPE, seconds=seconds),)
 
 
-def layer_files(card: Card, shape: Shape, resolution: str) -> tuple[OutputFile, ...]:
+def layer_files(card: Card, shape: Shape, resolution: str) -> tuple[PlannedFile, ...]:
     """One PNG per layer of a layering generation, front to back; ``resolution`` is ``layering.resolution``."""
     long_side = layers.long_side_of(resolution)
     return tuple(
-        OutputFile(
+        PlannedFile(
             "layer",
             card,
             shape,
@@ -77,7 +78,7 @@ def layer_files(card: Card, shape: Shape, resolution: str) -> tuple[OutputFile, 
     )
 
 
-def output_entry(file: OutputFile, url: str) -> dict[str, object]:
+def output_entry(file: PlannedFile, url: str) -> dict[str, object]:
     """The file's ``output[]`` item."""
     entry: dict[str, object] = {"type": file.output_type, "url": url}
     if file.layer is not None:
@@ -85,7 +86,7 @@ def output_entry(file: OutputFile, url: str) -> dict[str, object]:
     return entry
 
 
-def render(file: OutputFile) -> tuple[str, bytes]:
+def render(file: PlannedFile) -> tuple[str, bytes]:
     """The file's content type and bytes (each module caches per distinct request)."""
     if file.kind == "video":
         return file.content_type, videos.render(file.card, file.shape, file.seconds)

@@ -1,0 +1,289 @@
+"""Part 2, on purpose: the promises of the spec beyond one response's schema, each reached by a request made for it
+rather than left to random bodies: the failure switch watched while queued and processing, two API clients and two
+keys of one client, and every type's served files decoded and held against the generation and its request.
+
+These need the mock's test controls (its failure switch, its clock, keys of any client), so they run against a mock
+of their own whose clock stands still (it moves only when a test moves it: no state depends on how fast the machine
+runs), wrapped in the active broken variant if there is one. Against a live server they skip.
+The rules are luma_uni_checks' (also what the validating proxy judges with); this module makes the requests.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import pytest
+
+from conformance.options import Options
+from conformance.report import PARTS, STATS
+from conformance.served_files import decode, expected_for
+from conformance.targets import mock_app
+from luma_uni_checks import clients, files, rules
+from luma_uni_checks.exchange import Exchange, parse_json
+from luma_uni_checks.findings import Finding, raise_first
+from luma_uni_checks.spec import Spec
+from luma_uni_mock.config import REPO_SPEC_PATH
+from luma_uni_mock.failure_switch import FAILURE_HEADER
+from luma_uni_mock.serve import new_api_key, serve_app
+from luma_uni_mock.spec_facts import load_spec_facts
+from luma_uni_mock.state import MockControl
+
+JSON = dict[str, Any]
+PART = PARTS["test_server_promises"]
+SPEC = Spec.load(REPO_SPEC_PATH)
+FACTS = load_spec_facts(REPO_SPEC_PATH)
+GET_ONE = SPEC.operation("GET", "/generations/{generation_id}")
+CREATE = SPEC.operation("POST", "/generations")
+PROMPT = "a lighthouse at dusk"
+UNREACHED_LIMIT = 1_000_000
+
+
+@dataclass(frozen=True)
+class Frozen:
+    """A mock whose clock moves only by ``advance``, over HTTP."""
+
+    base_url: str
+    control: MockControl
+
+    def client(self, key: str) -> httpx.Client:
+        return httpx.Client(base_url=self.base_url, headers={"Authorization": f"Bearer {key}"}, timeout=30)
+
+    def settle(self) -> None:
+        self.control.advance(SPEC.settles_within_seconds or 3600.0)
+
+
+@pytest.fixture(scope="module")
+def frozen(options: Options) -> Iterator[Frozen]:
+    if options.live:
+        pytest.skip("live mode: these need the mock's failure switch, clock and keys of any client")
+    # Limits on but out of reach: every 201 carries X-RateLimit-* to compare, none is refused.
+    control, app = mock_app(time_scale=0, rpm=UNREACHED_LIMIT, max_concurrent=UNREACHED_LIMIT)
+    with serve_app(app) as port:
+        yield Frozen(f"http://127.0.0.1:{port}/v1", control)
+
+
+def _exchange(response: httpx.Response, path: str) -> Exchange:
+    return Exchange(
+        method=response.request.method,
+        path=path,
+        status=response.status_code,
+        request_headers={},
+        response_headers={name.lower(): value for name, value in response.headers.items()},
+        response_body=response.content,
+        response_json=parse_json(response.content),
+        bearer=True,
+    )
+
+
+def _judged(*findings: Finding) -> None:
+    STATS.case(PART)
+    try:
+        raise_first(*findings)
+    except AssertionError:
+        STATS.check("server_promises", False)
+        raise
+    STATS.check("server_promises", True)
+
+
+def _created(client: httpx.Client, body: JSON, headers: dict[str, str] | None = None) -> JSON:
+    response = client.post("/generations", json=body, headers=headers or {})
+    assert response.status_code == 201, f"{body}: {response.status_code} {response.text}"
+    assert CREATE is not None
+    _judged(*rules.body_matches_schema(SPEC, CREATE, _exchange(response, "/generations")))
+    generation: JSON = response.json()
+    return generation
+
+
+def _get(client: httpx.Client, generation_id: str) -> httpx.Response:
+    return client.get(f"/generations/{generation_id}")
+
+
+def _fetched(client: httpx.Client, generation_id: str) -> JSON:
+    """GET the generation: found, and its body judged by the schema with its if/then invariants."""
+    response = _get(client, generation_id)
+    assert response.status_code == 200, f"GET {generation_id}: {response.status_code} {response.text}"
+    assert GET_ONE is not None
+    _judged(*rules.body_matches_schema(SPEC, GET_ONE, _exchange(response, f"/generations/{generation_id}")))
+    generation: JSON = response.json()
+    return generation
+
+
+# --- The failure switch, watched at every state --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("code", sorted(FACTS.failure_reasons))
+def test_failure_fields_appear_only_once_failed(frozen: Frozen, code: str) -> None:
+    """A generation that is going to fail carries no failure_code or failure_reason while queued and processing
+    (Generation's if/then invariant), then fails with the code asked for. Only a doomed generation shows the bug
+    of filling them early, so the switch is thrown on purpose and the generation GET at every state."""
+    timing = frozen.control.config
+    with frozen.client(new_api_key()) as client:
+        created = _created(client, {"prompt": PROMPT}, headers={FAILURE_HEADER: code})
+        states = [_fetched(client, created["id"])["state"]]
+        frozen.control.advance(timing.queued_seconds)
+        states.append(_fetched(client, created["id"])["state"])
+        frozen.control.advance(timing.processing_seconds)
+        last = _fetched(client, created["id"])
+    assert states == SPEC.state_order[:2], f"the switch's generation went through {states}, not queued, processing"
+    assert (last["state"], last["failure_code"]) == ("failed", code), last
+
+
+# --- Two API clients, and two keys of one -------------------------------------------------------------------------
+
+
+def _sibling(key: str, name: str) -> str:
+    """Another key of ``key``'s API client (the mock: the text before the first ``.`` names the client)."""
+    return f"{key}.{name}"
+
+
+def test_a_generation_is_its_clients_not_its_keys(frozen: Frozen) -> None:
+    """A sibling key of the creator's client GETs the generation and chains it by generation_id; another client's
+    key gets 404 for it and the 400 of an unknown id when chaining it."""
+    key = new_api_key()
+    with frozen.client(key) as owner, frozen.client(_sibling(key, "laptop")) as sibling:
+        created = _created(owner, {"prompt": PROMPT})
+        frozen.settle()
+        with frozen.client(new_api_key()) as stranger:
+            _judged(
+                *clients.sibling_sees(_get(sibling, created["id"]).status_code, "the sibling key's GET"),
+                *clients.other_client_does_not_see(_get(stranger, created["id"]).status_code, "another client's GET"),
+            )
+            edit = {"prompt": PROMPT, "type": "image_edit", "source": {"generation_id": created["id"]}}
+            unknown = stranger.post("/generations", json=edit | {"source": {"generation_id": str(uuid.uuid4())}})
+            foreign = stranger.post("/generations", json=edit)
+            _judged(
+                *clients.sibling_chains(sibling.post("/generations", json=edit).status_code, "the sibling's edit"),
+                *clients.other_client_cannot_chain(
+                    foreign.status_code,
+                    parse_json(foreign.content),
+                    parse_json(unknown.content),
+                    "another client's edit of it",
+                ),
+            )
+
+
+def _remaining(response: httpx.Response) -> int:
+    assert response.status_code == 201, response.text
+    return int(response.headers["X-RateLimit-Remaining"])
+
+
+def test_the_rate_limit_is_the_clients(frozen: Frozen) -> None:
+    """Three POSTs in one minute (the clock stands still): a key's, its sibling's, another client's first."""
+    key = new_api_key()
+    with (
+        frozen.client(key) as first,
+        frozen.client(_sibling(key, "ci")) as sibling,
+        frozen.client(new_api_key()) as other,
+    ):
+        body = {"prompt": PROMPT}
+        remaining = tuple(_remaining(c.post("/generations", json=body)) for c in (first, sibling, other))
+    _judged(*clients.limits_shared((remaining[0], remaining[1], remaining[2]), "one window"))
+
+
+# --- Every type's served files, decoded ---------------------------------------------------------------------------
+
+
+def _png(width: int, height: int) -> JSON:
+    """An ImageRef carrying a PNG of that shape as data (the output of the types that keep it must have it)."""
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), (40, 90, 160)).save(buffer, "PNG")
+    return {"data": base64.b64encode(buffer.getvalue()).decode(), "media_type": "image/png"}
+
+
+VIDEO_MODEL = next(model for model, types in FACTS.model_types.items() if "video" in types)
+
+
+@dataclass(frozen=True)
+class Request:
+    label: str
+    body: JSON
+    source_ratio: tuple[int, int] | None = None
+    chain_video: str | None = None  # a video duration: chain off a video created with it
+
+
+def _requests() -> list[Request]:
+    """A request per type and per value of what shapes a file (each output_format, each duration), plus a source
+    of a shape no ratio default would give."""
+    found = [
+        Request(f"image {fmt} 16:9", {"prompt": PROMPT, "aspect_ratio": "16:9", "output_format": fmt})
+        for fmt in FACTS.output_formats
+    ]
+    found.append(Request("image default format 9:16", {"prompt": PROMPT, "aspect_ratio": "9:16"}))
+    found.append(
+        Request(
+            "image_edit of a 3:2 source", {"prompt": PROMPT, "type": "image_edit", "source": _png(300, 200)}, (3, 2)
+        )
+    )
+    found += [
+        Request(
+            f"video {duration}",
+            {
+                "prompt": PROMPT,
+                "type": "video",
+                "model": VIDEO_MODEL,
+                "aspect_ratio": "9:16",
+                "video": {"duration": duration},
+            },
+        )
+        for duration in FACTS.video_durations
+    ]
+    found.append(
+        Request(
+            "video_edit of a 10s video",
+            {"prompt": PROMPT, "type": "video_edit", "model": VIDEO_MODEL},
+            chain_video=FACTS.video_durations[-1],
+        )
+    )
+    found.append(
+        Request(
+            "video_reframe of a 10s video to 9:16",
+            {"prompt": PROMPT, "type": "video_reframe", "model": VIDEO_MODEL, "aspect_ratio": "9:16"},
+            chain_video=FACTS.video_durations[-1],
+        )
+    )
+    found.append(
+        Request("layering of a 2:3 source", {"prompt": "", "type": "layering", "source": _png(200, 300)}, (2, 3))
+    )
+    return found
+
+
+REQUESTS = _requests()
+
+
+@pytest.mark.parametrize("request_", REQUESTS, ids=[r.label for r in REQUESTS])
+def test_served_files_are_what_the_generation_promised(frozen: Frozen, request_: Request) -> None:
+    """Each output file decoded: an image's format and ratio, a video's container, duration and frame ratio, each
+    layer's PNG mode, size, order and transparency as its ``layer`` says."""
+    body, source_ratio, source_seconds = dict(request_.body), request_.source_ratio, None
+    with frozen.client(new_api_key()) as client:
+        if request_.chain_video is not None:
+            video = {"prompt": PROMPT, "type": "video", "model": VIDEO_MODEL, "aspect_ratio": "16:9"}
+            source = _created(client, video | {"video": {"duration": request_.chain_video}})
+            frozen.settle()
+            body["source"] = {"generation_id": source["id"]}
+            source_ratio, source_seconds = (16, 9), float(request_.chain_video.removesuffix("s"))
+        generation = _created(client, body)
+        frozen.settle()
+        outputs = _fetched(client, generation["id"])["output"]
+        served = []
+        for output in outputs:
+            answer = httpx.get(output["url"], timeout=30)
+            assert answer.status_code == 200, f"{output['url']}: {answer.status_code}"
+            served.append(decode(answer.headers.get("content-type", ""), answer.content))
+    expected = expected_for(FACTS, body, source_ratio, source_seconds)
+    findings = [
+        f
+        for out, file in zip(outputs, served, strict=True)
+        for f in files.check_file(out, file, expected, request_.label)
+    ]
+    if FACTS.of_type(str(body.get("type", FACTS.default_type))).output == "layers":
+        findings += files.check_layers(outputs, served, request_.label)
+    _judged(*findings)
