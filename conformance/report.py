@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import xml.etree.ElementTree as ET
 from collections import Counter
 from dataclasses import dataclass, field
@@ -72,6 +73,22 @@ class Stats:
             "probe_coverage": {name: {"reached": r, "missed": m} for name, (r, m) in self.coverage.items()},
         }
 
+    def merge(self, data: dict[str, Any]) -> None:
+        """Add the counts of another process (an xdist worker's `as_json`) to these."""
+        self.cases.update(data["cases"])
+        for name, counts in data["checks"].items():
+            tally = self.checks.setdefault(name, Tally())
+            tally.passed += counts["passed"]
+            tally.failed += counts["failed"]
+        self.paid_posts += data["paid_posts"]
+        self.posts_not_sent += data["posts_not_sent"]
+        for name, reasons in data["failure_reasons"].items():
+            self.reasons.setdefault(name, Counter()).update(reasons)
+        self.skipped.update(data["skipped"])
+        self.followed.update(data["stateful_links_followed"])
+        for name, features in data["probe_coverage"].items():
+            self.coverage[name] = (features["reached"], features["missed"])
+
 
 STATS = Stats()
 
@@ -102,7 +119,9 @@ def read_junit(path: Path) -> list[Outcome]:
                 message = first.splitlines()[0] if first else ""
                 text = f"{element.get('message') or ''}\n{element.text or ''}"
                 break
-        outcomes.append(Outcome(module, case.get("name", ""), status, message, text))
+        # xdist's loadgroup appends "@<group>" to the names of grouped tests: the test's own name is shown.
+        name = re.sub(r"@[\w-]+$", "", case.get("name", ""))
+        outcomes.append(Outcome(module, name, status, message, text))
     return outcomes
 
 

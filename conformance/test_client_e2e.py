@@ -21,6 +21,7 @@ import httpx
 import pytest
 from PIL import Image
 
+from conformance import http_clients
 from conformance.error_cases import (
     EDIT,
     FACTS,
@@ -72,7 +73,7 @@ def luma_for(
     generation is waited for in 0.3 s exactly as the client would wait for it in real time."""
     scale = DEFAULT_TIME_SCALE if target.is_mock else 1.0
     hooks = {"request": [sent.append]} if sent is not None else {}
-    with httpx.Client(event_hooks=hooks, timeout=httpx.Timeout(60.0, connect=5.0)) as http:
+    with http_clients.client(event_hooks=hooks, timeout=httpx.Timeout(60.0, connect=5.0)) as http:
         client = Luma(
             api_key=api_key or target.api_key,
             base_url=base_url or target.base_url,
@@ -123,12 +124,10 @@ def test_create_poll_complete_download(
     states: list[GenerationState] = []
     with luma_for(http_target) as luma:
         generation = wait_budget.wait(
-            lambda timeout: luma.generations.create_and_wait(
-                prompt=PROMPT,
-                output_format=output_format,
-                on_progress=lambda g: states.append(g.state),
-                timeout=timeout,
-            )
+            lambda timeout, progress: luma.generations.create_and_wait(
+                prompt=PROMPT, output_format=output_format, on_progress=progress, timeout=timeout
+            ),
+            on_progress=lambda g: states.append(g.state),
         )
         paths = luma.generations.download(generation, tmp_path / "out")
     STATS.case(PART)
@@ -146,13 +145,10 @@ def test_edit_a_local_image(
     states: list[GenerationState] = []
     with luma_for(http_target) as luma:
         generation = wait_budget.wait(
-            lambda timeout: luma.generations.create_and_wait(
-                prompt="Make it winter",
-                type="image_edit",
-                source=image_file,
-                on_progress=lambda g: states.append(g.state),
-                timeout=timeout,
-            )
+            lambda timeout, progress: luma.generations.create_and_wait(
+                prompt="Make it winter", type="image_edit", source=image_file, on_progress=progress, timeout=timeout
+            ),
+            on_progress=lambda g: states.append(g.state),
         )
         (path,) = luma.generations.download(generation.id, tmp_path / "out")
     STATS.case(PART)
@@ -175,7 +171,11 @@ def test_each_failure_code_arrives_typed(http_target: Target, code: str, wait_bu
         luma_for(http_target, headers={"X-Mock-Failure": code}) as luma,
         pytest.raises(GenerationFailedError) as caught,
     ):
-        wait_budget.wait(lambda timeout: luma.generations.create_and_wait(prompt=PROMPT, timeout=timeout))
+        wait_budget.wait(
+            lambda timeout, progress: luma.generations.create_and_wait(
+                prompt=PROMPT, on_progress=progress, timeout=timeout
+            )
+        )
     STATS.case(PART)
     error = caught.value
     assert isinstance(error.failure_code, FailureCode) and error.failure_code.is_known
@@ -245,7 +245,9 @@ def trigger_context(target: Target, trigger: Trigger, files: Path, sent: list[ht
             base_url = f"http://127.0.0.1:{stack.enter_context(serve_app(app))}/v1"
         key = trigger.key(target.api_key)
         raw = stack.enter_context(
-            httpx.Client(base_url=base_url, headers={"Authorization": f"Bearer {key}", **trigger.headers}, timeout=60.0)
+            http_clients.client(
+                base_url=base_url, headers={"Authorization": f"Bearer {key}", **trigger.headers}, timeout=60.0
+            )
         )
 
         def make_client(api_key: str) -> Luma:
@@ -338,7 +340,7 @@ def test_waiting_as_long_as_retry_after_says_is_enough(http_target: Target, trig
     control, app = mock_app(**trigger.mock_config, time_scale=0)  # frozen: moves only when told
     with (
         serve_app(app) as port,
-        httpx.Client(
+        http_clients.client(
             base_url=f"http://127.0.0.1:{port}/v1", headers={"Authorization": f"Bearer {http_target.api_key}"}
         ) as raw,
     ):
@@ -542,7 +544,11 @@ def test_a_generation_and_a_file_as_inputs(
     spend_one_post(paid_posts)
     sent: list[httpx.Request] = []
     with luma_for(http_target, sent=sent) as luma:
-        first = wait_budget.wait(lambda timeout: luma.generations.create_and_wait(prompt=PROMPT, timeout=timeout))
+        first = wait_budget.wait(
+            lambda timeout, progress: luma.generations.create_and_wait(
+                prompt=PROMPT, on_progress=progress, timeout=timeout
+            )
+        )
         refused: errors.APIStatusError | None = None
         try:
             chained = luma.generations.create(prompt=PROMPT, type="image_edit", source=first)
