@@ -1,5 +1,5 @@
 """What the mock reads from openapi.yaml, checked at start-up: the compiled schemas it validates with and the facts
-every rule, default and limit comes from (enums, x-types, x-models, x-rules, limits, server defaults, ...).
+every rule, default and limit comes from (enums, x-types, x-rules, per-model items, limits, defaults, ...).
 
 If a fact is missing or malformed, `load_spec_facts` raises `ContractError` with a clear message naming where it
 belongs, and the mock does not start.
@@ -116,11 +116,11 @@ class SpecFacts:
         return self.type_facts.get(generation_type, _PLAIN_TYPE)
 
     def types_of(self, model: str) -> frozenset[str]:
-        """The types ``model`` makes (every type when x-models has no entry for it)."""
+        """The types ``model`` makes (every type when no per-model schema item names it)."""
         return self.model_types.get(model, frozenset(self.types))
 
     def ratios_of(self, model: str) -> tuple[str, ...]:
-        """The aspect ratios ``model`` takes (every ratio when x-models has no entry for it)."""
+        """The aspect ratios ``model`` takes (every ratio when no per-model schema item names it)."""
         return self.model_ratios.get(model, self.aspect_ratios)
 
     def prompt_bounds(self, generation_type: str) -> tuple[int, int]:

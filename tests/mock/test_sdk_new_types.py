@@ -4,7 +4,7 @@ image, and an image at the widest ratio both models share (21:9 today). Each is 
 the SDK's ``get`` to ``completed``, downloaded with httpx from its output URL and opened by a real decoder: PyAV
 for the MP4 (a video stream of the requested duration), Pillow for the images (layers RGBA, the last opaque).
 
-Request values are read from the spec (enums, x-models, x-types), never typed here."""
+Request values are read from the spec (enums, per-model schema items, x-types), never typed here."""
 
 from __future__ import annotations
 
