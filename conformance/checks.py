@@ -159,7 +159,10 @@ def _advance(case: Case[Any], seconds: float) -> None:
 
 
 def _settle_seconds(case: Case[Any]) -> float:
-    return _spec(case).settles_within_seconds or 3600.0
+    seconds = _spec(case).settles_within_seconds
+    if seconds is None:  # the spec is the only home of how long a generation may run
+        raise AssertionError("the spec gives Generation no x-settles-within-seconds: how long to wait is unknown")
+    return seconds
 
 
 def settle(case: Case[Any]) -> bool:

@@ -24,6 +24,7 @@ from conformance.options import Options
 from conformance.report import PARTS, STATS
 from conformance.served_files import decode, expected_for
 from conformance.targets import mock_app
+from conformance.wait_budget import settles_within_seconds
 from luma_uni_checks import clients, files, rules
 from luma_uni_checks.exchange import Exchange, parse_json
 from luma_uni_checks.findings import Finding, raise_first
@@ -55,7 +56,7 @@ class Frozen:
         return httpx.Client(base_url=self.base_url, headers={"Authorization": f"Bearer {key}"}, timeout=30)
 
     def settle(self) -> None:
-        self.control.advance(SPEC.settles_within_seconds or 3600.0)
+        self.control.advance(settles_within_seconds())
 
 
 @pytest.fixture(scope="module")
