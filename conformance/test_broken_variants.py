@@ -173,7 +173,7 @@ VARIANTS = [
     ),
     Variant(
         "client-drops-nulls",
-        ("test_client_models.py", "-k", "round_trip_spec_payloads"),
+        ("test_client_models.py", "-k", "every_date_time_spelling_parses"),
         "Generation changed in the round trip",
         "the generated Generation.to_dict leaves out null fields",
     ),

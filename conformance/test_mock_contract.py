@@ -17,13 +17,13 @@ import time
 from collections import Counter
 from typing import Any
 
-import httpx
 import hypothesis
 import pytest
 import schemathesis
 from schemathesis import BaseSchema, Case, HookContext, Response
 from schemathesis.generation.stateful.state_machine import StepInput, StepOutput
 
+from conformance import http_clients
 from conformance.checks import regets, settle
 from conformance.options import Options
 from conformance.report import STATS
@@ -256,7 +256,7 @@ def test_positive_bodies_are_refused_only_for_what_the_schema_cannot_state(
     draw()
     statuses: Counter[int] = Counter()
     refused: Counter[str] = Counter()
-    with httpx.Client(
+    with http_clients.client(
         base_url=http_target.base_url, headers={"Authorization": f"Bearer {http_target.api_key}"}, timeout=30
     ) as client:
         for body in bodies:

@@ -15,10 +15,10 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import httpx
 import pytest
 import yaml
 
+from conformance import http_clients
 from conformance.broken import MOCK_VARIANTS
 from conformance.report import STATS
 from conformance.spec import enum_values, load_spec
@@ -80,7 +80,9 @@ def short_lived_urls(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def _tour(base_url: str) -> None:
     """What a client does, with the documented errors it meets; nothing is asserted of the answers (the proxy
     judges them), only that the tour got as far as each step needs."""
-    with httpx.Client(base_url=base_url, headers={"Authorization": f"Bearer {new_api_key()}"}, timeout=30) as client:
+    with http_clients.client(
+        base_url=base_url, headers={"Authorization": f"Bearer {new_api_key()}"}, timeout=30
+    ) as client:
         created = client.post("/generations", json={"prompt": "a lighthouse at dusk"}).json()
         deadline = time.monotonic() + 30  # a bound: the mock finishes in 0.2 s
         generation = created
@@ -89,10 +91,10 @@ def _tour(base_url: str) -> None:
             generation = client.get(f"/generations/{created['id']}").json()
         urls = [output["url"] for output in generation.get("output") or []]
         for url in urls:
-            httpx.get(url)
+            http_clients.request("GET", url)
         time.sleep(LIFETIME_SECONDS + URL_CLOCK_SLACK_SECONDS + 0.1)  # past the URLs' lifetime, and fresh ones due
         for url in urls:
-            httpx.get(url)
+            http_clients.request("GET", url)
         client.get(f"/generations/{created['id']}")
         client.post("/generations", json={"prompt": "x", "web_search": "yes"})
         client.post("/generations", json={"prompt": "x"}, headers={"Authorization": ""})

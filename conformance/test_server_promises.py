@@ -20,6 +20,7 @@ from typing import Any
 import httpx
 import pytest
 
+from conformance import http_clients
 from conformance.options import Options
 from conformance.report import PARTS, STATS
 from conformance.served_files import decode, expected_for
@@ -53,7 +54,7 @@ class Frozen:
     control: MockControl
 
     def client(self, key: str) -> httpx.Client:
-        return httpx.Client(base_url=self.base_url, headers={"Authorization": f"Bearer {key}"}, timeout=30)
+        return http_clients.client(base_url=self.base_url, headers={"Authorization": f"Bearer {key}"}, timeout=30)
 
     def settle(self) -> None:
         self.control.advance(settles_within_seconds())
@@ -276,7 +277,7 @@ def test_served_files_are_what_the_generation_promised(frozen: Frozen, request_:
         outputs = _fetched(client, generation["id"])["output"]
         served = []
         for output in outputs:
-            answer = httpx.get(output["url"], timeout=30)
+            answer = http_clients.request("GET", output["url"], timeout=30)
             assert answer.status_code == 200, f"{output['url']}: {answer.status_code}"
             served.append(decode(answer.headers.get("content-type", ""), answer.content))
     expected = expected_for(FACTS, body, source_ratio, source_seconds)
