@@ -43,11 +43,18 @@ typecheck: $(STAMP) ## mypy --strict only
 docs: $(STAMP) ## Build the docs site into site/ (mkdocs --strict: any warning fails; nothing is fetched)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
 
+# The test runs write bytecode even where the environment says not to (PYTHONDONTWRITEBYTECODE): pytest keeps the
+# assertion-rewritten plugins (hypothesis, schemathesis) as bytecode in .venv, which every pytest process of a run
+# (xdist workers, the broken-variant runs) would otherwise parse and rewrite again, over a second each.
+WITH_BYTECODE := PYTHONDONTWRITEBYTECODE=
+# pytest-xdist: one worker per core; loadgroup keeps the tests marked xdist_group (shared process state) together.
+PARALLEL := -n auto --dist loadgroup
+
 test: check-generated lint docs ## Everything CI runs: the stale check, lint, the docs build, unit tests and the conformance suite at CI size
-	BASE_URL= CONFORMANCE_EXAMPLES=$(CONFORMANCE_CI_EXAMPLES) $(BIN)/python -m pytest -q -p no:cacheprovider
+	$(WITH_BYTECODE) BASE_URL= CONFORMANCE_EXAMPLES=$(CONFORMANCE_CI_EXAMPLES) $(BIN)/python -m pytest $(PARALLEL) -q -p no:cacheprovider
 
 conformance: $(STAMP) ## The property suite proving spec, mock and client agree (BASE_URL=... LUMA_AGENTS_API_KEY=... for live mode)
-	CONFORMANCE_EXAMPLES=$(CONFORMANCE_EXAMPLES) $(BIN)/python -m conformance
+	$(WITH_BYTECODE) CONFORMANCE_EXAMPLES=$(CONFORMANCE_EXAMPLES) $(BIN)/python -m conformance
 
 mutation: $(STAMP) ## Mutation score of the modules the spec's behaviour lives in: conformance alone, then the whole suite (slow; ONLY='glob ...', SAMPLE=N per module; exempt lines: docs/mutation.md)
 	$(BIN)/python scripts/mutation.py $(if $(ONLY),--only $(ONLY)) $(if $(SAMPLE),--sample $(SAMPLE))

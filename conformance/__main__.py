@@ -25,9 +25,15 @@ from conformance.spec import SpecSyntaxError, load_spec
 
 SUITE = Path(__file__).resolve().parent
 ROOT = SUITE.parent
+# pytest-xdist: one worker per core; loadgroup keeps the tests marked xdist_group together (shared process state, and
+# in live mode every test against the server: see conftest.py). A later ``-n`` after ``--`` overrides this one.
+PARALLEL = ["-n", "auto", "--dist", "loadgroup"]
 # Part order. In live mode it is also the order paid POSTs are spent in: the client end to end first, then the
 # stateful phase, then fuzzing (see CONFORMANCE_MAX_PAID_POSTS).
 ORDER = ["test_spec", "test_client_models", "test_client_e2e", "test_mock_contract", "test_broken_variants"]
+# Against the local mock nothing is paid: the longest tests go first (the stateful phase, the probes), so the xdist
+# workers run out of work together, the many short end-to-end tests filling the end.
+LOCAL_ORDER = ["test_mock_contract", "test_client_models", "test_broken_variants", "test_client_e2e", "test_spec"]
 
 
 def _describe(options: Options) -> str:
@@ -69,18 +75,24 @@ def main(argv: list[str] | None = None) -> int:
             f"(each may be billed; set CONFORMANCE_MAX_PAID_POSTS to change)[/yellow]"
         )
     found = sorted(SUITE.glob("test_*.py"))
-    ranked = sorted(found, key=lambda p: ORDER.index(p.stem) if p.stem in ORDER else len(ORDER))
+    order = ORDER if options.live else LOCAL_ORDER
+    ranked = sorted(found, key=lambda p: order.index(p.stem) if p.stem in order else len(order))
     tests = [str(path) for path in ranked]
     code = pytest.main(
-        [*tests, "-q", "-p", "no:cacheprovider", f"--junitxml={junit}", "-o", "junit_family=xunit2", *args.pytest_args]
+        [
+            *tests,
+            *PARALLEL,
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            f"--junitxml={junit}",
+            "-o",
+            "junit_family=xunit2",
+            *args.pytest_args,
+        ]
     )
     wall = time.perf_counter() - started
     outcomes = read_junit(junit) if junit.exists() else []
-    # Imported after the run: importing schemathesis before pytest starts keeps its plugin's asserts unrewritten.
-    from conformance.checks import SKIPS
-
-    for (check, reason), count in SKIPS.items():
-        STATS.skipped[f"{check}: {reason}"] += count
     console.rule("conformance summary")
     render_summary(console, outcomes, STATS, wall_seconds=wall, target=_describe(options), examples=options.examples)
     write_json(args.reports / "conformance-summary.json", STATS, outcomes, wall)

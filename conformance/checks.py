@@ -37,6 +37,7 @@ import schemathesis
 from schemathesis import APIOperation, Case, CheckContext, HookContext, Response
 from schemathesis.core import NOT_SET
 
+from conformance import http_clients
 from conformance.asgi import request_in_process
 from luma_uni_checks import lifecycle, rules
 from luma_uni_checks.exchange import NO_BODY, Exchange, parse_json
@@ -45,7 +46,6 @@ from luma_uni_checks.spec import Operation, Spec, spec_of
 from luma_uni_mock import failure_switch, faults
 
 JSON = dict[str, Any]
-TIMEOUT = httpx.Timeout(30.0, connect=5.0)
 
 # Why a check (or a part of one) did not run, counted per (check, reason); printed once per reason and shown in
 # the suite's summary.
@@ -111,8 +111,14 @@ def _generation(case: Case[Any], response: Response) -> JSON | None:
     return rules.generation_of(_spec(case), _operation(case), exchange_of(case, response))
 
 
-def _run(rule: rules.Rule, case: Case[Any], response: Response) -> bool:
-    return raise_first(*rule(_spec(case), _operation(case), exchange_of(case, response)))
+# What a check returns, as schemathesis reads it: None when it ran and found nothing (a pass), True when it did not run
+# (a skip, left out of the counts); a broken rule raises.
+PASSED = None
+SKIPPED = True
+
+
+def _run(rule: rules.Rule, case: Case[Any], response: Response) -> None:
+    raise_first(*rule(_spec(case), _operation(case), exchange_of(case, response)))
 
 
 # --- Talking to the server outside the generated cases ------------------------------------------------------------
@@ -123,7 +129,7 @@ def _raw(case: Case[Any], method: str, url: str, **kwargs: Any) -> httpx.Respons
     app = case.operation.app
     if app is not None:
         return request_in_process(app, method, url, **kwargs)
-    return httpx.request(method, url, timeout=TIMEOUT, **kwargs)
+    return http_clients.request(method, url, **kwargs)
 
 
 def _origin(case: Case[Any]) -> str:
@@ -153,7 +159,10 @@ def _advance(case: Case[Any], seconds: float) -> None:
 
 
 def _settle_seconds(case: Case[Any]) -> float:
-    return _spec(case).settles_within_seconds or 3600.0
+    seconds = _spec(case).settles_within_seconds
+    if seconds is None:  # the spec is the only home of how long a generation may run
+        raise AssertionError("the spec gives Generation no x-settles-within-seconds: how long to wait is unknown")
+    return seconds
 
 
 def settle(case: Case[Any]) -> bool:
@@ -219,26 +228,30 @@ def _fetch_generation(case: Case[Any], credentials: dict[str, str], context: str
 @schemathesis.check
 def request_id_echoed(ctx: CheckContext, response: Response, case: Case[Any]) -> bool | None:
     """An ``X-Request-Id`` the request carried comes back unchanged on the response."""
-    return _run(rules.request_id_echoed, case, response)
+    _run(rules.request_id_echoed, case, response)
+    return PASSED
 
 
 @schemathesis.check
 def retry_after_on_429(ctx: CheckContext, response: Response, case: Case[Any]) -> bool | None:
     """A 429 says when to retry: ``Retry-After`` in whole seconds, at least 1."""
-    return _run(rules.retry_after_on_429, case, response)
+    _run(rules.retry_after_on_429, case, response)
+    return PASSED
 
 
 @schemathesis.check
 def rate_limit_headers(ctx: CheckContext, response: Response, case: Case[Any]) -> bool | None:
     """``X-RateLimit-*`` come all three or none, as integers, remaining within the limit; a per-minute 429 has none
     remaining and never asks to wait past the window; a 201's reset is its creation time plus the window."""
-    return _run(rules.rate_limit_headers, case, response)
+    _run(rules.rate_limit_headers, case, response)
+    return PASSED
 
 
 @schemathesis.check
 def server_defaults_reported(ctx: CheckContext, response: Response, case: Case[Any]) -> bool | None:
     """A request field left out (``x-server-default``) is reported with its default; one sent is echoed."""
-    return _run(rules.server_defaults_reported, case, response)
+    _run(rules.server_defaults_reported, case, response)
+    return PASSED
 
 
 @schemathesis.check
@@ -246,10 +259,11 @@ def generation_get_is_stable(ctx: CheckContext, response: Response, case: Case[A
     """GET is idempotent: asked again at once, the same generation comes back, never earlier, frozen if terminal."""
     generation = _generation(case, response)
     if generation is None or case.operation.method.upper() != "GET":
-        return None
+        return SKIPPED
     _run(rules.answers_the_id_asked_for, case, response)
     again = _fetch_generation(case, _credentials(response), "two GETs in a row")
-    return raise_first(*lifecycle.compare(_spec(case), generation, again, "two GETs in a row"))
+    raise_first(*lifecycle.compare(_spec(case), generation, again, "two GETs in a row"))
+    return PASSED
 
 
 # Following a generation to its end costs a few requests and two image downloads; what it checks depends only on
@@ -288,24 +302,26 @@ def generation_lifecycle(ctx: CheckContext, response: Response, case: Case[Any])
     """Follow a created generation to its end and past its URLs' lifetime (on a server whose clock can move)."""
     generation = _generation(case, response)
     if generation is None or case.operation.method.upper() != "POST":
-        return None
+        return SKIPPED
     spec = _spec(case)
     follow = regets(case, response, generation)
     if follow is None:
         skip("generation_lifecycle", "the 201 response has no link to GET the generation")
-        return None
+        return SKIPPED
+    # From here on the check has run: the rest of the lifecycle is followed where the server's clock and the run's
+    # sample allow.
     raise_first(*lifecycle.created_in_first_state(spec, generation))
     credentials = _credentials(response)
     first = follow.call(headers=credentials)
     again = _generation(follow, first)
     if first.status_code != 200 or again is None:
-        return None  # the built-in check for created resources (ST302) reports a generation that cannot be found
+        return PASSED  # the built-in check for created resources (ST302) reports a generation that cannot be found
     raise_first(*lifecycle.compare(spec, generation, again, "POST, then GET"))
     if not _has_clock(case):
         skip("generation_lifecycle", NO_CLOCK)
-        return True
+        return PASSED
     if not _sample(case):
-        return True
+        return PASSED
     settle_seconds = _settle_seconds(case)
     _advance(case, settle_seconds)
     settled = _fetch_generation(follow, credentials, "GET after it settled")
@@ -316,7 +332,7 @@ def generation_lifecycle(ctx: CheckContext, response: Response, case: Case[Any])
     )
     lifetime = lifecycle.url_lifetime(spec)
     if not _outputs(settled) or lifetime is None:
-        return True  # no output, or the spec states no lifetime: no rule to hold the URLs to
+        return PASSED  # no output, or the spec states no lifetime: no rule to hold the URLs to
     # A URL is good for its whole lifetime: fetched late in it, it still serves the file. Not at its last second: a
     # mock whose clock runs faster than real time (the suite's runs 100 times faster) moves on while it answers.
     late = lifetime * LATE_IN_LIFETIME
@@ -333,11 +349,12 @@ def generation_lifecycle(ctx: CheckContext, response: Response, case: Case[Any])
         )
     )
     later = _fetch_generation(follow, credentials, "GET after the output URLs expired")
-    return raise_first(
+    raise_first(
         *lifecycle.compare(spec, settled, later, "GET after the output URLs expired"),
         *lifecycle.urls_fresh(settled, later, lifetime + 1),
         *_check_files(case, later, "a URL minted after the old ones expired", tamper=False),
     )
+    return PASSED
 
 
 # The mock's test switches (fault injection, failure on demand): request headers outside the contract.

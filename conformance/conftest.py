@@ -4,22 +4,25 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import ExitStack
+from typing import Any
 
 import pytest
 
 from conformance.asgi import ServerErrorShield
 from conformance.broken import MOCK_VARIANTS, activate_client_variant, active_variant
+from conformance.checks import SKIPS
 from conformance.options import Options
 from conformance.report import STATS
 from conformance.schemathesis_setup import PaidPostBudget
 from conformance.targets import IN_PROCESS_BASE_URL, Target, mock_app
-from conformance.wait_budget import WaitBudget
+from conformance.wait_budget import WaitBudget, settles_within_seconds
 from luma_uni_mock.serve import RunningMock, new_api_key, serve_app
 
 
 def pytest_configure(config: pytest.Config) -> None:
     # CONFORMANCE_BROKEN_VARIANT=<client variant> patches the generated client for this run (see broken/).
     activate_client_variant()
+    config.addinivalue_line("markers", "targets(*names): the local targets a `target` test runs against")
 
 
 @pytest.fixture(scope="session")
@@ -36,24 +39,35 @@ def paid_posts(options: Options) -> PaidPostBudget:
 @pytest.fixture(scope="session")
 def wait_budget(options: Options) -> WaitBudget:
     """How long the end-to-end tests wait for a generation; shared, so one overrun ends the waiting for all."""
-    return WaitBudget(options.wait_budget)
+    return WaitBudget(options.wait_budget, settles_within=settles_within_seconds() if options.live else None)
 
 
 UNREACHED_LIMIT = 1_000_000  # more requests per minute, and jobs at once, than any run of the suite makes
 
 
-def target_names(options: Options, *, over_http: bool) -> list[str]:
-    if options.live:
-        return ["live"]
-    return ["socket"] if over_http else ["asgi", "socket"]
+# The local targets: the mock in process with its rules off (asgi) and on (rules), and on a socket (socket).
+LOCAL_TARGETS = ("asgi", "rules", "socket")
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    # `target`: the mock in-process and on a socket, or the live server. `http_target`: over a socket only.
+    # `target`: every local target (or those its `targets` marker names), or the live server. `http_target`: the
+    # socket, or the live server.
     options = Options.from_env()
-    for name, over_http in (("target", False), ("http_target", True)):
+    marker = metafunc.definition.get_closest_marker("targets")
+    local = {"target": list(marker.args if marker else LOCAL_TARGETS), "http_target": ["socket"]}
+    for name, names in local.items():
         if name in metafunc.fixturenames:
-            metafunc.parametrize(name, target_names(options, over_http=over_http), indirect=True)
+            metafunc.parametrize(name, ["live"] if options.live else names, indirect=True)
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook, which reads the xdist_group marks
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # Live mode: every test against the live server runs on one xdist worker, in collection order, so the cap on paid
+    # POSTs is counted in one process and spent in the documented order (runner's ORDER); the rest runs beside it.
+    if Options.from_env().live:
+        for item in items:
+            if {"target", "http_target"} & set(getattr(item, "fixturenames", ())):
+                item.add_marker(pytest.mark.xdist_group("live-server"))
 
 
 def build_target(request: pytest.FixtureRequest, options: Options) -> Target:
@@ -75,6 +89,10 @@ def build_target(request: pytest.FixtureRequest, options: Options) -> Target:
             control=control,
             strict_positive_acceptance=True,
         )
+    if name == "rules":
+        # In-process, the mock as `make mock` serves it (every rule on): what the socket serves, without the socket.
+        control, app = mock_app()
+        return Target("rules", new_api_key(), IN_PROCESS_BASE_URL, app=ServerErrorShield(app), control=control)
     if active_variant() in MOCK_VARIANTS:
         # A broken variant wraps its own mock, served for this test only.
         control, app = mock_app()
@@ -99,6 +117,28 @@ def target(request: pytest.FixtureRequest, options: Options) -> Target:
 @pytest.fixture
 def http_target(request: pytest.FixtureRequest, options: Options) -> Target:
     return build_target(request, options)
+
+
+WORKER_STATS = "conformance_stats"
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    # Every process that ran checks counts their skips once; an xdist worker then hands all its counts to the
+    # controller, which prints the summary (workers are separate processes, each with its own STATS).
+    for (check, reason), count in SKIPS.items():
+        STATS.skipped[f"{check}: {reason}"] += count
+    SKIPS.clear()
+    worker_output: dict[str, object] | None = getattr(session.config, "workeroutput", None)
+    if worker_output is not None:
+        worker_output[WORKER_STATS] = STATS.as_json()
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: object) -> None:
+    """xdist's controller: a worker finished; add its counts (none if it crashed: its tests are reported failed)."""
+    counts = getattr(node, "workeroutput", {}).get(WORKER_STATS)
+    if counts is not None:
+        STATS.merge(counts)
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

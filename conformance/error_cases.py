@@ -67,6 +67,19 @@ def documented_errors() -> dict[str, DocumentedError]:
     return found
 
 
+def contradicted(documented: DocumentedError, status: int) -> str:
+    """Where openapi.yaml states what an answer of ``status`` to ``documented``'s trigger contradicts: the refusal
+    itself when the server took the request (an x-rule, else the documented response), else, for an x-rule's
+    example, its status or its wording, for another example the example (its source speaks for the status and
+    wording of that case). conformance/sources.py finds their sources."""
+    accepted = status < 400
+    if documented.component == "BadRequest" and documented.name in {rule.id for rule in FACTS.rules}:
+        rule = f"components.schemas.CreateGenerationRequest.x-rules.{documented.name}"
+        return rule if accepted else f"{rule}.status" if status != documented.status else f"{rule}.detail"
+    response = f"components.responses.{documented.component}"
+    return response if accepted else f"{response}.examples.{documented.name}"
+
+
 def documented_headers(component: str) -> dict[str, JSON]:
     """The headers the spec's response ``component`` documents, each ``$ref`` resolved (``required``, ``schema``)."""
     spec = load_spec()
@@ -216,6 +229,7 @@ VIDEO = _video_type(source=False)
 VIDEO_EDIT = _video_type(source=True)
 REFRAME = _video_type(source=True, keeps_shape=False)
 NOT_A_RATIO = value_not_in("AspectRatio")
+NOT_FRAMED = sorted(set(FACTS.video_durations) - FACTS.frame_durations)[0]  # start/end frames: not this duration
 VIDEO_MODEL = next(model for model in FACTS.models if VIDEO in FACTS.types_of(model))
 
 
@@ -428,6 +442,20 @@ TRIGGERS: list[Trigger] = [
         _create_video(loop=True, duration=sorted(set(FACTS.video_durations) - FACTS.loopable_durations)[0]),
     ),
     Trigger(
+        "BadRequest.frames_conflict",
+        "",
+        _post_video(start_frame={"url": URL}, duration=NOT_FRAMED),
+        _create_video(start_frame={"url": URL}, duration=NOT_FRAMED),
+        values={"field": "start_frame", "conflict": f"duration '{NOT_FRAMED}'"},
+    ),
+    Trigger(
+        "BadRequest.frames_conflict",
+        "video_edit, hdr",
+        _post_video(VIDEO_EDIT, start_frame={"url": URL}, hdr=True),
+        _create_video(VIDEO_EDIT, start_frame={"url": URL}, hdr=True),
+        values={"field": "start_frame", "conflict": "video.hdr"},
+    ),
+    Trigger(
         "BadRequest.hdr_resolution",
         "",
         _post_video(hdr=True, resolution=sorted(FACTS.sdr_only_resolutions)[0]),
@@ -438,6 +466,15 @@ TRIGGERS: list[Trigger] = [
         "",
         _post_video(keyframes=[{"url": URL}], keyframe_indexes=[0], start_frame={"url": URL}),
         _create_video(keyframes=[{"url": URL}], keyframe_indexes=[0], start_frame={"url": URL}),
+    ),
+    Trigger(
+        "BadRequest.keyframes_exclusive",
+        "video.edit.keyframes",
+        _post_video(VIDEO_EDIT, start_frame={"url": URL}, edit={"keyframes": [{"url": URL}], "keyframe_indexes": [0]}),
+        _create_video(
+            VIDEO_EDIT, start_frame={"url": URL}, edit={"keyframes": [{"url": URL}], "keyframe_indexes": [0]}
+        ),
+        values={"keyframes": "video.edit.keyframes", "other": "start_frame"},
     ),
     Trigger(
         "BadRequest.keyframe_indexes_match",

@@ -10,6 +10,7 @@ LUMA_AGENTS_API_KEY          live mode: the API key sent to BASE_URL
 CONFORMANCE_MAX_PAID_POSTS   live mode: most POSTs that may create (and bill) a generation (default 5)
 CONFORMANCE_WAIT_BUDGET      seconds an end-to-end test waits for one generation to finish (default 150: the real
                              API takes 30-60 s); once one overran it, the remaining end-to-end tests fail at once
+                             (live mode: also once it is unfinished x-settles-within-seconds after its created_at)
 """
 
 from __future__ import annotations

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import xml.etree.ElementTree as ET
 from collections import Counter
 from dataclasses import dataclass, field
@@ -11,6 +12,9 @@ from typing import Any
 
 from rich.console import Console
 from rich.table import Table
+
+from conformance.sources import group_failures, short
+from conformance.spec import load_spec
 
 PARTS = {
     "test_spec": "1 spec: valid, generated/ in sync",
@@ -69,6 +73,22 @@ class Stats:
             "probe_coverage": {name: {"reached": r, "missed": m} for name, (r, m) in self.coverage.items()},
         }
 
+    def merge(self, data: dict[str, Any]) -> None:
+        """Add the counts of another process (an xdist worker's `as_json`) to these."""
+        self.cases.update(data["cases"])
+        for name, counts in data["checks"].items():
+            tally = self.checks.setdefault(name, Tally())
+            tally.passed += counts["passed"]
+            tally.failed += counts["failed"]
+        self.paid_posts += data["paid_posts"]
+        self.posts_not_sent += data["posts_not_sent"]
+        for name, reasons in data["failure_reasons"].items():
+            self.reasons.setdefault(name, Counter()).update(reasons)
+        self.skipped.update(data["skipped"])
+        self.followed.update(data["stateful_links_followed"])
+        for name, features in data["probe_coverage"].items():
+            self.coverage[name] = (features["reached"], features["missed"])
+
 
 STATS = Stats()
 
@@ -81,23 +101,27 @@ class Outcome:
     name: str
     status: str  # passed | failed | error | skipped | xfailed
     message: str
+    text: str = ""  # the whole failure text (where it names the facts of the spec it contradicts)
 
 
 def read_junit(path: Path) -> list[Outcome]:
     outcomes: list[Outcome] = []
     for case in ET.parse(path).getroot().iter("testcase"):
         module = case.get("classname", "").rsplit(".", 1)[-1]
-        status, message = "passed", ""
+        status, message, text = "passed", "", ""
         for tag in ("failure", "error", "skipped"):
             element = case.find(tag)
             if element is not None:
                 status = {"failure": "failed"}.get(tag, tag)
                 if tag == "skipped" and element.get("type") == "pytest.xfail":
                     status = "xfailed"  # a known issue, reported, marked xfail(strict=True)
-                text = (element.get("message") or element.text or "").strip()
-                message = text.splitlines()[0] if text else ""
+                first = (element.get("message") or element.text or "").strip()
+                message = first.splitlines()[0] if first else ""
+                text = f"{element.get('message') or ''}\n{element.text or ''}"
                 break
-        outcomes.append(Outcome(module, case.get("name", ""), status, message))
+        # xdist's loadgroup appends "@<group>" to the names of grouped tests: the test's own name is shown.
+        name = re.sub(r"@[\w-]+$", "", case.get("name", ""))
+        outcomes.append(Outcome(module, name, status, message, text))
     return outcomes
 
 
@@ -158,6 +182,8 @@ def render_summary(
         console.print(f"[yellow]not checked[/yellow] ({count}x): {reason}")
 
     failed = [o for o in outcomes if o.status in ("failed", "error")]
+    if failed:
+        _print_by_source(console, failed)
     for outcome in failed[:10]:
         console.print(f"[red]FAILED[/red] {outcome.module}::{outcome.name}: {outcome.message[:160]}")
     if len(failed) > 10:
@@ -171,6 +197,17 @@ def render_summary(
     )
     if stats.paid_posts or stats.posts_not_sent:
         console.print(f"live: {stats.paid_posts} POSTs created a generation; {stats.posts_not_sent} not sent (cap)")
+
+
+def _print_by_source(console: Console, failed: list[Outcome]) -> None:
+    """The failures by the source of the fact each contradicts: per group, each fact's location in openapi.yaml
+    (an x-rule's id in it), how often, and its x-source."""
+    console.print("failures by the source of the fact they contradict:", markup=False)
+    for group, broken in group_failures([o.text or o.message for o in failed], load_spec()).items():
+        console.print(f"  {group}: {sum(broken.values())}", markup=False, style="bold")
+        for fact, count in sorted(broken.items(), key=lambda item: (-item[1], item[0].where)):
+            where = short(fact.where) or "-"
+            console.print(f"    {count:>3}  {where}  [{fact.source[:90]}]", markup=False, highlight=False)
 
 
 def _short(component: str, feature: str) -> str:
@@ -201,9 +238,15 @@ def _coverage_table(coverage: dict[str, tuple[list[str], list[str]]]) -> Table:
 
 
 def write_json(path: Path, stats: Stats, outcomes: list[Outcome], wall_seconds: float) -> None:
+    failed = [o.text or o.message for o in outcomes if o.status in ("failed", "error")]
+    by_source = group_failures(failed, load_spec()) if failed else {}
     data = {
         **stats.as_json(),
         "wall_seconds": round(wall_seconds, 2),
         "tests": Counter(o.status for o in outcomes),
+        "failures_by_source": {
+            group: [{"fact": b.where, "source": b.source, "failures": n} for b, n in broken.items()]
+            for group, broken in by_source.items()
+        },
     }
     path.write_text(json.dumps(data, indent=2) + "\n")

@@ -34,6 +34,7 @@ def suite_config(
     shrink: bool = True,
     base_url: str | None = None,
     strict_positive_acceptance: bool = False,
+    coverage_phase: bool = True,
 ) -> SchemathesisConfig:
     """schemathesis.toml with this run's key, sizes and target.
 
@@ -46,6 +47,8 @@ def suite_config(
     # The key goes in as data, not as `${LUMA_AGENTS_API_KEY}`; `$${` is how the config escapes a literal `${`.
     data["auth"]["openapi"]["bearerAuth"]["bearer"] = api_key.replace("${", "$${")
     data["generation"] = {**data.get("generation", {}), "mode": mode, "max-examples": examples, "no-shrink": not shrink}
+    if not coverage_phase:
+        data.setdefault("phases", {}).setdefault("coverage", {})["enabled"] = False
     if strict_positive_acceptance:
         data.get("checks", {}).pop("positive_data_acceptance", None)
     if seed is not None:

@@ -15,7 +15,8 @@ from typing import Any, cast
 
 import httpx
 import pytest
-from schemathesis import Case
+import schemathesis
+from schemathesis import BaseSchema, Case
 
 from conformance.asgi import ServerErrorShield, request_in_process
 from conformance.options import Options
@@ -40,12 +41,29 @@ from luma_uni_mock import MockConfig, create_app
 from luma_uni_mock.pytest_plugin import DEFAULT_TIME_SCALE
 
 PART = "3 client vs spec (probe)"
+REQUEST = "CreateGenerationRequest"
 OPTIONS = Options.from_env()
 RESOLVER = Resolver()
 PROBE = load_probe(OPTIONS.examples, seed=OPTIONS.seed, shrink=OPTIONS.shrink)
 register_wide_formats()
 WIDE_PROBE = load_probe(OPTIONS.parser_examples, seed=OPTIONS.seed, shrink=OPTIONS.shrink, format_renames=WIDE_FORMATS)
+
+
+# The probes' tests are built when they run, not at collection (schemathesis' lazy fixtures): building one generates
+# its examples and coverage cases, and every xdist worker collects every test.
+@pytest.fixture(scope="module")
+def probe() -> BaseSchema:
+    return PROBE
+
+
+@pytest.fixture(scope="module")
+def wide_probe() -> BaseSchema:
+    return WIDE_PROBE
+
+
 SEEN: defaultdict[str, set[Feature]] = defaultdict(set)
+# The coverage test reads SEEN, which the round trips fill in their process: under xdist they share one worker.
+SAME_PROCESS_AS_THE_ROUND_TRIPS = pytest.mark.xdist_group("probe-coverage")
 
 
 def round_trip(name: str, payload: Any) -> Any:
@@ -79,7 +97,8 @@ def check_round_trip(name: str, payload: Any) -> None:
     STATS.check("client_output_spec_valid", True)
 
 
-@PROBE.parametrize()
+@SAME_PROCESS_AS_THE_ROUND_TRIPS
+@schemathesis.pytest.from_fixture("probe").parametrize()
 def test_generated_models_round_trip_spec_payloads(case: Case[Any]) -> None:
     name = component_of(case.operation)
     STATS.case(PART)
@@ -87,6 +106,7 @@ def test_generated_models_round_trip_spec_payloads(case: Case[Any]) -> None:
     SEEN[name].update(observed_features(RESOLVER, name, case.body))
 
 
+@SAME_PROCESS_AS_THE_ROUND_TRIPS
 def test_every_enum_value_null_and_format_was_exercised() -> None:
     """The run above exercised every enum value, every nullable field's null and every format of the spec."""
     if not SEEN:
@@ -100,7 +120,7 @@ def test_every_enum_value_null_and_format_was_exercised() -> None:
     assert not unprobed, f"components never probed: {sorted(unprobed)}"
 
 
-@WIDE_PROBE.parametrize()
+@schemathesis.pytest.from_fixture("wide_probe").parametrize()
 def test_generated_models_parse_every_legal_spelling(case: Case[Any]) -> None:
     name = component_of(case.operation)
     STATS.case(PART)
@@ -170,8 +190,6 @@ def test_unrepresentable_but_legal_date_times(created_at: str) -> None:
 
 # --- Request bodies the handwritten client builds ----------------------------------------------------------------
 
-REQUEST = "CreateGenerationRequest"
-REQUEST_PROBE = PROBE.include(path=probe_path(REQUEST))
 # The mock with every rule on, in-process: the server's verdict on the same body (shield: a bug answers 500).
 RULES_MOCK = ServerErrorShield(create_app(MockConfig(time_scale=DEFAULT_TIME_SCALE)))
 
@@ -255,7 +273,7 @@ def mock_verdict(body: object) -> tuple[int, Any]:
     return response.status_code, response.json() if response.status_code >= 400 else None
 
 
-@REQUEST_PROBE.parametrize()
+@schemathesis.pytest.from_fixture("probe").include(path=probe_path(REQUEST)).parametrize()
 def test_client_builds_spec_valid_request_bodies(case: Case[Any]) -> None:
     """For any schema-valid request: the client sends a spec-valid body that asks for the same thing (typed and
     plain arguments alike) and that the server judges exactly as the request itself: the client leaves the

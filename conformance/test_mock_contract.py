@@ -3,25 +3,27 @@ the stateful phase that follows the POST → GET link. Auth comes from the confi
 bearerAuth), never from per-call headers, so the checks that replay requests (created resource available,
 ignored auth) see it too.
 
-Targets (conftest.py): the mock in-process (ASGI, rules off, strict positive acceptance) and on a socket (as
-`make mock` serves it), or the live server given by BASE_URL with at most CONFORMANCE_MAX_PAID_POSTS creations
-(the stateful test comes first, so in live mode its link-following gets POSTs before random fuzzing does).
+Targets (conftest.py): the mock in-process with its rules off (asgi: strict positive acceptance) and on (rules: as
+`make mock` serves it), and that mock on a socket, in a slice (see SOCKET_EXAMPLES); or the live server given by
+BASE_URL with at most CONFORMANCE_MAX_PAID_POSTS creations (the stateful test comes first, so in live mode its
+link-following gets POSTs before random fuzzing does).
 """
 
 from __future__ import annotations
 
 import copy
+import datetime
 import time
 from collections import Counter
 from typing import Any
 
-import httpx
 import hypothesis
 import pytest
 import schemathesis
 from schemathesis import BaseSchema, Case, HookContext, Response
 from schemathesis.generation.stateful.state_machine import StepInput, StepOutput
 
+from conformance import http_clients
 from conformance.checks import regets, settle
 from conformance.options import Options
 from conformance.report import STATS
@@ -39,15 +41,31 @@ PART = "2 mock vs spec (schemathesis)"
 FACTS = load_spec_facts(REPO_SPEC_PATH)
 
 
+# The socket target proves what only a real HTTP server shows: requests and answers through uvicorn (headers, output
+# files streamed from their URLs, kept-alive connections, malformed bodies through its HTTP parser). What the mock
+# answers is checked in process at full size, with its rules off (asgi) and on (rules: the mock the socket serves),
+# so the socket runs a slice: the spec's examples, at most SOCKET_EXAMPLES fuzzed cases per operation and mode and as
+# many stateful scenarios, and no coverage phase (its cases are the same on every target: the in-process runs have
+# them). A quarter of `make conformance`'s size (all of `make test`'s): every operation and mode, and a few dozen
+# generations created and followed to their files over HTTP, for about a second and a half of CPU.
+SOCKET_EXAMPLES = 25
+
+
+def sized(target: Target, examples: int) -> int:
+    """The examples ``target`` runs: the run's size, or the socket's slice of it."""
+    return min(examples, SOCKET_EXAMPLES) if target.name == "socket" else examples
+
+
 def contract_for(target: Target, options: Options, *, mode: Mode, examples: int) -> BaseSchema:
     config = suite_config(
         api_key=target.api_key,
-        examples=examples,
+        examples=sized(target, examples),
         mode=mode,
         seed=options.seed,
         shrink=options.shrink,
         base_url=None if target.app is not None else target.base_url,
         strict_positive_acceptance=target.strict_positive_acceptance,
+        coverage_phase=target.name != "socket",
     )
     return load_contract(config, app=target.app)
 
@@ -79,9 +97,8 @@ def test_stateful_create_then_get(target: Target, options: Options, paid_posts: 
             return result
 
     # Derive from the machine's own settings: a fresh settings() would reset the step count to 50.
-    CappedMachine.run(
-        settings=hypothesis.settings(CappedMachine.TestCase.settings, max_examples=options.stateful_examples)
-    )
+    scenarios = sized(target, options.stateful_examples)
+    CappedMachine.run(settings=hypothesis.settings(CappedMachine.TestCase.settings, max_examples=scenarios))
     # Whenever a generation was created (live mode: unless the cap was reached), the link must have been followed.
     followed = seen[(GET_GENERATION, 200)]
     assert followed or not seen[(POST_GENERATIONS, 201)], f"the link was never followed: {dict(seen)}"
@@ -151,15 +168,19 @@ def _completed(case: Case[Any], response: Response, generation: JSON, auth: dict
     assert follow is not None, "the 201 documents no link to the GET"
     moved = settle(case)
     deadline = time.monotonic() + budget.seconds
+    created_at = datetime.datetime.fromisoformat(generation["created_at"])
     while True:
         state = follow.call_and_validate(headers=auth).json()["state"]
-        if state == "completed" or moved or time.monotonic() > deadline:
+        hopeless = budget.past_settling(str(generation["id"]), state, created_at)
+        if state == "completed" or moved or hopeless or time.monotonic() > deadline:
             break
         time.sleep(2)
-    assert state == "completed", f"the generation to chain off ended {state!r}"
+    assert state == "completed", hopeless or f"the generation to chain off ended {state!r}"
     return str(generation["id"])
 
 
+# Not on `rules`: the socket serves that same mock, and every type's example proves its route through uvicorn there.
+@pytest.mark.targets("asgi", "socket")
 @pytest.mark.parametrize("generation_type", enum_values("GenerationType"))
 def test_each_type_is_created_and_fetched_through_the_link(
     generation_type: str, target: Target, options: Options, paid_posts: PaidPostBudget, wait_budget: WaitBudget
@@ -235,7 +256,7 @@ def test_positive_bodies_are_refused_only_for_what_the_schema_cannot_state(
     draw()
     statuses: Counter[int] = Counter()
     refused: Counter[str] = Counter()
-    with httpx.Client(
+    with http_clients.client(
         base_url=http_target.base_url, headers={"Authorization": f"Bearer {http_target.api_key}"}, timeout=30
     ) as client:
         for body in bodies:

@@ -15,10 +15,10 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import httpx
 import pytest
 import yaml
 
+from conformance import http_clients
 from conformance.broken import MOCK_VARIANTS
 from conformance.report import STATS
 from conformance.spec import enum_values, load_spec
@@ -31,9 +31,16 @@ from luma_uni_mock.serve import new_api_key, serve_app
 from luma_uni_proxy.config import ProxyConfig
 from luma_uni_proxy.serve import serve_in_thread
 
+# Under xdist the whole module runs on one worker: its tours run once, together, in one module fixture (runs).
+pytestmark = pytest.mark.xdist_group("proxy-variants")
+
 PART = "5 broken variants are caught"
 LIFETIME_SECONDS = 4  # long enough for a download right after the GET, on a loaded machine, to be judged as valid
 FAILURE_CODE = enum_values("FailureCode")[0]
+# The states a generation moves on from (Generation's x-state-order without its x-terminal-states): any other ends the
+# tour's polling, a state outside the enum too (the proxy has judged that answer; a variant giving one never ends).
+_GENERATION = load_spec()["components"]["schemas"]["Generation"]
+PENDING = [state for state in _GENERATION["x-state-order"] if state not in _GENERATION["x-terminal-states"]]
 # The rule each variant breaks, as the proxy names it.
 EXPECTED = {
     "failure-reason-while-queued": "body_matches_schema",
@@ -73,19 +80,21 @@ def short_lived_urls(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def _tour(base_url: str) -> None:
     """What a client does, with the documented errors it meets; nothing is asserted of the answers (the proxy
     judges them), only that the tour got as far as each step needs."""
-    with httpx.Client(base_url=base_url, headers={"Authorization": f"Bearer {new_api_key()}"}, timeout=30) as client:
+    with http_clients.client(
+        base_url=base_url, headers={"Authorization": f"Bearer {new_api_key()}"}, timeout=30
+    ) as client:
         created = client.post("/generations", json={"prompt": "a lighthouse at dusk"}).json()
         deadline = time.monotonic() + 30  # a bound: the mock finishes in 0.2 s
         generation = created
-        while generation.get("state") not in ("completed", "failed", None) and time.monotonic() < deadline:
+        while generation.get("state") in PENDING and time.monotonic() < deadline:
             time.sleep(0.05)
             generation = client.get(f"/generations/{created['id']}").json()
         urls = [output["url"] for output in generation.get("output") or []]
         for url in urls:
-            httpx.get(url)
+            http_clients.request("GET", url)
         time.sleep(LIFETIME_SECONDS + URL_CLOCK_SLACK_SECONDS + 0.1)  # past the URLs' lifetime, and fresh ones due
         for url in urls:
-            httpx.get(url)
+            http_clients.request("GET", url)
         client.get(f"/generations/{created['id']}")
         client.post("/generations", json={"prompt": "x", "web_search": "yes"})
         client.post("/generations", json={"prompt": "x"}, headers={"Authorization": ""})

@@ -20,10 +20,12 @@ from typing import Any
 import httpx
 import pytest
 
+from conformance import http_clients
 from conformance.options import Options
 from conformance.report import PARTS, STATS
 from conformance.served_files import decode, expected_for
 from conformance.targets import mock_app
+from conformance.wait_budget import settles_within_seconds
 from luma_uni_checks import clients, files, rules
 from luma_uni_checks.exchange import Exchange, parse_json
 from luma_uni_checks.findings import Finding, raise_first
@@ -52,10 +54,10 @@ class Frozen:
     control: MockControl
 
     def client(self, key: str) -> httpx.Client:
-        return httpx.Client(base_url=self.base_url, headers={"Authorization": f"Bearer {key}"}, timeout=30)
+        return http_clients.client(base_url=self.base_url, headers={"Authorization": f"Bearer {key}"}, timeout=30)
 
     def settle(self) -> None:
-        self.control.advance(SPEC.settles_within_seconds or 3600.0)
+        self.control.advance(settles_within_seconds())
 
 
 @pytest.fixture(scope="module")
@@ -275,7 +277,7 @@ def test_served_files_are_what_the_generation_promised(frozen: Frozen, request_:
         outputs = _fetched(client, generation["id"])["output"]
         served = []
         for output in outputs:
-            answer = httpx.get(output["url"], timeout=30)
+            answer = http_clients.request("GET", output["url"], timeout=30)
             assert answer.status_code == 200, f"{output['url']}: {answer.status_code}"
             served.append(decode(answer.headers.get("content-type", ""), answer.content))
     expected = expected_for(FACTS, body, source_ratio, source_seconds)

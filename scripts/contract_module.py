@@ -14,6 +14,7 @@ from typing import Any, NamedTuple
 
 from openapi_python_client.strings import ClassName, PythonIdentifier
 
+from luma_uni_mock.sources import source_for
 from scripts.enum_names import member_name
 
 JSON = dict[str, Any]
@@ -209,6 +210,34 @@ def _request_field_lines(fields: list[_Field]) -> list[str]:
     ]
 
 
+def _fact_sources(spec: JSON) -> dict[str, str]:
+    """Where each constant's fact comes from (its x-source, as ``kind: text``), for the constants that have one."""
+    schemas = _dig(spec, "components", "schemas")
+    request = _dig(schemas, "CreateGenerationRequest", "properties")
+    image_ref = _dig(schemas, "ImageRef")
+    holders: dict[str, tuple[JSON, str | None]] = {
+        "PROMPT_MAX_LENGTH": (request["prompt"], "maxLength"),
+        "USER_ID_MAX_LENGTH": (request["user_id"], "maxLength"),
+        "IMAGE_REF_MAX_ITEMS": (request["image_ref"], "maxItems"),
+        "MAX_IMAGE_BYTES": (image_ref, "x-max-decoded-bytes"),
+        "ACCEPTED_MEDIA_TYPES": (image_ref, "x-accepted-media-types"),
+        "ACCEPTED_VIDEO_MEDIA_TYPES": (image_ref, "x-accepted-video-media-types"),
+        "RETRYABLE_FAILURE_CODES": (schemas["FailureCode"], "x-retryable"),
+        "RETRY_SERVER_STATUSES": (_dig(spec, "components", "responses", "ServerError"), "x-retry-statuses"),
+        **{
+            f"MODEL_TYPES[{node['if']['properties']['model']['const']!r}]": (node, None)
+            for node in _marked(schemas["CreateGenerationRequest"], "unsupported_type")
+        },
+        **{f"SERVER_DEFAULTS[{name!r}]": (prop, "x-server-default") for name, prop in request.items()},
+    }
+    found = {}
+    for constant, (node, fact) in holders.items():
+        source = source_for(node, fact, constant) if fact is None or fact in node else None
+        if source is not None:
+            found[constant] = f"{source.kind}: {source.text}"
+    return found
+
+
 def render(spec: JSON, field_prefix: str) -> str:
     """The module's source (ruff formats it afterwards); ``field_prefix`` is generator-config.yaml's (the
     generator names attributes and classes with it)."""
@@ -275,6 +304,11 @@ def render(spec: JSON, field_prefix: str) -> str:
         '"""FailureCode\'s x-retryable: the failure codes worth retrying with the same request."""',
         f"RETRY_SERVER_STATUSES: Final = frozenset({_as_python(retry_statuses)})",
         '"""ServerError\'s x-retry-statuses: the 5xx the docs say to retry (from the API itself: nothing created)."""',
+        "FACT_SOURCES: Final[Mapping[str, str]] = MappingProxyType(",
+        "    {" + "".join(f"{name!r}: {text!r}, " for name, text in _fact_sources(spec).items()) + "}",
+        ")",
+        '"""Where each fact above comes from (its x-source in openapi.yaml): ``sdk: <file of luma-agents>:',
+        '<sentence>``, ``docs: <page>: <what it says>`` or ``choice: <why this contract chose it>``."""',
         *_request_field_lines(fields),
         "",
     ]

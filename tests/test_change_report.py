@@ -187,3 +187,15 @@ def test_the_report_groups_by_class_and_review_never_fails_the_build() -> None:
         "- **additive** `A`: a",
     ]
     assert "Review (behaviour described by an extension or a rule changed: check it):" in report.markdown()
+
+
+def test_a_changed_source_is_one_provenance_line() -> None:
+    """Where facts come from (x-source) changes no request or response: one additive line counts the places."""
+
+    def relabel(schemas: dict[str, Any]) -> None:
+        schemas["CreateGenerationRequest"]["properties"]["user_id"]["x-source"] = {"choice": "a guess"}
+        schemas["LayeringOptions"]["properties"]["resolution"]["x-source"] = {"docs": "guides/model: 1k"}
+
+    changes = spec_changes(SPEC, _edited(relabel))
+    assert [(c.where, c.kind) for c in changes] == [("x-source", ADDITIVE)]
+    assert "at 2 place(s)" in changes[0].what

@@ -54,6 +54,9 @@ SPEC_DRIVEN_TESTS = [
     "tests/mock/test_rules.py",
     "tests/client/test_inputs.py",
     "tests/client/test_cli.py",
+    # The spec may run ahead of the pinned SDK (a value Luma documents before an SDK ships it), every fact sourced.
+    "tests/mock/test_sdk_new_types.py::test_the_spec_names_every_value_the_sdk_does",
+    "tests/test_sources.py",
 ]
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 import attrs
 
+from conformance.sources import facts
 from conformance.spec import load_spec, schema
 from luma_agents_client import contract
 from luma_agents_client.models import CreateGenerationRequest
@@ -66,3 +67,13 @@ def test_each_request_field_names_the_generated_attribute_it_fills() -> None:
         attributes_given: dict[str, Any] = {field.python_name: value}
         sent = CreateGenerationRequest(prompt="x", **attributes_given).to_dict()
         assert field.wire_name in sent, field  # the attribute is the one written under that wire name
+
+
+def test_the_facts_name_their_sources_as_the_spec_does() -> None:
+    """FACT_SOURCES gives each limit, list and default the x-source openapi.yaml gives it (issue 17)."""
+    known = {f"{fact.source.kind}: {fact.source.text}" for fact in facts(load_spec()) if fact.source is not None}
+    for name, source in contract.FACT_SOURCES.items():
+        assert hasattr(contract, name.partition("[")[0]), f"FACT_SOURCES names {name}, which contract lacks"
+        assert source in known, f"{name}: {source!r} is no x-source of openapi.yaml"
+    listed = {*(f"SERVER_DEFAULTS[{name!r}]" for name in contract.SERVER_DEFAULTS), "MAX_IMAGE_BYTES"}
+    assert listed <= set(contract.FACT_SOURCES)

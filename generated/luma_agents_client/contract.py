@@ -95,6 +95,29 @@ RETRY_SERVER_STATUSES: Final = frozenset(
     )
 )
 """ServerError's x-retry-statuses: the 5xx the docs say to retry (from the API itself: nothing created)."""
+FACT_SOURCES: Final[Mapping[str, str]] = MappingProxyType(
+    {
+        "PROMPT_MAX_LENGTH": "docs: guides/image-generation and guides/error-handling: 'Prompt must be between 1 and 6000 characters', for an empty prompt too (the API reference gives no bounds)",
+        "USER_ID_MAX_LENGTH": "docs: api/resources/generations/methods/create: user_id maxLength 256",
+        "IMAGE_REF_MAX_ITEMS": "sdk: types/generation_create_params.py: Up to 9 for type 'image', up to 8 for type 'image_edit'.",
+        "MAX_IMAGE_BYTES": "docs: guides/faq (older copy): at most 50 MB per image (52,428,800 bytes), for source and each image_ref, by URL or base64 (counted decoded)",
+        "ACCEPTED_MEDIA_TYPES": "docs: guides/faq (older copy): JPEG, PNG, WebP and GIF (a single still frame); other content gets 422 'content-type is not an image'",
+        "ACCEPTED_VIDEO_MEDIA_TYPES": "choice: MP4, QuickTime and WebM, sniffed, with the image limit of 50 MB: the SDK says only 'video/* MIME' and no source gives a video's formats or size",
+        "RETRYABLE_FAILURE_CODES": "choice: the docs' failure table says retry for generation_failed and output_not_found (guides/faq, older copy); rate_limited's 'retry with backoff' comes from a third-party summary of the docs",
+        "RETRY_SERVER_STATUSES": "docs: guides/error-handling: 502 'Upstream service unavailable', retry after 5–10 s; 503 'Image URL ingestion unavailable', retry or send base64; guides/faq (older copy): errors at submit time are never charged",
+        "MODEL_TYPES['uni-1']": "docs: guides/error-handling (older copy): 400 \"Type 'video' is not supported for model 'uni-1'\"",
+        "MODEL_TYPES['uni-1-max']": "sdk: types/generation_create_params.py: Layer-extraction options for type=layering (model uni-1).",
+        "MODEL_TYPES['ray-3.2']": "sdk: types/generation_create_params.py: `ray-3.2` is the public video model for text-to-video, image-to-video, and video-to-video editing.",
+        "SERVER_DEFAULTS['type']": "docs: api/resources/generations/methods/create: type defaults to image, model to uni-1, style to auto, web_search to false; the model page (older copy) shows image_ref's default []",
+        "SERVER_DEFAULTS['model']": "docs: api/resources/generations/methods/create: type defaults to image, model to uni-1, style to auto, web_search to false; the model page (older copy) shows image_ref's default []",
+        "SERVER_DEFAULTS['style']": "docs: api/resources/generations/methods/create: type defaults to image, model to uni-1, style to auto, web_search to false; the model page (older copy) shows image_ref's default []",
+        "SERVER_DEFAULTS['output_format']": "choice: every documented output is output.png and no JPEG default is ever shown, though the docs say 'unset: the model picks'",
+        "SERVER_DEFAULTS['web_search']": "docs: api/resources/generations/methods/create: type defaults to image, model to uni-1, style to auto, web_search to false; the model page (older copy) shows image_ref's default []",
+        "SERVER_DEFAULTS['image_ref']": "docs: api/resources/generations/methods/create: type defaults to image, model to uni-1, style to auto, web_search to false; the model page (older copy) shows image_ref's default []",
+    }
+)
+"""Where each fact above comes from (its x-source in openapi.yaml): ``sdk: <file of luma-agents>:
+<sentence>``, ``docs: <page>: <what it says>`` or ``choice: <why this contract chose it>``."""
 
 
 class WireModel(Protocol):

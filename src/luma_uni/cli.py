@@ -104,7 +104,7 @@ def _choices(enum: type[StrEnum], default: str) -> str:
 
 
 def _model_making(kind: GenerationType) -> str | None:
-    """The first model that makes ``kind`` (the spec's x-models), for the commands whose type the server's default
+    """The first model that makes ``kind`` (per-model items), for the commands whose type the server's default
     model does not make; None when the spec names none (the server decides)."""
     return next((model for model, types in contract.MODEL_TYPES.items() if kind.value in types), None)
 

@@ -161,7 +161,10 @@ def output_file(output: JSON, status: int, content_type: str, expected: str | No
     content_type = content_type.partition(";")[0].strip().lower()
     if status != 200:
         yield finding(
-            "output_file", "an output URL answers with the file while valid", URL_WHERE, f"{context}: {status}"
+            "output_file",
+            "an output URL answers with the file while valid",
+            f"{URL_WHERE}.x-lifetime-seconds",
+            f"{context}: {status}",
         )
     elif not content_type.startswith(f"{output.get('type')}/"):
         yield finding(
@@ -203,7 +206,7 @@ def tampered_url_refused(spec: Spec, how: str, status: int, context: str) -> Ite
         yield finding(
             "tampered_url_refused",
             f"a presigned output URL works only as minted: altered, it answers {refused}",
-            URL_WHERE,
+            f"{URL_WHERE}.x-expired-status",
             f"{context}: {how} it answered {status}",
         )
 

@@ -16,6 +16,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from luma_uni_mock import sources
 from luma_uni_mock.schemas import CompiledSchema, ContractError, compile_schema, inline_refs, read_spec
 
 JSON = dict[str, Any]
@@ -118,11 +119,9 @@ class Spec:
         parts = where.split(".")
         fact: str | None = None
         while len(parts) > 2:  # never the document, a section (components) or a map of components (schemas)
-            node = self.at(".".join(parts))
-            source = node.get("x-source") if isinstance(node, dict) else None
-            text = _source_text(source, fact) if source is not None else None
-            if text is not None:
-                return text
+            source = _source_of(self.at(".".join(parts)), fact, ".".join(parts))
+            if source is not None:
+                return f"{source.kind}: {source.text}"
             fact = parts.pop()
         return None
 
@@ -296,20 +295,13 @@ def _closed(node: Any) -> Any:
     return closed
 
 
-SOURCE_KINDS = frozenset({"sdk", "docs", "choice"})
-
-
-def _source_text(source: Any, fact: str | None) -> str | None:
-    """An ``x-source`` in words (``{docs: "Rate limits page"}`` → ``docs: Rate limits page``); for one keyed by facts,
-    the entry of ``fact`` (else of the description), or None when it has none."""
-    if isinstance(source, dict) and source and not set(source) <= SOURCE_KINDS:
-        entry = source.get(fact) if fact is not None else None
-        if entry is None:
-            entry = source.get("description")
-        return None if entry is None else _source_text(entry, None)
-    if isinstance(source, dict):
-        return "; ".join(f"{kind}: {text}" if text not in (None, "") else str(kind) for kind, text in source.items())
-    return str(source)
+def _source_of(node: Any, fact: str | None, where: str) -> sources.Source | None:
+    """The source ``node``'s ``x-source`` gives ``fact``, else the object's own (its description); None when it
+    gives none, or is malformed (the spec's own tests name a malformed one; a finding is still reported)."""
+    try:
+        return sources.source_for(node, fact, where) or (sources.source_for(node, None, where) if fact else None)
+    except sources.SourceError:
+        return None
 
 
 def _path_pattern(template: str) -> re.Pattern[str]:

@@ -27,6 +27,7 @@ CLASSES = {
 }
 LIMITS_UPPER = ("maxLength", "maxItems", "maximum", "x-max-decoded-bytes")  # lowering one tightens the request
 LIMITS_LOWER = ("minLength", "minItems", "minimum")  # raising one tightens the request
+SOURCE = "x-source"  # where a fact comes from (luma_uni_mock.sources), not a fact itself
 
 
 @dataclass(frozen=True, order=True)
@@ -322,8 +323,39 @@ def _documentation_changes(old: JSON, new: JSON) -> Iterator[Change]:
             yield Change(ADDITIVE, key, "header description changed (documentation only)")
 
 
+def _provenance(node: Any, path: str = "", found: dict[str, str] | None = None) -> dict[str, str]:
+    """Every object under ``node`` by its path, mapped to its ``x-source`` as JSON ("" when it has none)."""
+    found = {} if found is None else found
+    if isinstance(node, dict):
+        found[path] = json.dumps(node.get(SOURCE), sort_keys=True) if SOURCE in node else ""
+        for key, value in node.items():
+            if key != SOURCE:
+                _provenance(value, f"{path}.{key}", found)
+    elif isinstance(node, list):
+        for index, item in enumerate(node):
+            name = item.get("id", index) if isinstance(item, dict) else index  # an x-rule by its id, not its place
+            _provenance(item, f"{path}[{name}]", found)
+    return found
+
+
+def _without_provenance(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {key: _without_provenance(value) for key, value in node.items() if key != SOURCE}
+    if isinstance(node, list):
+        return [_without_provenance(item) for item in node]
+    return node
+
+
 def spec_changes(old: JSON, new: JSON) -> list[Change]:
+    # Where a fact comes from (x-source) changes no request or response: one line counts the objects, in both
+    # specs, whose source changed (a new or removed object is reported as such).
+    old_sources, new_sources = _provenance(old), _provenance(new)
+    changed = [path for path in old_sources.keys() & new_sources.keys() if old_sources[path] != new_sources[path]]
+    old, new = _without_provenance(old), _without_provenance(new)
     changes: list[Change] = []
+    if changed:
+        what = f"the source of facts changed at {len(changed)} place(s) (provenance only)"
+        changes.append(Change(ADDITIVE, SOURCE, what))
     requests = request_schemas(new) | request_schemas(old)
     old_schemas, new_schemas = (
         old.get("components", {}).get("schemas", {}),

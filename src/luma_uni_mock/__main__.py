@@ -47,6 +47,12 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         help="for SDK test suites: any bearer token, any id, only the schema's types checked",
     )
+    parser.add_argument(
+        "--lenient-choices",
+        action="store_true",
+        default=None,
+        help="turn off the refusals that rest only on a choice of the spec (x-source: choice); keep the sourced ones",
+    )
     parser.add_argument("--max-generations", type=int, help="stored generations before the oldest finished are evicted")
     parser.add_argument("--max-body-bytes", type=int, help="request body limit (413 beyond)")
     parser.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
@@ -72,6 +78,7 @@ def main(argv: list[str] | None = None) -> int:
             "max_concurrent",
             "schema_only",
             "permissive",
+            "lenient_choices",
             "max_generations",
             "max_body_bytes",
         )

@@ -5,7 +5,9 @@ POST /v1/generations checks, in order: fault injection, auth (401/403), Content-
 JSON syntax (400), the schema (400), the failure switch (400), the cross-field rules (400) and input media
 (413/422) unless ``schema_only``, the balance (402), the rate limits (429), then creates the generation (201).
 Every response carries ``X-Request-Id`` and ``X-API-Version``. ``permissive`` mode (see config.py) loosens auth, the
-schema and unknown ids.
+schema and unknown ids. A refusal of auth, the schema, the rules or the media checks that rests only on a choice of
+the spec (the lenient view of the spec would take the request) says so with ``X-Mock-Choice``; ``lenient_choices``
+mode checks the request against that lenient view instead.
 """
 
 from __future__ import annotations
@@ -76,6 +78,9 @@ class MockApp:
         self.state = MockState.build(config)
         self.control = MockControl(self.state)
         self._api_version = self.state.facts.api_version.encode()
+        lenient = self.state.facts.lenient  # None when the mock already checks leniently
+        self._one_token = self.state.facts.one_token
+        self._one_token_choice = self._one_token and lenient is not None and not lenient.one_token
         api = "(?:/v1)?/generations"
         self._routes = [
             Route(re.compile(api), {"POST": self._create}, True),
@@ -150,9 +155,17 @@ class MockApp:
 
     # The API ---------------------------------------------------------------------------------------------------
 
+    def _authenticate(self, request: Request) -> str:
+        return auth.authenticate_cached(
+            request.headers.get("authorization"),
+            permissive=self.state.config.permissive,
+            one_token=self._one_token,
+            one_token_choice=self._one_token_choice,
+        )
+
     async def _create(self, request: Request, _: re.Match[str]) -> MockResponse:
         state = self.state
-        key = auth.authenticate_cached(request.headers.get("authorization"), permissive=state.config.permissive)
+        key = self._authenticate(request)
         client = auth.client_of(key)
         content_type = request.headers.get("content-type", "")
         if content_type.partition(";")[0].strip().lower() != "application/json":
@@ -197,8 +210,24 @@ class MockApp:
     def _check_body(
         self, raw: bytes, failure_header: str | None, client: str
     ) -> tuple[dict[str, Any], str | None, bytes | None]:
-        """Parse and check a POST body; the body, the failure asked for, and the decoded source image if any."""
-        facts, config = self.state.facts, self.state.config
+        """Parse and check a POST body; the body, the failure asked for, and the decoded source image if any. A
+        refusal the lenient view of the spec would not make rests only on a choice, and says so."""
+        try:
+            return self._checked(self.state.facts, raw, failure_header, client)
+        except HttpError as refused:
+            lenient = self.state.facts.lenient
+            if lenient is None:
+                raise
+            try:
+                self._checked(lenient, raw, failure_header, client)
+            except HttpError:
+                raise refused from None
+            raise refused.resting_on_a_choice() from None
+
+    def _checked(
+        self, facts: SpecFacts, raw: bytes, failure_header: str | None, client: str
+    ) -> tuple[dict[str, Any], str | None, bytes | None]:
+        config = self.state.config
         body = validation.parse_json(raw)
         validation.check_body(facts, body, permissive=config.permissive)
         failure_code = failure_switch.requested_failure(facts, failure_header, body["prompt"])
@@ -231,7 +260,7 @@ class MockApp:
 
     async def _get(self, request: Request, match: re.Match[str]) -> MockResponse:
         permissive = self.state.config.permissive
-        client = auth.client_of(auth.authenticate_cached(request.headers.get("authorization"), permissive=permissive))
+        client = auth.client_of(self._authenticate(request))
         generation_id = match.group(1)
         if not validation.is_generation_id(self.state.facts, generation_id, permissive=permissive):
             raise HttpError(404, GENERATION_NOT_FOUND)

@@ -43,6 +43,10 @@ class MockConfig:
     # generation from the spec's examples, and a request is checked no more strictly than the SDK's types do (JSON
     # types and required fields only: unknown fields and enum values pass; schema_only's rules are off too).
     permissive: bool = False
+    # Refusals that rest only on a choice of the spec (an x-source `choice`: a closed object, a model's ratios, ...)
+    # are off; every refusal resting on Luma's SDK or docs stays. Off by default: the mock enforces the choices
+    # too, and says so on each such refusal (the X-Mock-Choice header).
+    lenient_choices: bool = False
     max_generations: int = 10_000  # stored generations; the oldest finished ones are evicted past it
     max_body_bytes: int | None = None  # 413 beyond; None: one maximal image in base64 + 1 MiB (see state.py)
     signing_secret: bytes | None = field(default=None, repr=False)  # random per app when None
@@ -124,6 +128,7 @@ _PARSERS: dict[str, Callable[[str], Any]] = {
     "max_concurrent": _parse_optional_int,
     "schema_only": _parse_bool,
     "permissive": _parse_bool,
+    "lenient_choices": _parse_bool,
     "max_generations": int,
     "max_body_bytes": int,
     "signing_secret": str.encode,

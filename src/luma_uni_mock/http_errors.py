@@ -9,21 +9,34 @@ MAX_DETAIL_CHARS = 500  # a detail quoting a huge request value stays readable
 
 
 class HttpError(Exception):
-    """Stop handling the request and answer ``status`` with ``{"detail": detail}`` (plus extra headers)."""
+    """Stop handling the request and answer ``status`` with ``{"detail": detail}`` (plus extra headers). ``fact``
+    names what refused the request (an x-rule's id, ``<field path>.<schema keyword>``, a fact of ImageRef or of the
+    security scheme), for the ``X-Mock-Choice`` header when the refusal rests only on a choice of the spec."""
 
-    def __init__(self, status: int, detail: str, headers: Sequence[tuple[str, str]] = ()) -> None:
+    def __init__(
+        self, status: int, detail: str, headers: Sequence[tuple[str, str]] = (), *, fact: str | None = None
+    ) -> None:
         if len(detail) > MAX_DETAIL_CHARS:
             detail = detail[: MAX_DETAIL_CHARS - 1] + "…"
         super().__init__(f"{status}: {detail}")  # pragma: no mutate
         self.status = status
         self.detail = detail
         self.headers = tuple(headers)
+        self.fact = fact
+
+    def resting_on_a_choice(self) -> HttpError:
+        """The same refusal, saying it rests only on a choice of the spec (``X-Mock-Choice: <fact>``)."""
+        header = (CHOICE_HEADER, self.fact or "choice")
+        return HttpError(self.status, self.detail, (*self.headers, header), fact=self.fact)
 
 
 def bad_request(detail: str) -> HttpError:
     return HttpError(400, detail)
 
 
+# Sent by the mock only (never by the API, so not in openapi.yaml) on a refusal that rests only on a choice of the
+# spec: the rule id or fact that refused. MockConfig.lenient_choices turns such refusals off.
+CHOICE_HEADER = "X-Mock-Choice"
 NOT_FOUND = "Not Found"  # an unknown route (not an unknown generation)
 METHOD_NOT_ALLOWED = "Method Not Allowed"
 GENERATION_NOT_FOUND = "Generation not found"

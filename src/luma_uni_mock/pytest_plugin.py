@@ -8,6 +8,10 @@ project that installs ``luma-uni[mock]``, by the wheel's ``pytest11`` entry poin
   clock's edge gets the same answer however slowly the machine runs it.
 - ``luma_mock_permissive``: a session mock in permissive mode, for an SDK's generated test suite.
 - ``luma_mock_factory``: ``luma_mock_factory(MockConfig(...))`` starts a mock with that config for one test.
+
+``pytest --luma-mock-lenient-choices`` (or the ini option ``luma_mock_lenient_choices = true``) starts the session
+mocks of ``luma_mock`` and ``luma_mock_frozen`` with ``MockConfig.lenient_choices``: the refusals that rest only on a
+choice of the spec are off, those resting on Luma's SDK or docs stay.
 """
 
 from __future__ import annotations
@@ -27,6 +31,19 @@ DEFAULT_TIME_SCALE = 100.0
 FROZEN_TIME_SCALE = 0.0
 
 MockFactory = Callable[[MockConfig], "RunningMock"]
+LENIENT_OPTION = "luma_mock_lenient_choices"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    help_text = "session Luma mocks turn off the refusals that rest only on a choice of the spec (x-source: choice)"
+    parser.addoption("--luma-mock-lenient-choices", action="store_true", dest=LENIENT_OPTION, help=help_text)
+    parser.addini(LENIENT_OPTION, help_text, type="bool", default=False)
+
+
+def session_config(pytestconfig: pytest.Config, time_scale: float) -> MockConfig:
+    """The config of a session mock: ``time_scale``, and lenient choices when the run asks for them."""
+    lenient = bool(pytestconfig.getoption(LENIENT_OPTION) or pytestconfig.getini(LENIENT_OPTION))
+    return MockConfig(time_scale=time_scale, lenient_choices=lenient)
 
 
 def serve_in_thread(config: MockConfig) -> AbstractContextManager[RunningMock]:
@@ -40,9 +57,9 @@ def serve_in_thread(config: MockConfig) -> AbstractContextManager[RunningMock]:
 
 
 @pytest.fixture(scope="session")
-def luma_mock_server() -> Iterator[RunningMock]:
+def luma_mock_server(pytestconfig: pytest.Config) -> Iterator[RunningMock]:
     """The session's shared mock server (prefer ``luma_mock``, which resets it and hands out a fresh key)."""
-    with serve_in_thread(MockConfig(time_scale=DEFAULT_TIME_SCALE)) as running:
+    with serve_in_thread(session_config(pytestconfig, DEFAULT_TIME_SCALE)) as running:
         yield running
 
 
@@ -54,9 +71,9 @@ def luma_mock(luma_mock_server: RunningMock) -> RunningMock:
 
 
 @pytest.fixture(scope="session")
-def luma_mock_frozen_server() -> Iterator[RunningMock]:
+def luma_mock_frozen_server(pytestconfig: pytest.Config) -> Iterator[RunningMock]:
     """The session's shared frozen-clock mock server (prefer ``luma_mock_frozen``)."""
-    with serve_in_thread(MockConfig(time_scale=FROZEN_TIME_SCALE)) as running:
+    with serve_in_thread(session_config(pytestconfig, FROZEN_TIME_SCALE)) as running:
         yield running
 
 

@@ -115,7 +115,7 @@ def chain_rule(rule_id: str, reads: frozenset[str] | None = None) -> Callable[[C
 
 
 def refusal(facts: SpecFacts, rule: Rule, values: Values) -> HttpError:
-    return HttpError(rule.status, detail(facts, rule, values))
+    return HttpError(rule.status, detail(facts, rule, values), fact=rule.id)
 
 
 # --- Stated rules: the schema states the condition (an ``x-rule`` mark), the code names the placeholders -----------
@@ -201,9 +201,20 @@ def _hdr_resolution_values(facts: SpecFacts, body: Any, broken: Broken) -> Value
     return {"value": show(_video_value(body, "resolution"))}
 
 
+@stated_rule("frames_conflict")
+def _frames_conflict_values(facts: SpecFacts, body: Any, broken: Broken) -> Values:
+    field = next(name for name in ("start_frame", "end_frame") if isinstance(_video_value(body, name), dict))
+    return {"field": field, **_loop_conflict_values(facts, body, broken)}
+
+
 @stated_rule("keyframes_exclusive")
 def _keyframes_exclusive_values(facts: SpecFacts, body: Any, broken: Broken) -> Values:
-    return {"other": str(broken.error.absolute_path[-1])}
+    """The keyframes of the node that refused (``video.keyframes`` or a video edit's ``video.edit.keyframes``)."""
+    edit = "edit" in broken.mark.node["if"]["properties"]
+    return {
+        "keyframes": "video.edit.keyframes" if edit else "video.keyframes",
+        "other": str(broken.error.absolute_path[-1]),
+    }
 
 
 @stated_rule("keyframe_index_range")

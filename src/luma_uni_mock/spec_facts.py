@@ -1,19 +1,25 @@
 """What the mock reads from openapi.yaml, checked at start-up: the compiled schemas it validates with and the facts
-every rule, default and limit comes from (enums, x-types, x-models, x-rules, limits, server defaults, ...).
+every rule, default and limit comes from (enums, x-types, x-rules, per-model items, limits, defaults, ...).
 
 If a fact is missing or malformed, `load_spec_facts` raises `ContractError` with a clear message naming where it
 belongs, and the mock does not start.
+
+Each refusal a fact makes rests on its ``x-source`` (sources.py). ``SpecFacts.lenient`` is the same spec read with
+every refusal that rests on a choice of this contract taken out (`MockConfig.lenient_choices`): a choice-sourced
+schema keyword or rule node dropped (so what the nodes hold, a model's ratios or a field's types, widens with it),
+a choice-sourced code rule skipped, a media or auth check relaxed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
 from .schemas import JSON, CompiledSchema, ContractError, compile_schema, inline_refs, loosened, read_spec
+from .sources import KEY, SourceError, is_choice, without_choices
 from .stated_rules import Mark, condition_values, fields_by_types, find_marks, marks_of, per_model
 
 
@@ -25,6 +31,7 @@ class Rule:
     status: int
     detail: str
     description: str
+    choice: bool = False  # what it refuses rests on a choice of this contract (its x-source's description)
 
 
 @dataclass(frozen=True)
@@ -72,6 +79,7 @@ class SpecFacts:
     keyframe_excludes: tuple[str, ...]  # what keyframes_exclusive's node refuses with video.keyframes
     last_keyframe: Mapping[str, int]  # the last valid video.keyframe_indexes item, per duration
     loopable_durations: frozenset[str]  # the durations loop_conflict's node lets video.loop have
+    frame_durations: frozenset[str]  # the durations frames_conflict's node lets video.start_frame/end_frame have
     sdr_only_resolutions: frozenset[str]  # the resolutions hdr_resolution's node refuses with video.hdr
     video_durations: tuple[str, ...]  # VideoDuration
     layering_resolutions: tuple[str, ...]  # LayeringResolution
@@ -94,6 +102,11 @@ class SpecFacts:
     # Generation's properties that carry an ``example``: one the mock does not fill itself (a field the API added,
     # typed into the spec) is answered with it, so a spec that runs ahead of the mock needs no mock edit.
     generation_field_examples: Mapping[str, Any]
+    checks_video_media: bool = True  # a video's media type, container and size are checked (they rest on a choice)
+    strict_base64: bool = True  # ImageRef.data is RFC 4648 base64, padded (its contentEncoding rests on a choice)
+    one_token: bool = True  # bearerAuth's x-one-token: a key with a space inside is a missing or invalid key
+    # The same spec without the refusals that rest on a choice (None in that view itself).
+    lenient: SpecFacts | None = None
 
     def rule(self, rule_id: str) -> Rule:
         return next(rule for rule in self.rules if rule.id == rule_id)
@@ -103,11 +116,11 @@ class SpecFacts:
         return self.type_facts.get(generation_type, _PLAIN_TYPE)
 
     def types_of(self, model: str) -> frozenset[str]:
-        """The types ``model`` makes (every type when x-models has no entry for it)."""
+        """The types ``model`` makes (every type when no per-model schema item names it)."""
         return self.model_types.get(model, frozenset(self.types))
 
     def ratios_of(self, model: str) -> tuple[str, ...]:
-        """The aspect ratios ``model`` takes (every ratio when x-models has no entry for it)."""
+        """The aspect ratios ``model`` takes (every ratio when no per-model schema item names it)."""
         return self.model_ratios.get(model, self.aspect_ratios)
 
     def prompt_bounds(self, generation_type: str) -> tuple[int, int]:
@@ -120,9 +133,40 @@ _PLAIN_TYPE = TypeFacts(source=None, keeps_source_shape=False, output="image")
 def load_spec_facts(spec_path: Path) -> SpecFacts:
     spec = read_spec(spec_path)
     try:
-        return _read_facts(spec)
-    except ContractError as exc:
+        facts = _read_facts(spec)
+        return replace(facts, lenient=_lenient_view(facts, spec))
+    except (ContractError, SourceError) as exc:
         raise ContractError(f"{spec_path}: {exc}") from None
+
+
+def _lenient_view(facts: SpecFacts, spec: JSON) -> SpecFacts:
+    """``facts`` without the refusals that rest on a choice: the request schema without its choice-sourced keywords
+    and rule nodes (so the lists the nodes hold widen: a model whose ratio node is gone takes every ratio), the
+    code rules whose refusal is a choice, and the media and auth checks a choice relaxes."""
+    schema = compile_schema("the lenient request body", without_choices(facts.request_schema.schema), spec)
+    marks = find_marks(schema.schema)
+    left = {mark.rule_id for mark in marks}
+
+    def listed(rule_id: str, read: Any) -> Any:
+        return MappingProxyType(read() if rule_id in left else {})
+
+    image_ref = _dig(spec, "components", "schemas", "ImageRef")
+    security = _dig(spec, "components", "securitySchemes", "bearerAuth")
+    return replace(
+        facts,
+        request_schema=schema,
+        stated_marks=marks,
+        model_types=listed(
+            "unsupported_type",
+            lambda: {model: frozenset(types) for model, types in per_model(marks, "unsupported_type", "type").items()},
+        ),
+        model_ratios=listed("invalid_aspect_ratio", lambda: per_model(marks, "invalid_aspect_ratio", "aspect_ratio")),
+        valid_for_types=listed("not_for_type", lambda: dict(fields_by_types(marks, "not_for_type"))),
+        rules=tuple(rule for rule in facts.rules if not rule.choice),
+        checks_video_media=not is_choice(image_ref, "x-accepted-video-media-types", "ImageRef"),
+        strict_base64=not is_choice(_dig(image_ref, "properties", "data"), "contentEncoding", "ImageRef.data"),
+        one_token=facts.one_token and not is_choice(security, "x-one-token", "bearerAuth"),
+    )
 
 
 def _read_facts(spec: JSON) -> SpecFacts:
@@ -241,6 +285,7 @@ def _read_facts(spec: JSON) -> SpecFacts:
                 if isinstance(prop, dict) and "example" in prop
             }
         ),
+        one_token=_dig(spec, "components", "securitySchemes", "bearerAuth").get("x-one-token") is True,
     )
 
 
@@ -280,7 +325,7 @@ def _type_facts(
         raise ContractError(f"{where} must map GenerationType values to their facts")
     facts = {}
     for name, entry in entries.items():
-        known = {"source", "output"}
+        known = {"source", "output", KEY}
         if not isinstance(entry, dict) or not set(entry) <= known:
             raise ContractError(f"{where}.{name} must be a mapping of {sorted(known)}")
         fact = TypeFacts(
@@ -325,8 +370,12 @@ def _stated_facts(
         }
         [edit_refs] = marks_of(marks, "too_many_edit_refs", where)
         [manga] = marks_of(marks, "manga_landscape", where)
-        [exclusive] = marks_of(marks, "keyframes_exclusive", where)
+        # keyframes_exclusive's node for video.keyframes (its other node is edit.keyframes' with start_frame)
+        [exclusive] = [
+            m for m in marks_of(marks, "keyframes_exclusive", where) if "keyframes" in m.node["if"]["properties"]
+        ]
         [loop] = marks_of(marks, "loop_conflict", where)
+        [frames] = marks_of(marks, "frames_conflict", where)
         [hdr] = marks_of(marks, "hdr_resolution", where)
         [keyframe_range] = marks_of(marks, "keyframe_index_range", where)
         long_durations = condition_values(keyframe_range.node, "duration")
@@ -356,6 +405,9 @@ def _stated_facts(
             "loopable_durations": frozenset(
                 str(d) for d in loop.node["then"]["properties"]["duration"]["enum"] if d is not None
             ),
+            "frame_durations": frozenset(
+                str(d) for d in frames.node["then"]["properties"]["duration"]["enum"] if d is not None
+            ),
             "sdr_only_resolutions": frozenset(r for r in resolutions if r not in hdr_resolutions),
         }
     except (KeyError, TypeError, ValueError) as exc:
@@ -384,7 +436,13 @@ def _rules(entries: Any) -> tuple[Rule, ...]:
         if not isinstance(entry, dict) or any(not isinstance(entry.get(k), t) for k, t in fields.items()):
             raise ContractError(f"{where}[{index}] must have id, status (an integer), detail and description")
         rules.append(
-            Rule(id=entry["id"], status=entry["status"], detail=entry["detail"], description=entry["description"])
+            Rule(
+                id=entry["id"],
+                status=entry["status"],
+                detail=entry["detail"],
+                description=entry["description"],
+                choice=is_choice(entry, None, f"{where}.{entry['id']}"),
+            )
         )
     ids = [rule.id for rule in rules]
     duplicates = sorted({i for i in ids if ids.count(i) > 1})

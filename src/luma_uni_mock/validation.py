@@ -12,7 +12,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from . import rules
-from .http_errors import INVALID_JSON, bad_request
+from .http_errors import INVALID_JSON, HttpError, bad_request
 from .rule_wording import format_path
 from .spec_facts import SpecFacts
 
@@ -48,13 +48,19 @@ def check_body(facts: SpecFacts, body: Any, *, permissive: bool = False) -> None
         raise stated
     error = schema.best_error(errors)
     if error is not None:
-        raise rules.word_schema_error(facts, body, error) or bad_request(_detail(error))
+        raise rules.word_schema_error(facts, body, error) or HttpError(400, _detail(error), fact=_keyword(error))
 
 
 def is_generation_id(facts: SpecFacts, value: str, *, permissive: bool = False) -> bool:
     """True when the path parameter matches its schema (a UUID), or, in permissive mode, is any id; anything else
     is answered like an unknown id."""
     return permissive or facts.generation_id_schema.accepts_fast(value)
+
+
+def _keyword(error: jsonschema.ValidationError) -> str:
+    """The field and the schema keyword that refused it: ``video.source_position.w_norm.exclusiveMinimum``."""
+    path = list(error.absolute_path)
+    return f"{format_path(path)}.{error.validator}" if path else str(error.validator)
 
 
 def _detail(error: jsonschema.ValidationError) -> str:

@@ -137,7 +137,7 @@ def image_bytes(fmt: str = "PNG", size: tuple[int, int] = (24, 16)) -> bytes:
 
 
 def model_for(kind: GenerationType) -> str:
-    """The first model of the spec's x-models that makes ``kind``."""
+    """The first model whose per-model schema item makes ``kind``."""
     return next(model for model, types in contract.MODEL_TYPES.items() if kind.value in types)
 
 

@@ -35,7 +35,7 @@ def data_ref(fmt: str = "PNG", size: tuple[int, int] = (8, 6)) -> dict[str, str]
 
 
 def model_for(*, ratio: str | None = None, kind: str | None = None) -> str:
-    """The first model (in the spec's order) that takes this aspect ratio and makes this type (Model's x-models)."""
+    """The first model (in the spec's order) that takes this aspect ratio and makes this type."""
     facts = repo_facts()
     return next(
         model

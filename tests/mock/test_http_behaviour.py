@@ -16,6 +16,7 @@ from luma_uni_mock import MockConfig, create_app, validation
 from luma_uni_mock.serve import RunningMock
 from tests.mock.helpers import client, create, detail
 
+ANY_ID = "d290f1ee-6c54-4b01-90e6-d701748f0851"
 KEY = {"Authorization": "Bearer luma-api-headers"}
 
 
@@ -72,9 +73,10 @@ def test_an_unusable_request_id_is_replaced_by_a_minted_one(api: httpx.Client, s
         ("OPTIONS", "/v1/generations", "POST"),
         ("PATCH", "/generations", "POST"),
         ("HEAD", "/v1/generations", "POST"),
-        ("POST", f"/v1/generations/{uuid.uuid4()}", "GET"),
-        ("DELETE", f"/v1/generations/{uuid.uuid4()}", "GET"),
-        ("TRACE", f"/generations/{uuid.uuid4()}", "GET"),
+        # Fixed ids: pytest-xdist's workers must collect the same test ids.
+        ("POST", f"/v1/generations/{ANY_ID}", "GET"),
+        ("DELETE", f"/v1/generations/{ANY_ID}", "GET"),
+        ("TRACE", f"/generations/{ANY_ID}", "GET"),
     ],
 )
 def test_undocumented_methods_get_405_with_allow(raw: httpx.Client, method: str, path: str, allow: str) -> None:

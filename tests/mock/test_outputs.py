@@ -37,7 +37,7 @@ def _open(raw: httpx.Client, url: str) -> Image.Image:
     return image
 
 
-# The ratios some image model takes (Model's x-models): 4:3 and 3:4 are video ratios only.
+# The ratios some image model takes (the request schema's per-model items): 4:3 and 3:4 are video ratios only.
 IMAGE_RATIOS = [
     ratio
     for ratio in enum_values("AspectRatio")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import httpx
@@ -132,11 +133,23 @@ def test_more_refs_than_max_items_for_an_image_get_the_chosen_400(api: httpx.Cli
     assert detail(response) == rule_detail("too_many_refs")
 
 
+def _taken_ratios() -> list[str]:
+    """The aspect ratios some model takes. A ratio no model's item lists (the spec documents it ahead of its
+    per-model lists, which are choices) is listed, not failed: only a choice refuses it, so the lenient view takes
+    it."""
+    taken = [ratio for ratio in enum_values("AspectRatio") if any(ratio in FACTS.ratios_of(m) for m in FACTS.models)]
+    ahead = [ratio for ratio in enum_values("AspectRatio") if ratio not in taken]
+    if ahead:
+        assert FACTS.lenient is not None and all(r in FACTS.lenient.ratios_of(FACTS.default_model) for r in ahead)
+        warnings.warn(f"no model's item in openapi.yaml takes the aspect ratios {ahead} yet", stacklevel=2)
+    return taken
+
+
 def test_every_documented_field_and_value_is_accepted(api: httpx.Client) -> None:
     """Every aspect ratio with a model that takes it, every model with a ratio it takes (the schema's per-model
     items)."""
     image = enum_values("GenerationType")[0]
-    pairs = {(model_for(ratio=ratio), ratio) for ratio in enum_values("AspectRatio")}
+    pairs = {(model_for(ratio=ratio), ratio) for ratio in _taken_ratios()}
     pairs |= {(model, FACTS.ratios_of(model)[0]) for model in enum_values("Model")}
     for model, ratio in sorted(pairs):
         kind = image if image in FACTS.types_of(model) else sorted(FACTS.types_of(model))[0]

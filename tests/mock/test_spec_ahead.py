@@ -1,5 +1,5 @@
 """A spec that runs ahead of the mock's code (the API added a model and a Generation field) needs no mock edit: the
-new model is accepted as any model without an x-models entry, and the new field is answered with its example."""
+new model is accepted as any model without a per-model schema item, and the new field is answered with its example."""
 
 from __future__ import annotations
 

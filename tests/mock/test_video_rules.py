@@ -39,6 +39,7 @@ REFRAME = _type(output="video", source="video", keeps_shape=False)
 LAYERING = rule_wording.LAYERING_TYPE
 VIDEO_MODEL, IMAGE_MODEL = model_for(kind=VIDEO), model_for(kind=IMAGE)
 NOT_LOOPABLE = next(d for d in FACTS.video_durations if d not in FACTS.loopable_durations)
+NOT_FRAMED = next(d for d in FACTS.video_durations if d not in FACTS.frame_durations)
 SDR_ONLY = sorted(FACTS.sdr_only_resolutions)[0]
 LAYERING_MAX = FACTS.prompt_bounds(LAYERING)[1]
 RATIO_ONLY_FOR_VIDEO = next(r for r in FACTS.aspect_ratios if r not in FACTS.ratios_of(IMAGE_MODEL))
@@ -143,10 +144,28 @@ CASES: list[tuple[dict[str, Any], str, dict[str, Any]]] = [
         (
             video(keyframes=_frames(1), keyframe_indexes=[0], **{other: value}),
             "keyframes_exclusive",
-            {"other": other},
+            {"keyframes": "video.keyframes", "other": other},
         )
         for other, value in EXCLUDED_WITH_KEYFRAMES
         if other in FACTS.keyframe_excludes
+    ),
+    # A video edit's one anchor frame (start_frame) or several (edit.keyframes), never both.
+    (
+        video(VIDEO_EDIT, start_frame={"url": URL}, edit={"keyframes": _frames(1), "keyframe_indexes": [0]}),
+        "keyframes_exclusive",
+        {"keyframes": "video.edit.keyframes", "other": "start_frame"},
+    ),
+    # The legacy two-frame surface takes neither the longer duration nor HDR (keyframes do).
+    (
+        video(start_frame={"url": URL}, duration=NOT_FRAMED),
+        "frames_conflict",
+        {"field": "start_frame", "conflict": f"duration '{NOT_FRAMED}'"},
+    ),
+    (video(end_frame={"url": URL}, hdr=True), "frames_conflict", {"field": "end_frame", "conflict": "video.hdr"}),
+    (
+        video(VIDEO_EDIT, start_frame={"url": URL}, hdr=True),
+        "frames_conflict",
+        {"field": "start_frame", "conflict": "video.hdr"},
     ),
     (
         video(keyframes=_frames(2), keyframe_indexes=[0]),
@@ -201,6 +220,10 @@ def test_the_default_duration_grid_accepts_its_last_frame(api: httpx.Client) -> 
         video(loop=True),
         video(start_frame={"url": URL}, end_frame=data_ref()),
         video(keyframes=_frames(3), keyframe_indexes=[0, 10, 20]),
+        # keyframes take what the two-frame surface does not: the longer duration and HDR
+        video(keyframes=_frames(1), keyframe_indexes=[0], duration=NOT_FRAMED, hdr=True),
+        # start_frame is a video edit's one anchor frame
+        video(VIDEO_EDIT, start_frame={"url": URL}, edit={"strength": "flex_2"}),
         video(VIDEO_EDIT, edit={"strength": "flex_2", "controls": {"pose": {"enabled": True, "strength": None}}}),
         video(REFRAME, source_position={"x_norm": -0.5, "y_norm": 0, "w_norm": 2, "h_norm": 1}),
         {**video(REFRAME), "aspect_ratio": FACTS.ratios_of(VIDEO_MODEL)[0]},

@@ -41,11 +41,12 @@ class CreateGenerationRequest:
                 output than
                 `uni-1` at a higher per-image price. `ray-3.2` is the video model (text-to-video, image-to-video,
                 video-to-video editing and reframing).
-            aspect_ratio (AspectRatio | None | Unset): Unset or null lets the model pick from the prompt. Ignored for
-                `image_edit`.
+            aspect_ratio (AspectRatio | None | Unset): Unset or null lets the model pick from the prompt. Ignored for the
+                types whose output keeps the source's
+                shape (GenerationType's `x-types`: `image_edit`, `video_edit`, `layering`).
             style (Style | Unset): Rendering style. `manga` needs a portrait `aspect_ratio` (taller than wide) or none.
-            output_format (None | OutputFormat | Unset): Server default `png` when left out or null (see the choices in the
-                API description).
+            output_format (None | OutputFormat | Unset): Server default `png` when left out or null; the conformance suite
+                reports a server that picks otherwise.
             web_search (bool | Unset): Let the agent search the web for reference images first (adds a few seconds). Server
                 default `false`.
             image_ref (list[ImageRef] | Unset): Reference images for style/content guidance. At most `maxItems` for `image`,

@@ -19,7 +19,8 @@ class ImageRef:
     `video_edit`/`video_reframe` and `video.start_frame`/`end_frame` off a prior video output) or `file_id`
     (a file uploaded with `POST /files`, owned by the same client and `ready`; the files endpoints are not part
     of this contract). At most 50 MB decoded; JPEG, PNG, WebP or a still GIF for images
-    (`x-accepted-media-types`), MP4, QuickTime or WebM for videos (`x-accepted-video-media-types`, 18 s at most).
+    (`x-accepted-media-types`), MP4, QuickTime or WebM for videos (`x-accepted-video-media-types`; a video
+    edit's source is 18 s at most, which the mock does not check).
     Violations are refused with 400 (see `CreateGenerationRequest`'s `x-rules`), 413 or 422.
 
         Attributes:

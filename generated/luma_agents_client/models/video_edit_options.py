@@ -29,7 +29,7 @@ class VideoEditOptions:
             controls (AdvancedControls | None | Unset):
             keyframes (list[ImageRef] | None | Unset): Guide-frame images anchored at source-frame positions (parallel with
                 `keyframe_indexes`), up to 64.
-                Mutually exclusive with `video.start_frame`.
+                Mutually exclusive with `video.start_frame`, the one-anchor form of a video edit.
             keyframe_indexes (list[int] | None | Unset): Non-negative, unique frame positions in the source video's frame
                 grid, one per `keyframes` item.
     """

@@ -35,9 +35,12 @@ class VideoOptions:
                 or `hdr`.
                 Server default `false`.
             start_frame (ImageRef | None | Unset): The first frame (image-to-video), or a prior video to extend
-                (`generation_id`). Only for `type: video`.
+                (`generation_id`), for `type: video`; the
+                one anchor frame of a `video_edit` (its several-anchor form is `edit.keyframes`, exclusive with this).
+                Part of the legacy two-frame surface: 5 s only, no `hdr`.
             end_frame (ImageRef | None | Unset): The last frame, or a prior video to extend backwards (`generation_id`).
-                Only for `type: video`.
+                Only for `type: video`. Part of
+                the legacy two-frame surface: 5 s only, no `hdr`.
             keyframes (list[ImageRef] | None | Unset): Image-to-video guide frames (`type: video` only), each pinned to an
                 output frame by the parallel
                 `keyframe_indexes`; 1 to 64 anchors. Supports any position, 10 s and HDR. Mutually exclusive with

@@ -1,0 +1,67 @@
+"""pytest runs in processes of their own, forked from one server process that imported pytest, hypothesis and
+schemathesis once (multiprocessing's forkserver).
+
+The broken-variant runs are two dozen pytest processes; a fresh interpreter spent about a second of CPU in each on
+those imports alone. Each run is still a process of its own, so a variant's process-wide patch stays in it. Only
+third-party modules are preloaded: the suite's own modules read the environment when imported, and every run has its
+own environment.
+"""
+
+from __future__ import annotations
+
+import functools
+import multiprocessing
+import multiprocessing.context
+import os
+from pathlib import Path
+from typing import NoReturn
+
+PRELOAD = [
+    "pytest",
+    "hypothesis",
+    "schemathesis",
+    "schemathesis.pytest.plugin",
+    "schemathesis.specs.openapi.schemas",
+    "httpx",
+    "requests",
+    "uvicorn",
+    "yaml",
+    "jsonschema_rs",
+    "PIL.Image",
+]
+# The preloaded plugins were imported before pytest could rewrite their asserts; that changes only their own assert
+# messages, never the suite's (its modules are imported by each run).
+QUIET = ["-W", "ignore::pytest.PytestAssertRewriteWarning"]
+
+
+@functools.cache
+def _context() -> multiprocessing.context.ForkServerContext:
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(PRELOAD)
+    return context
+
+
+def _pytest_main(args: list[str], env: dict[str, str], cwd: str, output: str) -> NoReturn:
+    """In the forked process: this run's directory, environment and output file, then pytest."""
+    os.chdir(cwd)
+    os.environ.clear()
+    os.environ.update(env)
+    descriptor = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    os.dup2(descriptor, 1)
+    os.dup2(descriptor, 2)
+    import pytest
+
+    raise SystemExit(int(pytest.main([*args, *QUIET])))
+
+
+def run_pytest(args: list[str], *, env: dict[str, str], cwd: Path, output: Path, timeout: float) -> int | None:
+    """``pytest.main(args)`` in a forked process with ``env`` as its whole environment and ``cwd`` as its directory,
+    stdout and stderr into ``output``; its exit status, or None when it ran past ``timeout`` seconds (it is killed)."""
+    process = _context().Process(target=_pytest_main, args=(args, env, str(cwd), str(output)))
+    process.start()
+    process.join(timeout)
+    if process.is_alive():
+        process.kill()
+        process.join()
+        return None
+    return process.exitcode
