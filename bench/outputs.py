@@ -9,7 +9,6 @@ from __future__ import annotations
 import statistics
 import time
 import uuid
-from dataclasses import replace
 
 from luma_uni_mock.render import cards, outputs
 from luma_uni_mock.render.cards import Card
@@ -22,7 +21,7 @@ def _cold_and_cached(make: list[outputs.PlannedFile]) -> tuple[float, float, int
     cold, cached, size = [], [], 0
     for _ in range(ROUNDS):
         generation_id = str(uuid.uuid4())  # a new request: nothing cached yet
-        files = [replace(file, card=replace(file.card, generation_id=generation_id)) for file in make]
+        files = [file._replace(card=file.card._replace(generation_id=generation_id)) for file in make]
         started = time.perf_counter()
         size = sum(len(outputs.render(file)[1]) for file in files)
         cold.append(time.perf_counter() - started)

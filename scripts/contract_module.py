@@ -178,8 +178,17 @@ def _request_field_lines(fields: list[_Field]) -> list[str]:
         '    ``type_``)."""',
         "    enum: type[StrEnum] | None",
         '    """The enum its value is read as (a value this spec does not list is kept), for an enum field."""',
-        "    model: type[WireModel] | None",
-        '    """The model a mapping of its wire fields is read as, for an object field."""',
+        "    model_name: str | None",
+        '    """The model a mapping of its wire fields is read as, for an object field: its name, so that importing',
+        '    this module imports no model only some requests use (the models package imports each on first use)."""',
+        "",
+        "    @property",
+        "    def model(self) -> type[WireModel] | None:",
+        '        """The model named by ``model_name``."""',
+        "        if self.model_name is None:",
+        "            return None",
+        "        model: type[WireModel] = getattr(models, self.model_name)",
+        "        return model",
         "",
         "",
         "class CreateRequestFields(TypedDict, total=False):",
@@ -193,7 +202,7 @@ def _request_field_lines(fields: list[_Field]) -> list[str]:
         "",
         "REQUEST_FIELDS: Final[tuple[RequestField, ...]] = (",
         *(
-            f"    RequestField({field.wire_name!r}, {field.python_name!r}, {field.enum}, {field.model}),"
+            f"    RequestField({field.wire_name!r}, {field.python_name!r}, {field.enum}, {field.model!r}),"
             for field in fields
         ),
         ")",
@@ -247,20 +256,25 @@ def render(spec: JSON, field_prefix: str) -> str:
     video_media_types = sorted(_dig(schemas, "ImageRef", "x-accepted-video-media-types"))
     model_types = _model_types(_dig(schemas, "CreateGenerationRequest"))
     fields = request_fields(schemas, field_prefix)
-    classes = sorted({name for field in fields for name in (field.enum, field.model) if name is not None})
+    enums = sorted({field.enum for field in fields if field.enum is not None})
+    models = sorted({field.model for field in fields if field.model is not None})
     lines = [
         '"""Facts of openapi.yaml the handwritten client needs at run time.',
         "",
         "Written by scripts/generate.py from the spec; do not edit (edit openapi.yaml and run `make generate`).",
         '"""',
         "",
+        "from __future__ import annotations",
+        "",
         "from collections.abc import Mapping, Sequence",
         "from enum import StrEnum",
         "from types import MappingProxyType",
-        "from typing import Any, Final, NamedTuple, Protocol, Self, TypedDict",
+        "from typing import TYPE_CHECKING, Any, Final, NamedTuple, Protocol, Self, TypedDict",
         "",
-        *([f"from .models import {', '.join(classes)}"] if classes else []),
+        "from . import models",
+        *([f"from .models import {', '.join(enums)}"] if enums else []),
         "from .models.failure_code import FailureCode",
+        *(["", "if TYPE_CHECKING:", f"    from .models import {', '.join(models)}"] if models else []),
         "",
         f"API_VERSION: Final = {_dig(spec, 'info', 'version')!r}",
         '"""info.version: the wire version the server answers with in ``X-API-Version``."""',

@@ -12,8 +12,6 @@ from collections.abc import Callable
 from types import ModuleType
 from typing import Any, cast
 
-import attrs
-
 from conformance.spec import enum_values
 from luma_agents_client import models
 from luma_uni import _generations, _inputs, _requests
@@ -469,7 +467,7 @@ def get_drops_extra_query() -> None:
 
     def build(http: Any, config: Any, call: _requests.ApiCall) -> Any:
         if call.method == "GET" and call.options.extra_query:
-            call = attrs.evolve(call, options=attrs.evolve(call.options, extra_query=None))
+            call = call._replace(options=call.options._replace(extra_query=None))
         return original(http, config, call)
 
     _generations.build_http_request = build  # type: ignore[attr-defined]  # where Generations calls it

@@ -3,21 +3,19 @@
 Written by scripts/generate.py from the spec; do not edit (edit openapi.yaml and run `make generate`).
 """
 
+from __future__ import annotations
+
 from collections.abc import Mapping
 from enum import StrEnum
 from types import MappingProxyType
-from typing import Any, Final, NamedTuple, Protocol, Self, TypedDict
+from typing import TYPE_CHECKING, Any, Final, NamedTuple, Protocol, Self, TypedDict
 
-from .models import (
-    AspectRatio,
-    GenerationType,
-    LayeringOptions,
-    Model,
-    OutputFormat,
-    Style,
-    VideoOptions,
-)
+from . import models
+from .models import AspectRatio, GenerationType, Model, OutputFormat, Style
 from .models.failure_code import FailureCode
+
+if TYPE_CHECKING:
+    from .models import LayeringOptions, VideoOptions
 
 API_VERSION: Final = "2026-04-01"
 """info.version: the wire version the server answers with in ``X-API-Version``."""
@@ -140,8 +138,17 @@ class RequestField(NamedTuple):
     ``type_``)."""
     enum: type[StrEnum] | None
     """The enum its value is read as (a value this spec does not list is kept), for an enum field."""
-    model: type[WireModel] | None
-    """The model a mapping of its wire fields is read as, for an object field."""
+    model_name: str | None
+    """The model a mapping of its wire fields is read as, for an object field: its name, so that importing
+    this module imports no model only some requests use (the models package imports each on first use)."""
+
+    @property
+    def model(self) -> type[WireModel] | None:
+        """The model named by ``model_name``."""
+        if self.model_name is None:
+            return None
+        model: type[WireModel] = getattr(models, self.model_name)
+        return model
 
 
 class CreateRequestFields(TypedDict, total=False):
@@ -168,8 +175,8 @@ REQUEST_FIELDS: Final[tuple[RequestField, ...]] = (
     RequestField("style", "style", Style, None),
     RequestField("output_format", "output_format", OutputFormat, None),
     RequestField("web_search", "web_search", None, None),
-    RequestField("video", "video", None, VideoOptions),
-    RequestField("layering", "layering", None, LayeringOptions),
+    RequestField("video", "video", None, "VideoOptions"),
+    RequestField("layering", "layering", None, "LayeringOptions"),
     RequestField("user_id", "user_id", None, None),
 )
 """The keys of CreateRequestFields: each one's generated attribute and whether it is an enum or a model."""

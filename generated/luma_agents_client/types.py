@@ -51,12 +51,13 @@ class Response(Generic[T]):
     parsed: T | None
 
 
+# Looked up, not HTTPStatus(code): an enum call costs as much as the rest of reading a small response's status.
+_HTTP_STATUSES: dict[int, HTTPStatus] = {status.value: status for status in HTTPStatus}
+
+
 def status_code_of(code: int) -> HTTPStatus | int:
     """The HTTPStatus for ``code``, or the plain int for a status IANA does not list (e.g. Cloudflare's 520)."""
-    try:
-        return HTTPStatus(code)
-    except ValueError:
-        return code
+    return _HTTP_STATUSES.get(code, code)
 
 
 __all__ = ["UNSET", "File", "FileTypes", "RequestFiles", "Response", "Unset", "status_code_of"]

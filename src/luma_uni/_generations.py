@@ -16,7 +16,7 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
-from typing import Generic, ParamSpec, TypeVar, Unpack
+from typing import TYPE_CHECKING, Generic, ParamSpec, TypeVar, Unpack
 
 import httpx
 
@@ -26,13 +26,15 @@ from luma_agents_client.models import CreateGenerationRequest, Generation
 from luma_agents_client.types import UNSET
 
 from ._config import ClientConfig
-from ._downloads import OutputFile, async_save_output, output_files, refreshed, save_output
 from ._inputs import CreateOptions, build_request, reads_files
 from ._polling import DEFAULT_WAIT_TIMEOUT, ProgressCallback, Waiting
 from ._raw import RawResponse
 from ._requests import ApiCall, CallOptions, Query, async_send, build_http_request, read_response, send
 from ._retries import RetryPolicy, retry_delay
 from .errors import InputError, LumaError, PermissionDeniedError
+
+if TYPE_CHECKING:
+    from ._downloads import OutputFile
 
 GenerationRef = str | uuid.UUID | Generation
 """A generation, or its id."""
@@ -175,6 +177,8 @@ class Generations(BaseGenerations[httpx.Client]):
         appears whole or not at all. An expired presigned URL (403) is refreshed once by getting the generation
         again.
         """
+        from ._downloads import output_files  # only programs that download pay for importing it
+
         current = generation if isinstance(generation, Generation) else self.get(generation)
         return [self._save(file) for file in output_files(current, directory)]
 
@@ -194,6 +198,8 @@ class Generations(BaseGenerations[httpx.Client]):
         return delay
 
     def _save(self, file: OutputFile) -> Path:
+        from ._downloads import refreshed, save_output
+
         try:
             return self._with_retries("GET", save_output, self._http, file, self._config.timeout)
         except PermissionDeniedError:
@@ -292,6 +298,8 @@ class AsyncGenerations(BaseGenerations[httpx.AsyncClient]):
 
     async def download(self, generation: GenerationRef, directory: str | Path) -> list[Path]:
         """See :meth:`Generations.download`."""
+        from ._downloads import output_files  # only programs that download pay for importing it
+
         current = generation if isinstance(generation, Generation) else await self.get(generation)
         return [await self._save(file) for file in output_files(current, directory)]
 
@@ -319,6 +327,8 @@ class AsyncGenerations(BaseGenerations[httpx.AsyncClient]):
         return delay
 
     async def _save(self, file: OutputFile) -> Path:
+        from ._downloads import async_save_output, refreshed
+
         try:
             return await self._with_retries("GET", async_save_output, self._http, file, self._config.timeout)
         except PermissionDeniedError:

@@ -87,17 +87,20 @@ class CreateOptions(CreateRequestFields, total=False):
     source: ImageInput | None
 
 
+_OPTION_NAMES = frozenset(CreateOptions.__annotations__)
+_REQUEST_FIELDS = {field.wire_name: field for field in contract.REQUEST_FIELDS}
+
+
 def build_request(*, prompt: str, **options: Unpack[CreateOptions]) -> CreateGenerationRequest:
     """The request body; raise :class:`InputError` only for what cannot be sent (an unreadable file, say)."""
-    unknown = set(options) - set(CreateOptions.__annotations__)
+    unknown = options.keys() - _OPTION_NAMES
     if unknown:  # what an explicit signature would refuse, as Python words it
         raise TypeError(f"got an unexpected keyword argument {sorted(unknown)[0]!r}")
     _check_utf8(prompt, "prompt")
-    given: Mapping[str, object] = options
     fields: dict[str, Any] = {}  # the generated model's attributes, by its names
-    for field in contract.REQUEST_FIELDS:
-        value = _field_value(field, given.get(field.wire_name))
-        if value is not None:
+    for name, given in options.items():  # only the options given: most calls give few of them
+        field = _REQUEST_FIELDS.get(name)
+        if field is not None and (value := _field_value(field, given)) is not None:
             fields[field.python_name] = value
     image_ref, source = options.get("image_ref"), options.get("source")
     if image_ref is not None:

@@ -10,11 +10,11 @@ and the key never reaches a request the caller sends elsewhere through it.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 import httpx
-from attrs import frozen
 
 from luma_agents_client import Client as ApiClient
 from luma_agents_client.errors import MalformedResponse
@@ -36,10 +36,12 @@ class BuildResponse(Protocol):
     def __call__(self, *, client: ApiClient, response: httpx.Response) -> Response[Error | Generation]: ...
 
 
-@frozen
-class CallOptions:
+class CallOptions(NamedTuple):
     """The official SDK's per-call options of one request: headers, query parameters and JSON fields added to it (they
-    win over the client's and the method's own), and a timeout for it instead of the client's."""
+    win over the client's and the method's own), and a timeout for it instead of the client's.
+
+    This module's records are NamedTuples rather than attrs classes: creating an attrs class costs about four times
+    as much, and importing the client is paid by every program that uses it (bench/README.md)."""
 
     extra_headers: Mapping[str, str] | None = None
     extra_query: Query | None = None
@@ -47,8 +49,7 @@ class CallOptions:
     timeout: float | httpx.Timeout | None = None
 
 
-@frozen
-class ApiCall:
+class ApiCall(NamedTuple):
     """One API operation as the clients send it: the generated module's request parts (``_get_kwargs``), its
     response parser (``_build_response``) and the per-call options. Every attempt of a retry sends the same."""
 
@@ -66,18 +67,31 @@ def build_http_request(http: httpx.Client | httpx.AsyncClient, config: ClientCon
     """The request for one attempt. httpx adds the borrowed client's own default headers, cookies and query
     parameters, as it does for the official SDK; ours win over them, and the per-call options over ours."""
     kwargs, options = call.kwargs, call.options
-    headers = {**config.request_headers(), **kwargs.get("headers", {}), **(options.extra_headers or {})}
+    headers = config.request_headers
+    own, extra = kwargs.get("headers"), options.extra_headers
+    if own or extra:
+        headers = headers.copy()  # the client's stay as they are, for its next request
+        headers.update(own)
+        headers.update(extra)
     body = kwargs.get("json")
     if options.extra_body:
         body = {**(body or {}), **options.extra_body}
     return http.build_request(
         call.method,
-        config.base_url + kwargs["url"],
+        api_url(config.base_url, kwargs["url"]),
         headers=headers,
         params=options.extra_query,
         json=body,
         timeout=config.timeout if options.timeout is None else request_timeout(options.timeout),
     )
+
+
+@functools.lru_cache(maxsize=256)
+def api_url(base_url: str, path: str) -> httpx.URL:
+    """The absolute URL of an API path, parsed once: parsing a URL is most of what httpx spends building a request,
+    and a client asks for the same few again and again (every create the same one, every poll of a wait the same
+    generation's). Bounded, so a long run over many generations keeps only the recent ones."""
+    return httpx.URL(base_url + path)
 
 
 def send(http: httpx.Client, request: httpx.Request) -> httpx.Response:

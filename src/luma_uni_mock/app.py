@@ -13,10 +13,10 @@ mode checks the request against that lenient view instead.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import re
 import time
-import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,6 +40,7 @@ from .http_io import (
     MockResponse,
     Request,
     json_bytes,
+    new_id,
     send_error,
     send_partial_and_drop,
     send_response,
@@ -115,7 +116,9 @@ class MockApp:
             )
             return
         if response is not None:
-            extra = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in response.headers]
+            extra = (
+                [(k.encode("latin-1"), v.encode("latin-1")) for k, v in response.headers] if response.headers else None
+            )
             await send_response(
                 send,
                 request_id=request.request_id,
@@ -153,7 +156,7 @@ class MockApp:
     # The API ---------------------------------------------------------------------------------------------------
 
     def _authenticate(self, request: Request) -> str:
-        return auth.authenticate(
+        return auth.authenticate_cached(
             request.headers.get("authorization"),
             permissive=self.state.config.permissive,
             one_token=self._one_token,
@@ -186,12 +189,13 @@ class MockApp:
                 state.store.make_room(now)
             except StoreFullError:
                 raise too_many_concurrent_jobs() from None
-            generation_id = str(uuid.uuid4())
+            generation_id = new_id()
             card = Card(generation_id, generation_type, model, body.get("prompt") or "")  # pragma: no mutate
             record = GenerationRecord(
                 id=generation_id,
                 owner=client,
                 created_at=now,
+                created_at_text=_rfc3339_cached(int(now)),
                 finishes_at=state.timing.finishes_at(now),
                 model=model,
                 type=generation_type,
@@ -229,7 +233,7 @@ class MockApp:
         failure_code = failure_switch.requested_failure(facts, failure_header, body["prompt"])
         source = None
         if not (config.schema_only or config.permissive):
-            rules.check(facts, body, lambda generation_id: self._prior(generation_id, client))
+            rules.check(facts, self.state.body_rules, body, lambda generation_id: self._prior(generation_id, client))
             source = media.check(facts, body)
         return body, failure_code, source
 
@@ -287,7 +291,7 @@ class MockApp:
             "type": record.type,
             "state": state,
             "model": record.model,
-            "created_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(record.created_at)),
+            "created_at": record.created_at_text,
             "output": output,
             "failure_reason": self.state.facts.failure_reasons[record.failure_code]
             if failed and record.failure_code
@@ -313,6 +317,14 @@ class MockApp:
         else:
             content_type, body = outputs.render(file)
         return MockResponse(200, body, content_type.encode())
+
+
+def _rfc3339(unix_seconds: int) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(unix_seconds))
+
+
+# The generations created in one second share it (wrapped, not decorated: mutation testing skips decorated functions).
+_rfc3339_cached = functools.lru_cache(maxsize=4)(_rfc3339)
 
 
 def _completed_example(facts: SpecFacts) -> dict[str, Any]:

@@ -138,11 +138,12 @@ HEADER_DELAY, HEADER_STATUS, HEADER_RETRY_AFTER, HEADER_DROP = (
     "x-mock-retry-after",
     "x-mock-drop",
 )
+_HEADERS = frozenset((HEADER_DELAY, HEADER_STATUS, HEADER_RETRY_AFTER, HEADER_DROP))
 
 
 def from_headers(headers: Mapping[str, str]) -> Fault | None:
     """The fault a request asks for with X-Mock-* headers; 400 for a value that cannot be honoured."""
-    if not any(name in headers for name in (HEADER_DELAY, HEADER_STATUS, HEADER_RETRY_AFTER, HEADER_DROP)):
+    if _HEADERS.isdisjoint(headers):  # every request asks: one set operation in C
         return None
     try:
         return Fault(

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import functools
+import itertools
 import json
+import random
 import re
-import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
+
+import orjson
 
 from .asgi_types import Headers, Receive, Scope, Send
 from .http_errors import HttpError, body_too_large
@@ -16,6 +20,25 @@ from .http_errors import HttpError, body_too_large
 # header can never carry a line break or a megabyte.
 _ECHOABLE_REQUEST_ID = re.compile(rb"[\x21-\x7e]{1,200}")
 _HOST = re.compile(r"(?:[A-Za-z0-9](?:[A-Za-z0-9.\-]{0,252})|\[[0-9A-Fa-f:.]{2,45}\])(?::[0-9]{1,5})?")
+# Ids must be unique, not secret (a generation is its owner's whatever its id; file URLs are signed): drawn from a
+# generator seeded once from the OS, since uuid.uuid4() asks the kernel for 16 bytes on every request.
+_IDS = random.Random()
+# What orjson cannot encode (a lone surrogate or an int past 64 bits, echoed from a request into an error's detail)
+# goes through the standard library's encoder, built once (json.dumps with any argument builds one per call).
+_JSON = json.JSONEncoder(separators=(",", ":"), ensure_ascii=True)
+
+
+def new_id() -> str:
+    """A fresh random (version 4, RFC 4122 variant) UUID, as text: formatted here, at half the cost of uuid.UUID."""
+    digits = f"{_IDS.getrandbits(128):032x}"
+    variant = "89ab"[int(digits[16], 16) & 3]  # the variant's two fixed bits, the digit's two low bits kept
+    return f"{digits[:8]}-{digits[8:12]}-4{digits[13:16]}-{variant}{digits[17:20]}-{digits[20:]}"
+
+
+# A minted X-Request-Id: a random UUID's first groups, then a counter: unique per process and across processes, at a
+# third of the cost of a random UUID per request.
+_REQUEST_ID_PREFIX = new_id()[:24]
+_REQUEST_NUMBERS = itertools.count()
 
 
 @dataclass(slots=True)
@@ -37,28 +60,18 @@ class Request:
             key = name.decode("latin-1").lower()
             # A repeated header keeps its first value, as the rules read single-valued headers.
             headers.setdefault(key, value.decode("latin-1"))
-        sent_id = headers.get("x-request-id", "").encode("latin-1")
-        request_id = sent_id if _ECHOABLE_REQUEST_ID.fullmatch(sent_id) else str(uuid.uuid4()).encode()
-        return cls(
-            method=scope.get("method", "GET"),
-            path=scope.get("path", "/"),
-            query=scope.get("query_string", b"").decode("latin-1"),
-            headers=headers,
-            request_id=request_id,
-            scope=scope,
-            receive=receive,
-        )
+        sent_id = headers.get("x-request-id")
+        request_id = sent_id.encode("latin-1") if sent_id is not None else b""
+        if not _ECHOABLE_REQUEST_ID.fullmatch(request_id):
+            request_id = f"{_REQUEST_ID_PREFIX}{next(_REQUEST_NUMBERS):012x}".encode()
+        query = scope.get("query_string", b"")
+        method, path = scope.get("method", "GET"), scope.get("path", "/")
+        return cls(method, path, query.decode("latin-1") if query else "", headers, request_id, scope, receive)
 
     def origin(self) -> str:
         """``scheme://host[:port]`` as the client addressed us, for absolute URLs (a garbled Host is not trusted)."""
-        scheme = "https" if self.scope.get("scheme") == "https" else "http"
-        host = self.headers.get("host", "")
-        if not _HOST.fullmatch(host):
-            server = self.scope.get("server")
-            host = f"{server[0]}:{server[1]}" if server and server[1] is not None else "localhost"
-            if not _HOST.fullmatch(host):
-                host = "localhost"
-        return f"{scheme}://{host}"
+        server = self.scope.get("server")  # a list from some servers: the cache wants a tuple
+        return _origin(self.scope.get("scheme"), self.headers.get("host", ""), tuple(server) if server else None)
 
     async def read_body(self, limit: int) -> bytes:
         """The whole body, refusing (413) once it passes ``limit`` bytes without buffering the rest."""
@@ -109,7 +122,21 @@ class ClientDisconnectedError(Exception):
 
 
 def json_bytes(payload: Any) -> bytes:
-    return json.dumps(payload, separators=(",", ":"), ensure_ascii=True).encode()
+    """The compact JSON of a response body. orjson: the standard library's encoder cost a third of serving a GET."""
+    try:
+        return orjson.dumps(payload)
+    except orjson.JSONEncodeError:
+        return _JSON.encode(payload).encode()
+
+
+@functools.lru_cache(maxsize=64)  # a client sends the same Host every time; checking it is a regex match
+def _origin(scheme: object, host: str, server: tuple[str, int | None] | None) -> str:
+    scheme = "https" if scheme == "https" else "http"
+    if not _HOST.fullmatch(host):
+        host = f"{server[0]}:{server[1]}" if server and server[1] is not None else "localhost"
+        if not _HOST.fullmatch(host):
+            host = "localhost"
+    return f"{scheme}://{host}"
 
 
 async def send_response(

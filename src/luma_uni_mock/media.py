@@ -17,7 +17,7 @@ import urllib.parse
 from typing import Any
 
 from .http_errors import HttpError
-from .rules import VIDEO, image_refs, position_kind
+from .rules import REF_FIELDS, VIDEO, image_refs, position_kind
 from .spec_facts import SpecFacts
 
 # Magic numbers of image formats, for the spec's x-accepted-media-types (WebP is RIFF....WEBP).
@@ -50,6 +50,8 @@ def sniff_video(data: bytes) -> str | None:
 
 def check(facts: SpecFacts, body: dict[str, Any]) -> bytes | None:
     """413/422 for the first unusable input; returns the decoded ``source`` bytes, if it was sent as data."""
+    if REF_FIELDS.isdisjoint(body):  # no input media at all: most requests
+        return None
     source_bytes = None
     for path, ref in image_refs(body):
         data, url = ref.get("data"), ref.get("url")

@@ -68,13 +68,17 @@ class Implementation:
     body_check: BodyCheck | None = None
     chain_check: ChainCheck | None = None
     unknown_value_of: str | None = None  # the enum whose value {value} is not (checked in the spec's examples)
+    # A body or chain rule's fields: a body with none of them cannot break it, so it is not run (None: always run).
+    reads: frozenset[str] | None = None
 
 
+NOT_IMPLEMENTED = Implementation()
 REGISTRY: dict[str, Implementation] = {}
+BodyRules = tuple[tuple[Rule, Implementation], ...]
 
 
 def _register(rule_id: str, **fields: Any) -> None:
-    current = REGISTRY.get(rule_id, Implementation())
+    current = REGISTRY.get(rule_id, NOT_IMPLEMENTED)
     REGISTRY[rule_id] = Implementation(**{**current.__dict__, **fields})
 
 
@@ -94,17 +98,17 @@ def stated_rule(rule_id: str) -> Callable[[StatedValues], StatedValues]:
     return register
 
 
-def body_rule(rule_id: str) -> Callable[[BodyCheck], BodyCheck]:
+def body_rule(rule_id: str, reads: frozenset[str] | None = None) -> Callable[[BodyCheck], BodyCheck]:
     def register(check: BodyCheck) -> BodyCheck:
-        _register(rule_id, body_check=check)
+        _register(rule_id, body_check=check, reads=reads)
         return check
 
     return register
 
 
-def chain_rule(rule_id: str) -> Callable[[ChainCheck], ChainCheck]:
+def chain_rule(rule_id: str, reads: frozenset[str] | None = None) -> Callable[[ChainCheck], ChainCheck]:
     def register(check: ChainCheck) -> ChainCheck:
-        _register(rule_id, chain_check=check)
+        _register(rule_id, chain_check=check, reads=reads)
         return check
 
     return register
@@ -265,6 +269,9 @@ def _video(body: dict[str, Any]) -> dict[str, Any]:
     return body.get("video") or {}
 
 
+REF_FIELDS = frozenset({"source", "image_ref", "video"})  # where image_refs finds ImageRefs
+
+
 def image_refs(body: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
     """Every ImageRef of a schema-valid body with the path the API names it by: ``source``, ``image_ref[i]``,
     ``video.start_frame``, ``video.end_frame``, ``video.keyframes[i]``, ``video.edit.keyframes[i]``."""
@@ -304,7 +311,7 @@ def _media_kind(media_type: object) -> str | None:
     return next((kind for kind in (IMAGE, VIDEO) if text.startswith(kind + "/")), None)
 
 
-@body_rule("media_type_not_accepted")
+@body_rule("media_type_not_accepted", reads=REF_FIELDS)
 def _media_type_not_accepted(facts: SpecFacts, body: dict[str, Any]) -> Values | None:
     for path, ref in image_refs(body):
         kind = _media_kind(ref.get("media_type"))
@@ -313,7 +320,7 @@ def _media_type_not_accepted(facts: SpecFacts, body: dict[str, Any]) -> Values |
     return None
 
 
-@body_rule("keyframe_indexes_match")
+@body_rule("keyframe_indexes_match", reads=frozenset({"video"}))
 def _keyframe_indexes_match(facts: SpecFacts, body: dict[str, Any]) -> Values | None:
     video = _video(body)
     for prefix, options in (("video.", video), ("video.edit.", video.get("edit") or {})):
@@ -322,7 +329,7 @@ def _keyframe_indexes_match(facts: SpecFacts, body: dict[str, Any]) -> Values | 
     return None
 
 
-@body_rule("file_not_found")
+@body_rule("file_not_found", reads=REF_FIELDS)
 def _file_not_found(facts: SpecFacts, body: dict[str, Any]) -> Values | None:
     return _first_ref(body, lambda ref: ref.get("file_id") is not None)
 
@@ -334,12 +341,12 @@ def _chained_refs(body: dict[str, Any]) -> Iterator[tuple[str, str]]:
             yield path, str(generation_id)
 
 
-@chain_rule("generation_not_found")
+@chain_rule("generation_not_found", reads=REF_FIELDS)
 def _generation_not_found(facts: SpecFacts, body: dict[str, Any], lookup: Lookup) -> Values | None:
     return next(({"path": path} for path, gid in _chained_refs(body) if lookup(gid.lower()) is None), None)
 
 
-@chain_rule("generation_not_completed")
+@chain_rule("generation_not_completed", reads=REF_FIELDS)
 def _generation_not_completed(facts: SpecFacts, body: dict[str, Any], lookup: Lookup) -> Values | None:
     for path, gid in _chained_refs(body):
         prior = lookup(gid.lower())
@@ -348,7 +355,7 @@ def _generation_not_completed(facts: SpecFacts, body: dict[str, Any], lookup: Lo
     return None
 
 
-@chain_rule("generation_wrong_kind")
+@chain_rule("generation_wrong_kind", reads=REF_FIELDS)
 def _generation_wrong_kind(facts: SpecFacts, body: dict[str, Any], lookup: Lookup) -> Values | None:
     for path, gid in _chained_refs(body):
         prior, kind = lookup(gid.lower()), chained_kind(facts, body, path)
@@ -375,7 +382,7 @@ def check_registry(facts: SpecFacts) -> None:
             f"marked or implemented only {sorted((marked | coded) - in_spec)}, "
             f"placeholders for no mark {sorted(unmarked_values)}"
         )
-    missing = sorted(rule_id for rule_id in marked if not REGISTRY.get(rule_id, Implementation()).stated_values)
+    missing = sorted(rule_id for rule_id in marked if not REGISTRY.get(rule_id, NOT_IMPLEMENTED).stated_values)
     if missing:
         raise ValueError(f"rules.py names no placeholders (@stated_rule) for the schema's x-rule marks {missing}")
     for value, allowed, name in (
@@ -405,18 +412,29 @@ def stated_refusal(facts: SpecFacts, body: Any, errors: list[jsonschema.Validati
 def word_schema_error(facts: SpecFacts, body: Any, error: jsonschema.ValidationError) -> HttpError | None:
     """The refusal of the first schema wording that words this plain schema error, if any does."""
     for rule in facts.rules:
-        check = REGISTRY.get(rule.id, Implementation()).schema_check
+        check = REGISTRY.get(rule.id, NOT_IMPLEMENTED).schema_check
         values = check(facts, body, error) if check else None
         if values is not None:
             return refusal(facts, rule, values)
     return None
 
 
-def check(facts: SpecFacts, body: dict[str, Any], lookup: Lookup) -> None:
-    """Raise the refusal of the first body or chain rule (in the spec's order) that the schema-valid body breaks;
-    ``lookup`` finds the caller's client's earlier generations."""
-    for rule in facts.rules:
-        implementation = REGISTRY.get(rule.id, Implementation())
+def body_rules(facts: SpecFacts) -> BodyRules:
+    """The body and chain rules in the spec's order, with their code: what :func:`check` runs (worked out once per
+    app: 6 of the 25 rules today, the others are stated in the schema or word its errors)."""
+    return tuple(
+        (rule, implementation)
+        for rule in facts.rules
+        if (implementation := REGISTRY.get(rule.id, NOT_IMPLEMENTED)).body_check or implementation.chain_check
+    )
+
+
+def check(facts: SpecFacts, in_order: BodyRules, body: dict[str, Any], lookup: Lookup) -> None:
+    """Raise the refusal of the first of the body or chain rules ``in_order`` (:func:`body_rules`) that the
+    schema-valid body breaks; ``lookup`` finds the caller's client's earlier generations."""
+    for rule, implementation in in_order:
+        if implementation.reads is not None and implementation.reads.isdisjoint(body):
+            continue  # e.g. a body without images cannot break a rule about them
         values = implementation.body_check(facts, body) if implementation.body_check else None
         if values is None and implementation.chain_check:
             values = implementation.chain_check(facts, body, lookup)

@@ -27,6 +27,7 @@ class MockState:
     limiter: RateLimiter
     faults: FaultQueue
     signer: UrlSigner
+    body_rules: rules.BodyRules  # the rules run on a schema-valid body, in the spec's order
     # One lock for the store and the limiter: handlers run on the server's event loop while tests steer the mock
     # from their own thread; every critical section is short and never awaits.
     lock: threading.Lock
@@ -55,6 +56,7 @@ class MockState:
             limiter=RateLimiter(config.effective_rpm, config.effective_max_concurrent, facts.rate_limit_window_seconds),
             faults=FaultQueue(),
             signer=UrlSigner(config.signing_secret or secrets.token_bytes(32), facts.url_lifetime_seconds),
+            body_rules=rules.body_rules(facts),
             lock=threading.Lock(),
             max_body_bytes=config.max_body_bytes or default_max_body_bytes(facts),
         )

@@ -5,16 +5,16 @@ Not thread-safe by itself: the app calls it under its state lock.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .render.outputs import PlannedFile
 
 
-@dataclass(slots=True, frozen=True)
-class GenerationRecord:
+class GenerationRecord(NamedTuple):  # one per POST: see render/outputs.PlannedFile
     id: str  # lower-case uuid4
     owner: str  # the API client that created it (auth.client_of its key): only that client's keys can see it
     created_at: float  # mock clock, Unix seconds
+    created_at_text: str  # the same, as the body's RFC 3339 created_at (formatted once, not on every GET)
     finishes_at: float  # mock clock: when it reaches its terminal state
     model: str
     type: str

@@ -9,10 +9,11 @@ its edit, look different at a glance. Pure functions of their arguments; Pillow 
 from __future__ import annotations
 
 import colorsys
+import functools
 import hashlib
 import io
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from PIL import Image, ImageDraw, ImageFont
@@ -40,9 +41,8 @@ class Shape:
         return max(1, round(width)), max(1, round(height))
 
 
-@dataclass(frozen=True, slots=True)
-class Card:
-    """The request facts an output shows."""
+class Card(NamedTuple):
+    """The request facts an output shows (a NamedTuple: one is made per POST, see outputs.PlannedFile)."""
 
     generation_id: str
     generation_type: str
@@ -58,6 +58,7 @@ class Card:
         return _hue_colour(self.generation_type, saturation=0.9, value=0.45)
 
 
+@functools.lru_cache(maxsize=64)  # a few ratios, asked for again and again
 def shape_of_ratio(ratio: str | None) -> Shape:
     """The shape of ``"W:H"``; square when the ratio is unset (the model picks) or unreadable."""
     width, _, height = (ratio or "").partition(":")

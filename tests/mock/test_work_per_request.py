@@ -1,0 +1,133 @@
+"""What a request costs the mock, counted rather than timed (a timed assertion cannot hold on a shared machine;
+``make bench`` times the mock against the ceiling of its stack). Each test guards work the mock once did on every
+request (issue 20, bench/README.md) and fails when it comes back.
+
+The app is driven in process, as uvicorn would call it, and only what happens inside the app is counted.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import json
+import os
+import re
+import sys
+from collections.abc import Callable, Iterator
+from types import FrameType
+from typing import Any
+
+import jsonschema
+import jsonschema_rs
+import pytest
+
+from luma_uni_mock import MockConfig, create_app
+from luma_uni_mock.app import MockApp
+from luma_uni_mock.asgi_types import Message
+
+KEY = b"Bearer luma-api-work-counted"
+BODY = json.dumps({"prompt": "A lighthouse on a cliff at dusk", "aspect_ratio": "16:9"}).encode()
+# Python function calls of the app per GET of a completed generation, the driver's `send` included (25 when this
+# was written, from 60-odd before issue 20). A new call on this path is fine with a reason: raise the bound with it.
+GET_CALLS = 28
+
+
+class Driver:
+    """Calls the app as an ASGI server would, one complete request at a time."""
+
+    def __init__(self, app: MockApp) -> None:
+        self.app = app
+
+    def __call__(self, method: str, path: str, body: bytes = b"") -> tuple[int, Any]:
+        messages = asyncio.run(self._call(method, path, body))
+        return messages[0]["status"], json.loads(messages[-1]["body"])
+
+    async def _call(self, method: str, path: str, body: bytes) -> list[Message]:
+        headers = [(b"host", b"127.0.0.1:4010"), (b"authorization", KEY), (b"content-type", b"application/json")]
+        scope = {"type": "http", "method": method, "scheme": "http", "path": path, "query_string": b"",
+                 "headers": headers, "server": ("127.0.0.1", 4010)}  # fmt: skip
+        sent: list[Message] = []
+
+        async def receive() -> Message:
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        async def send(message: Message) -> None:
+            sent.append(message)
+
+        await self.app(scope, receive, send)
+        return sent
+
+
+@pytest.fixture
+def driver() -> Driver:
+    return Driver(create_app(MockConfig(time_scale=0)))
+
+
+@pytest.fixture
+def completed(driver: Driver) -> Iterator[str]:
+    """The path of a completed generation, fetched once already (what is kept is built)."""
+    status, created = driver("POST", "/v1/generations", BODY)
+    assert status == 201
+    driver.app.control.advance(3600)
+    path = f"/v1/generations/{created['id']}"
+    assert driver("GET", path)[1]["state"] == "completed"
+    yield path
+
+
+def _counting(monkeypatch: pytest.MonkeyPatch, owner: Any, name: str) -> list[tuple[Any, ...]]:
+    calls: list[tuple[Any, ...]] = []
+    original: Callable[..., Any] = getattr(owner, name)
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        calls.append(args)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, counted)
+    return calls
+
+
+def _some_requests(driver: Driver, path: str) -> None:
+    for _ in range(5):
+        assert driver("POST", "/v1/generations", BODY)[0] == 201
+        assert driver("GET", path)[0] == 200
+
+
+def test_requests_compile_nothing(driver: Driver, completed: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Schemas and patterns are compiled at start-up (a valid body builds no jsonschema validator either)."""
+    compiled = [
+        *(_counting(monkeypatch, module, "Draft202012Validator") for module in (jsonschema_rs, jsonschema)),
+        _counting(monkeypatch, re, "_compile"),  # what re.compile, re.match, re.sub... call
+    ]
+    _some_requests(driver, completed)
+    assert compiled == [[], [], []]
+
+
+def test_requests_ask_the_kernel_for_no_randomness(
+    driver: Driver, completed: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ids are unique, not secret: drawing each from os.urandom (as uuid.uuid4 does) is a system call a request."""
+    drawn = _counting(monkeypatch, os, "urandom")
+    _some_requests(driver, completed)
+    assert drawn == []
+
+
+def test_a_get_makes_few_python_calls(driver: Driver, completed: str) -> None:
+    """The mock's own Python work on a GET, by function call: a per-character loop, an encoder or MAC built per
+    request, a UUID object per id would each add calls here."""
+    calls: collections.Counter[str] = collections.Counter()
+
+    def count(frame: FrameType, event: str, _: object) -> None:
+        if event == "call":
+            calls[f"{frame.f_code.co_filename.rpartition('/')[2]}:{frame.f_code.co_name}"] += 1
+
+    async def counted(scope: Any, receive: Any, send: Any) -> None:
+        sys.setprofile(count)
+        try:
+            await app(scope, receive, send)
+        finally:
+            sys.setprofile(None)
+
+    app = driver.app
+    driver.app = counted  # type: ignore[assignment]
+    assert driver("GET", completed)[0] == 200
+    assert calls.total() <= GET_CALLS, calls.most_common()
