@@ -228,8 +228,7 @@ class MockApp:
         self, facts: SpecFacts, raw: bytes, failure_header: str | None, client: str
     ) -> tuple[dict[str, Any], str | None, bytes | None]:
         config = self.state.config
-        body = validation.parse_json(raw)
-        validation.check_body(facts, body, permissive=config.permissive)
+        body = validation.checked_body(facts, raw, permissive=config.permissive)
         failure_code = failure_switch.requested_failure(facts, failure_header, body["prompt"])
         source = None
         if not (config.schema_only or config.permissive):
