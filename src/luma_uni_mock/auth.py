@@ -9,7 +9,6 @@ without a ``.`` is a client of its own (:func:`client_of`; openapi.yaml's securi
 
 from __future__ import annotations
 
-import functools
 import re
 
 from .http_errors import HttpError
@@ -54,11 +53,6 @@ def authenticate(
         status, detail = SPECIAL_KEYS[word]
         raise HttpError(status, detail)
     return token
-
-
-# What the request path calls: a client sends the same header every time, so its key is worked out once (a refusal
-# raises, so it is never kept). Wrapped here rather than decorated, so that mutation testing still mutates it.
-authenticate_cached = functools.lru_cache(maxsize=256)(authenticate)
 
 
 def client_of(key: str) -> str:
