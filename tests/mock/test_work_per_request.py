@@ -21,11 +21,12 @@ import jsonschema
 import jsonschema_rs
 import pytest
 
-from luma_uni_mock import MockConfig, create_app
+from luma_uni_mock import MockConfig, create_app, http_io
 from luma_uni_mock.app import MockApp
 from luma_uni_mock.asgi_types import Message
 
 KEY = b"Bearer luma-api-work-counted"
+HEADERS = [(b"host", b"127.0.0.1:4010"), (b"authorization", KEY), (b"content-type", b"application/json")]
 BODY = json.dumps({"prompt": "A lighthouse on a cliff at dusk", "aspect_ratio": "16:9"}).encode()
 # Python function calls of the app per GET of a completed generation, the driver's `send` included (25 when this
 # was written, from 60-odd before issue 20). A new call on this path is fine with a reason: raise the bound with it.
@@ -37,13 +38,17 @@ class Driver:
 
     def __init__(self, app: MockApp) -> None:
         self.app = app
+        self.headers_as_lists = False  # ASGI allows each header as a list as well as a tuple
 
     def __call__(self, method: str, path: str, body: bytes = b"") -> tuple[int, Any]:
         messages = asyncio.run(self._call(method, path, body))
         return messages[0]["status"], json.loads(messages[-1]["body"])
 
     async def _call(self, method: str, path: str, body: bytes) -> list[Message]:
-        headers = [(b"host", b"127.0.0.1:4010"), (b"authorization", KEY), (b"content-type", b"application/json")]
+        # As a server gives them: new bytes objects on every request.
+        headers = [(bytes(name), bytes(value)) for name, value in HEADERS]
+        if self.headers_as_lists:
+            headers = [[name, value] for name, value in headers]  # type: ignore[misc]
         scope = {"type": "http", "method": method, "scheme": "http", "path": path, "query_string": b"",
                  "headers": headers, "server": ("127.0.0.1", 4010)}  # fmt: skip
         sent: list[Message] = []
@@ -131,3 +136,17 @@ def test_a_get_makes_few_python_calls(driver: Driver, completed: str) -> None:
     driver.app = counted  # type: ignore[assignment]
     assert driver("GET", completed)[0] == 200
     assert calls.total() <= GET_CALLS, calls.most_common()
+
+
+def test_headers_sent_again_are_not_decoded_again(driver: Driver, completed: str) -> None:
+    """A keep-alive client sends the same headers request after request: their decoding is memoised."""
+    before = http_io._decoded_cached.cache_info()
+    _some_requests(driver, completed)
+    after = http_io._decoded_cached.cache_info()
+    assert (after.hits - before.hits, after.misses - before.misses) == (10, 0)
+
+
+def test_headers_given_as_lists_are_read_too(driver: Driver, completed: str) -> None:
+    """Lists cannot be memoised (not hashable): they are decoded for each request instead."""
+    driver.headers_as_lists = True
+    _some_requests(driver, completed)
