@@ -57,6 +57,7 @@ from .store import GenerationRecord, StoreFullError
 
 logger = logging.getLogger("luma_uni_mock")  # one logger for the package, as uvicorn names its own
 
+JSON_TYPE = "application/json"
 BIG_BODY_BYTES = 1024 * 1024  # bodies past this are validated in a worker thread, off the event loop
 
 
@@ -172,7 +173,7 @@ class MockApp:
         state = self.state
         key, client = self._caller_of(request.headers.get("authorization"))
         content_type = request.headers.get("content-type", "")
-        if content_type.partition(";")[0].strip().lower() != "application/json":
+        if content_type != JSON_TYPE and content_type.partition(";")[0].strip().lower() != JSON_TYPE:
             raise HttpError(415, UNSUPPORTED_MEDIA_TYPE)
         raw = await request.read_body(state.max_body_bytes)
         failure_header = request.headers.get(failure_switch.FAILURE_HEADER)

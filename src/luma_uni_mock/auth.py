@@ -64,7 +64,10 @@ def _has_space(token: str) -> bool:
     return _SPACE.search(token) is not None
 
 
+_BROKE_KEYS = f"{KEY_PREFIX}{BROKE}-"
+
+
 def check_can_pay(key: str) -> None:
     """402 for the ``luma-api-broke-…`` keys (on POST only: polling costs nothing)."""
-    if key.startswith(f"{KEY_PREFIX}{BROKE}-"):
+    if key.startswith(_BROKE_KEYS):
         raise HttpError(402, INSUFFICIENT_CREDITS)

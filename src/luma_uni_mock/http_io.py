@@ -7,8 +7,8 @@ import itertools
 import json
 import re
 import uuid
-from collections.abc import Awaitable, Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import orjson
@@ -81,9 +81,9 @@ class Request:
             size += len(chunk)
             if size > limit:
                 raise body_too_large(limit)
-            chunks.append(chunk)
             if not message.get("more_body", False):
-                return b"".join(chunks)
+                return b"".join((*chunks, chunk)) if chunks else chunk  # most bodies come in one message
+            chunks.append(chunk)
 
     async def discard_body(self, limit: int) -> None:
         """Read the body to its end without keeping it (giving up past ``limit`` bytes). Closing a connection with
@@ -126,7 +126,7 @@ class MockResponse:
     status: int
     body: bytes
     content_type: bytes = b"application/json"
-    headers: list[tuple[str, str]] = field(default_factory=list)
+    headers: Sequence[tuple[str, str]] = ()
 
 
 Handler = Callable[[Request, "re.Match[str]"], Awaitable[MockResponse]]
