@@ -200,7 +200,7 @@ class MockApp:
                 id=generation_id,
                 owner=client,
                 created_at=now,
-                created_at_text=_rfc3339_cached(int(now)),
+                created_at_text=_rfc3339(int(now)),
                 finishes_at=state.timing.finishes_at(now),
                 model=model,
                 type=generation_type,
@@ -324,11 +324,19 @@ class MockApp:
 
 
 def _rfc3339(unix_seconds: int) -> str:
-    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(unix_seconds))
+    """``2026-12-06T09:30:05Z``. Formatting a time costs ~10k instructions, a tenth of a POST, and the clock of a fast
+    mock (make bench runs it 1000x) moves on a second every request: the minute is formatted once, the seconds
+    appended (Unix time has no leap seconds, so a minute is always 60 of them)."""
+    minute, second = divmod(unix_seconds, 60)
+    return f"{_minute_cached(minute)}{second:02d}Z"
 
 
-# The generations created in one second share it (wrapped, not decorated: mutation testing skips decorated functions).
-_rfc3339_cached = functools.lru_cache(maxsize=4)(_rfc3339)
+def _minute(unix_minutes: int) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:", time.gmtime(unix_minutes * 60))
+
+
+# Wrapped, not decorated: mutation testing skips decorated functions.
+_minute_cached = functools.lru_cache(maxsize=4)(_minute)
 
 
 def _completed_example(facts: SpecFacts) -> dict[str, Any]:
