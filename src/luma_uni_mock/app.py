@@ -195,7 +195,6 @@ class MockApp:
             except StoreFullError:
                 raise too_many_concurrent_jobs() from None
             generation_id = new_id()
-            card = Card(generation_id, generation_type, model, body.get("prompt") or "")  # pragma: no mutate
             record = GenerationRecord(
                 id=generation_id,
                 owner=client,
@@ -204,7 +203,8 @@ class MockApp:
                 finishes_at=state.timing.finishes_at(now),
                 model=model,
                 type=generation_type,
-                files=plan_files(facts, body, card, source, self._chained_files(chained_id, client)),
+                prompt=body.get("prompt") or "",  # pragma: no mutate
+                files=plan_files(facts, body, source, self._chained_files(chained_id, client)),
                 failure_code=failure_code,
             )
             state.store.add(record)
@@ -316,10 +316,11 @@ class MockApp:
         if file is None:
             raise HttpError(404, NOT_FOUND)
         # A video takes a tenth of a second or more to encode the first time: off the event loop.
+        card = Card(record.id, record.type, record.model, record.prompt)
         if file.kind == "video":  # pragma: no mutate
-            content_type, body = await asyncio.to_thread(outputs.render, file)
+            content_type, body = await asyncio.to_thread(outputs.render, file, card)
         else:
-            content_type, body = outputs.render(file)
+            content_type, body = outputs.render(file, card)
         return MockResponse(200, body, content_type.encode())
 
 

@@ -19,6 +19,7 @@ class GenerationRecord(NamedTuple):  # one per POST: see render/outputs.PlannedF
     finishes_at: float  # mock clock: when it reaches its terminal state
     model: str
     type: str
+    prompt: str  # what its files show of the request, with its id, type and model (render/cards.Card)
     files: tuple[PlannedFile, ...]  # what it serves once completed (rendered only when fetched)
     failure_code: str | None
 

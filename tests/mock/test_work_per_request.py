@@ -24,6 +24,7 @@ import pytest
 from luma_uni_mock import MockConfig, create_app, http_io
 from luma_uni_mock.app import MockApp
 from luma_uni_mock.asgi_types import Message
+from luma_uni_mock.render import outputs
 from luma_uni_mock.store import GenerationStore
 
 KEY = b"Bearer luma-api-work-counted"
@@ -158,3 +159,12 @@ def test_the_store_finds_its_oldest_generation_at_once() -> None:
     the ones evicted before to find it (~30k instructions a POST at 10,000; C work no Python-level count sees), an
     OrderedDict goes straight to it: this guards the structure."""
     assert isinstance(GenerationStore(1)._records, collections.OrderedDict)
+
+
+def test_generations_planned_alike_share_their_files(driver: Driver, completed: str) -> None:
+    """A file holds nothing of one generation (the card it shows is the record's): a POST planned like an earlier
+    one builds no PlannedFile, it reuses that one's."""
+    before = outputs.image_file.cache_info()  # type: ignore[attr-defined]
+    _some_requests(driver, completed)
+    after = outputs.image_file.cache_info()  # type: ignore[attr-defined]
+    assert (after.hits - before.hits, after.misses - before.misses) == (5, 0)
