@@ -16,18 +16,17 @@ from luma_uni_mock.render.cards import Card
 ROUNDS = 5
 
 
-def _cold_and_cached(make: list[outputs.PlannedFile]) -> tuple[float, float, int]:
-    """Median seconds of rendering every file of ``make`` for a new request, then again (cached); total bytes."""
+def _cold_and_cached(files: tuple[outputs.PlannedFile, ...], card: Card) -> tuple[float, float, int]:
+    """Median seconds of rendering every file of ``files`` for a new request, then again (cached); total bytes."""
     cold, cached, size = [], [], 0
     for _ in range(ROUNDS):
-        generation_id = str(uuid.uuid4())  # a new request: nothing cached yet
-        files = [file._replace(card=file.card._replace(generation_id=generation_id)) for file in make]
+        request = card._replace(generation_id=str(uuid.uuid4()))  # a new request: nothing cached yet
         started = time.perf_counter()
-        size = sum(len(outputs.render(file)[1]) for file in files)
+        size = sum(len(outputs.render(file, request)[1]) for file in files)
         cold.append(time.perf_counter() - started)
         started = time.perf_counter()
         for file in files:
-            outputs.render(file)
+            outputs.render(file, request)
         cached.append(time.perf_counter() - started)
     return statistics.median(cold), statistics.median(cached), size
 
@@ -36,16 +35,16 @@ def main() -> None:
     prompt = "A lighthouse on a cliff at dusk, oil painting"
     wide = cards.shape_of_ratio("16:9")
     cases = {
-        "image 16:9 png": outputs.image_file(Card("-", "image", "uni-1", prompt), wide, "png"),
-        "image 16:9 jpeg": outputs.image_file(Card("-", "image", "uni-1", prompt), wide, "jpeg"),
-        "video 16:9 5s": outputs.video_file(Card("-", "video", "ray-3.2", prompt), wide, "5s"),
-        "video 16:9 10s": outputs.video_file(Card("-", "video", "ray-3.2", prompt), wide, "10s"),
-        "layering 1k (3 PNGs)": outputs.layer_files(Card("-", "layering", "uni-1", prompt), wide, "1k"),
-        "layering 2k (3 PNGs)": outputs.layer_files(Card("-", "layering", "uni-1", prompt), wide, "2k"),
+        "image 16:9 png": (outputs.image_file(wide, "png"), Card("-", "image", "uni-1", prompt)),
+        "image 16:9 jpeg": (outputs.image_file(wide, "jpeg"), Card("-", "image", "uni-1", prompt)),
+        "video 16:9 5s": (outputs.video_file(wide, "5s"), Card("-", "video", "ray-3.2", prompt)),
+        "video 16:9 10s": (outputs.video_file(wide, "10s"), Card("-", "video", "ray-3.2", prompt)),
+        "layering 1k (3 PNGs)": (outputs.layer_files(wide, "1k"), Card("-", "layering", "uni-1", prompt)),
+        "layering 2k (3 PNGs)": (outputs.layer_files(wide, "2k"), Card("-", "layering", "uni-1", prompt)),
     }
     print(f"{'output':<22} {'first fetch':>12} {'cached':>10} {'bytes':>8}   (median of {ROUNDS})")
-    for name, files in cases.items():
-        cold, cached, size = _cold_and_cached(list(files))
+    for name, (files, card) in cases.items():
+        cold, cached, size = _cold_and_cached(files, card)
         print(f"{name:<22} {cold * 1000:>9.1f} ms {cached * 1e6:>7.1f} µs {size:>8}")
 
 

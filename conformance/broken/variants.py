@@ -385,10 +385,10 @@ def portrait_videos_landscape(app: ASGIApp) -> ASGIApp:
     9:16 request gets a 16:9 clip; images, landscape and square videos are right."""
     original = outputs.video_file
 
-    def swapped(card: Any, shape: Shape, duration: Any) -> Any:
+    def swapped(shape: Shape, duration: Any) -> Any:
         if shape.height > shape.width:
             shape = dataclasses.replace(shape, width=shape.height, height=shape.width)
-        return original(card, shape, duration)
+        return original(shape, duration)
 
     _patch_once(outputs, "video_file", swapped)
     return app

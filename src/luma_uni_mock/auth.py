@@ -9,7 +9,6 @@ without a ``.`` is a client of its own (:func:`client_of`; openapi.yaml's securi
 
 from __future__ import annotations
 
-import functools
 import re
 
 from .http_errors import HttpError
@@ -56,11 +55,6 @@ def authenticate(
     return token
 
 
-# What the request path calls: a client sends the same header every time, so its key is worked out once (a refusal
-# raises, so it is never kept). Wrapped here rather than decorated, so that mutation testing still mutates it.
-authenticate_cached = functools.lru_cache(maxsize=256)(authenticate)
-
-
 def client_of(key: str) -> str:
     """The API client a key belongs to: the key up to its first ``.`` (the whole key when it has none)."""
     return key.partition(CLIENT_SEPARATOR)[0]
@@ -70,7 +64,10 @@ def _has_space(token: str) -> bool:
     return _SPACE.search(token) is not None
 
 
+_BROKE_KEYS = f"{KEY_PREFIX}{BROKE}-"
+
+
 def check_can_pay(key: str) -> None:
     """402 for the ``luma-api-broke-…`` keys (on POST only: polling costs nothing)."""
-    if key.startswith(f"{KEY_PREFIX}{BROKE}-"):
+    if key.startswith(_BROKE_KEYS):
         raise HttpError(402, INSUFFICIENT_CREDITS)

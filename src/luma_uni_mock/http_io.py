@@ -5,10 +5,10 @@ from __future__ import annotations
 import functools
 import itertools
 import json
-import random
 import re
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+import uuid
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import orjson
@@ -20,25 +20,22 @@ from .http_errors import HttpError, body_too_large
 # header can never carry a line break or a megabyte.
 _ECHOABLE_REQUEST_ID = re.compile(rb"[\x21-\x7e]{1,200}")
 _HOST = re.compile(r"(?:[A-Za-z0-9](?:[A-Za-z0-9.\-]{0,252})|\[[0-9A-Fa-f:.]{2,45}\])(?::[0-9]{1,5})?")
-# Ids must be unique, not secret (a generation is its owner's whatever its id; file URLs are signed): drawn from a
-# generator seeded once from the OS, since uuid.uuid4() asks the kernel for 16 bytes on every request.
-_IDS = random.Random()
 # What orjson cannot encode (a lone surrogate or an int past 64 bits, echoed from a request into an error's detail)
 # goes through the standard library's encoder, built once (json.dumps with any argument builds one per call).
 _JSON = json.JSONEncoder(separators=(",", ":"), ensure_ascii=True)
 
 
+# Ids must be unique, not secret (a generation is its owner's whatever its id; file URLs are signed): a random UUID's
+# first groups, drawn once, then a counter. uuid.uuid4() asks the kernel for 16 bytes, and formatting 128 random bits
+# as a UUID cost ~10k instructions a POST (bench/README.md).
+_ID_PREFIX = str(uuid.uuid4())[:24]
+_ID_NUMBERS = itertools.count()
+
+
 def new_id() -> str:
-    """A fresh random (version 4, RFC 4122 variant) UUID, as text: formatted here, at half the cost of uuid.UUID."""
-    digits = f"{_IDS.getrandbits(128):032x}"
-    variant = "89ab"[int(digits[16], 16) & 3]  # the variant's two fixed bits, the digit's two low bits kept
-    return f"{digits[:8]}-{digits[8:12]}-4{digits[13:16]}-{variant}{digits[17:20]}-{digits[20:]}"
-
-
-# A minted X-Request-Id: a random UUID's first groups, then a counter: unique per process and across processes, at a
-# third of the cost of a random UUID per request.
-_REQUEST_ID_PREFIX = new_id()[:24]
-_REQUEST_NUMBERS = itertools.count()
+    """A fresh id in a version 4 UUID's form (RFC 4122 variant), for generations and minted X-Request-Ids: unique in
+    this process by its counter, and across processes by its random prefix."""
+    return f"{_ID_PREFIX}{next(_ID_NUMBERS):012x}"
 
 
 @dataclass(slots=True)
@@ -48,22 +45,18 @@ class Request:
     method: str
     path: str
     query: str
-    headers: dict[str, str]
+    headers: Mapping[str, str]  # shared between requests with the same headers (see _headers): read-only
     request_id: bytes
     scope: Scope
     receive: Receive
 
     @classmethod
     def from_scope(cls, scope: Scope, receive: Receive) -> Request:
-        headers: dict[str, str] = {}
-        for name, value in scope.get("headers", ()):
-            key = name.decode("latin-1").lower()
-            # A repeated header keeps its first value, as the rules read single-valued headers.
-            headers.setdefault(key, value.decode("latin-1"))
+        headers = _headers(scope.get("headers", ()))
         sent_id = headers.get("x-request-id")
-        request_id = sent_id.encode("latin-1") if sent_id is not None else b""
-        if not _ECHOABLE_REQUEST_ID.fullmatch(request_id):
-            request_id = f"{_REQUEST_ID_PREFIX}{next(_REQUEST_NUMBERS):012x}".encode()
+        request_id = sent_id.encode("latin-1") if sent_id is not None else None
+        if request_id is None or not _ECHOABLE_REQUEST_ID.fullmatch(request_id):
+            request_id = new_id().encode()
         query = scope.get("query_string", b"")
         method, path = scope.get("method", "GET"), scope.get("path", "/")
         return cls(method, path, query.decode("latin-1") if query else "", headers, request_id, scope, receive)
@@ -88,9 +81,9 @@ class Request:
             size += len(chunk)
             if size > limit:
                 raise body_too_large(limit)
-            chunks.append(chunk)
             if not message.get("more_body", False):
-                return b"".join(chunks)
+                return b"".join((*chunks, chunk)) if chunks else chunk  # most bodies come in one message
+            chunks.append(chunk)
 
     async def discard_body(self, limit: int) -> None:
         """Read the body to its end without keeping it (giving up past ``limit`` bytes). Closing a connection with
@@ -104,6 +97,28 @@ class Request:
                 return
 
 
+def _headers(raw: Iterable[tuple[bytes, bytes]]) -> Mapping[str, str]:
+    """The headers by lower-case name. A keep-alive client sends the same headers request after request, and
+    decoding one cost ~2.8k instructions, so the decoding of a header list is memoised (bounded, and shared: the
+    mapping is read-only). ASGI lets a server give each header as a list, which is not hashable: decoded each time."""
+    try:
+        return _decoded_cached(tuple(raw))
+    except TypeError:
+        return _decoded(raw)
+
+
+def _decoded(raw: Iterable[tuple[bytes, bytes]]) -> dict[str, str]:
+    headers: dict[str, str] = {}
+    for name, value in raw:
+        # A repeated header keeps its first value, as the rules read single-valued headers.
+        headers.setdefault(name.decode("latin-1").lower(), value.decode("latin-1"))
+    return headers
+
+
+# Wrapped, not decorated: mutation testing skips decorated functions.
+_decoded_cached = functools.lru_cache(maxsize=64)(_decoded)
+
+
 @dataclass(slots=True)
 class MockResponse:
     """What a handler answers (named apart from httpx's and the generated client's Response)."""
@@ -111,7 +126,7 @@ class MockResponse:
     status: int
     body: bytes
     content_type: bytes = b"application/json"
-    headers: list[tuple[str, str]] = field(default_factory=list)
+    headers: Sequence[tuple[str, str]] = ()
 
 
 Handler = Callable[[Request, "re.Match[str]"], Awaitable[MockResponse]]

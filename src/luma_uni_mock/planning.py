@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from .render import outputs
-from .render.cards import Card, Shape, shape_of_ratio, shape_of_source
+from .render.cards import Shape, shape_of_ratio, shape_of_source
 from .render.outputs import PlannedFile
 from .spec_facts import SpecFacts
 
@@ -18,7 +18,6 @@ from .spec_facts import SpecFacts
 def plan_files(
     facts: SpecFacts,
     body: dict[str, Any],
-    card: Card,
     source_bytes: bytes | None,
     chained_source: tuple[PlannedFile, ...] | None,
 ) -> tuple[PlannedFile, ...]:
@@ -28,13 +27,13 @@ def plan_files(
     source_file = chained_source[0] if chained_source else None
     shape = _shape(body, kind.keeps_source_shape, kind.source is not None, source_bytes, source_file)
     if kind.output == "video":
-        return outputs.video_file(card, shape, _seconds(facts, body, kind.source is not None, source_file))
+        return outputs.video_file(shape, _seconds(facts, body, kind.source is not None, source_file))
     if kind.output == "layers":
         resolution = (body.get("layering") or {}).get("resolution")
         if resolution not in facts.layering_resolutions:
             resolution = facts.default_layering_resolution
-        return outputs.layer_files(card, shape, resolution)
-    return outputs.image_file(card, shape, _output_format(facts, body.get("output_format")))
+        return outputs.layer_files(shape, resolution)
+    return outputs.image_file(shape, _output_format(facts, body.get("output_format")))
 
 
 def _shape(

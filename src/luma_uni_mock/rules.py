@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .http_errors import HttpError
 from .lifecycle import COMPLETED
@@ -74,7 +74,6 @@ class Implementation:
 
 NOT_IMPLEMENTED = Implementation()
 REGISTRY: dict[str, Implementation] = {}
-BodyRules = tuple[tuple[Rule, Implementation], ...]
 
 
 def _register(rule_id: str, **fields: Any) -> None:
@@ -419,20 +418,33 @@ def word_schema_error(facts: SpecFacts, body: Any, error: jsonschema.ValidationE
     return None
 
 
+class BodyRules(NamedTuple):
+    """The body and chain rules in the spec's order, with their code (:func:`body_rules`)."""
+
+    in_order: tuple[tuple[Rule, Implementation], ...]
+    reads: frozenset[str] | None  # every field they read (None: one of them may read any): a body without these
+    # fields breaks none of them, and most bodies (a prompt and options, no images) have none
+
+
 def body_rules(facts: SpecFacts) -> BodyRules:
     """The body and chain rules in the spec's order, with their code: what :func:`check` runs (worked out once per
     app: 6 of the 25 rules today, the others are stated in the schema or word its errors)."""
-    return tuple(
+    in_order = tuple(
         (rule, implementation)
         for rule in facts.rules
         if (implementation := REGISTRY.get(rule.id, NOT_IMPLEMENTED)).body_check or implementation.chain_check
     )
+    reads = [implementation.reads for _, implementation in in_order]
+    known = [fields for fields in reads if fields is not None]
+    return BodyRules(in_order, frozenset().union(*known) if len(known) == len(reads) else None)
 
 
-def check(facts: SpecFacts, in_order: BodyRules, body: dict[str, Any], lookup: Lookup) -> None:
-    """Raise the refusal of the first of the body or chain rules ``in_order`` (:func:`body_rules`) that the
-    schema-valid body breaks; ``lookup`` finds the caller's client's earlier generations."""
-    for rule, implementation in in_order:
+def check(facts: SpecFacts, body_rules: BodyRules, body: dict[str, Any], lookup: Lookup) -> None:
+    """Raise the refusal of the first of the ``body_rules`` (in the spec's order) that the schema-valid body
+    breaks; ``lookup`` finds the caller's client's earlier generations."""
+    if body_rules.reads is not None and body_rules.reads.isdisjoint(body):
+        return
+    for rule, implementation in body_rules.in_order:
         if implementation.reads is not None and implementation.reads.isdisjoint(body):
             continue  # e.g. a body without images cannot break a rule about them
         values = implementation.body_check(facts, body) if implementation.body_check else None

@@ -5,6 +5,7 @@ Not thread-safe by itself: the app calls it under its state lock.
 
 from __future__ import annotations
 
+import collections
 from typing import NamedTuple
 
 from .render.outputs import PlannedFile
@@ -18,6 +19,7 @@ class GenerationRecord(NamedTuple):  # one per POST: see render/outputs.PlannedF
     finishes_at: float  # mock clock: when it reaches its terminal state
     model: str
     type: str
+    prompt: str  # what its files show of the request, with its id, type and model (render/cards.Card)
     files: tuple[PlannedFile, ...]  # what it serves once completed (rendered only when fetched)
     failure_code: str | None
 
@@ -30,7 +32,9 @@ class GenerationStore:
     def __init__(self, max_generations: int) -> None:
         self._max = max_generations
         # Insertion order is creation order, and every job lasts equally long, so the first entries finish first.
-        self._records: dict[str, GenerationRecord] = {}
+        # An OrderedDict finds its first entry at once; a plain dict whose first entries were deleted walks past
+        # their empty slots to it, ~30k instructions a POST once the store is full (bench/README.md).
+        self._records: collections.OrderedDict[str, GenerationRecord] = collections.OrderedDict()
 
     def __len__(self) -> int:
         return len(self._records)

@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
+import orjson
+
 from . import rules
 from .http_errors import INVALID_JSON, HttpError, bad_request
 from .rule_wording import format_path
@@ -35,6 +37,29 @@ def parse_json(body: bytes) -> Any:
         return _DECODER.decode(body.decode(json.detect_encoding(body), "surrogatepass"))
     except (ValueError, RecursionError):  # JSONDecodeError, UnicodeDecodeError and int-size errors are ValueErrors
         raise bad_request(INVALID_JSON) from None
+
+
+def checked_body(facts: SpecFacts, raw: bytes, *, permissive: bool = False) -> Any:
+    """The parsed body once it passes the request schema (:func:`check_body`); 400 for anything else.
+
+    A body orjson reads and the compiled schema accepts is taken as orjson read it, at a quarter of the cost of the
+    standard library's parser. Every other body is read again by :func:`parse_json`, the reference, so refusals and
+    their details stay exactly as they were. The two readers differ where orjson refuses (a lone surrogate, a UTF-8
+    BOM, UTF-16), which goes to the reference; on integers past 64 bits, which orjson reads as floats, and which a
+    schema-valid body carries only in an unbounded field (a position's ``x_norm``) that the mock checks but never
+    reads after the schema; and on nesting between Python's recursion limit and orjson's 1024 levels, which only
+    the open objects of the permissive and lenient views let through (tests/mock/test_request_validation.py)."""
+    schema = facts.loose_request_schema if permissive else facts.request_schema
+    try:
+        body = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        pass
+    else:
+        if schema.accepts_fast(body):  # pragma: no mutate
+            return body
+    body = parse_json(raw)
+    check_body(facts, body, permissive=permissive)
+    return body
 
 
 def check_body(facts: SpecFacts, body: Any, *, permissive: bool = False) -> None:

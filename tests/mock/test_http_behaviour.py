@@ -44,9 +44,11 @@ def _assorted_responses(mock: RunningMock, raw: httpx.Client, api: httpx.Client)
 def test_every_response_carries_a_request_id_and_the_api_version(
     luma_mock_frozen: RunningMock, raw: httpx.Client, api: httpx.Client
 ) -> None:
+    minted = []
     for response in _assorted_responses(luma_mock_frozen, raw, api):
         assert response.headers["x-api-version"] == "2026-04-01", response.request.url
-        assert uuid.UUID(response.headers["x-request-id"])
+        minted.append(uuid.UUID(response.headers["x-request-id"]))
+    assert len(set(minted)) == len(minted)  # one id each, never reused
 
 
 def test_a_sent_request_id_is_echoed(api: httpx.Client, raw: httpx.Client) -> None:

@@ -12,7 +12,7 @@ import jsonschema
 import pytest
 
 from conformance.spec import enum_values, load_spec, schema
-from luma_uni_mock import MockConfig
+from luma_uni_mock import MockConfig, app
 from luma_uni_mock.clock import MockClock
 from luma_uni_mock.serve import RunningMock
 from tests.mock.helpers import GENERATION_KEYS, client, create, detail
@@ -51,6 +51,13 @@ def test_post_answers_queued_with_defaults_and_all_keys(api: httpx.Client) -> No
     assert body["failure_code"] is None and body["failure_reason"] is None
     created = datetime.datetime.fromisoformat(body["created_at"].replace("Z", "+00:00"))
     assert created.tzinfo == datetime.UTC and body["created_at"].endswith("Z")
+
+
+@pytest.mark.parametrize("unix_seconds", [0, 9, 59, 60, 3599, 86399, 86400, 951_868_799, 1_780_000_009])
+def test_created_at_is_the_creation_second_in_rfc_3339(unix_seconds: int) -> None:
+    """The minute is formatted once and the seconds appended (app._rfc3339): at every boundary it must still read
+    as the one formatting of the whole time."""
+    assert app._rfc3339(unix_seconds) == time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(unix_seconds))
 
 
 def test_queued_then_processing_then_completed_on_the_clock(luma_mock_frozen: RunningMock, api: httpx.Client) -> None:

@@ -30,8 +30,8 @@ def _image(data: bytes) -> Image.Image:
 
 
 def _render(card: Card = CARD, shape: Shape | None = None, fmt: str = "png") -> Image.Image:
-    (file,) = outputs.image_file(card, shape or cards.shape_of_ratio("16:9"), fmt)
-    content_type, body = outputs.render(file)
+    (file,) = outputs.image_file(shape or cards.shape_of_ratio("16:9"), fmt)
+    content_type, body = outputs.render(file, card)
     image = _image(body)
     assert content_type == f"image/{(image.format or '?').lower()}"
     return image
@@ -45,8 +45,8 @@ def test_a_format_the_spec_adds_is_served_as_asked_where_pillow_writes_it(fmt: s
 
 def test_a_format_the_mock_cannot_encode_is_served_as_png_the_models_pick() -> None:
     unknown = value_not_in("OutputFormat")
-    (file,) = outputs.image_file(CARD, cards.shape_of_ratio("1:1"), unknown)
-    content_type, body = outputs.render(file)
+    (file,) = outputs.image_file(cards.shape_of_ratio("1:1"), unknown)
+    content_type, body = outputs.render(file, CARD)
     assert (content_type, file.name, _image(body).format) == ("image/png", "output.png", "PNG")
 
 
@@ -141,8 +141,8 @@ def test_any_prompt_renders(prompt: str) -> None:
 
 
 def test_rendering_is_cached_per_request() -> None:
-    (file,) = outputs.image_file(CARD, cards.shape_of_ratio("1:1"), "png")
-    assert outputs.render(file)[1] is outputs.render(file)[1]
+    (file,) = outputs.image_file(cards.shape_of_ratio("1:1"), "png")
+    assert outputs.render(file, CARD)[1] is outputs.render(file, CARD)[1]
 
 
 # Videos -----------------------------------------------------------------------------------------------------------
@@ -151,8 +151,8 @@ def test_rendering_is_cached_per_request() -> None:
 @pytest.mark.parametrize(("duration", "ratio"), [(DURATIONS[0], "16:9"), (DURATIONS[-1], "9:16"), (None, "21:9")])
 def test_a_video_is_a_real_mp4_of_the_duration_asked_for(duration: str | None, ratio: str) -> None:
     card = Card(ID, "video", "ray-3.2", "a cat surfing a wave")
-    (file,) = outputs.video_file(card, cards.shape_of_ratio(ratio), duration)
-    content_type, body = outputs.render(file)
+    (file,) = outputs.video_file(cards.shape_of_ratio(ratio), duration)
+    content_type, body = outputs.render(file, card)
     assert (content_type, file.output_type, file.name) == ("video/mp4", "video", "output.mp4")
     seconds = videos.seconds_of(duration)
     with av.open(io.BytesIO(body), mode="r") as container:
@@ -179,13 +179,14 @@ def test_an_unknown_or_unreadable_duration_is_5_seconds_and_durations_are_read_f
 
 
 def test_a_chained_video_edit_keeps_its_sources_shape_and_duration_and_looks_different() -> None:
-    (source,) = outputs.video_file(Card(ID, "video", "ray-3.2", "a cat surfing"), Shape(9, 16, "9:16"), "10s")
+    source_card = Card(ID, "video", "ray-3.2", "a cat surfing")
+    (source,) = outputs.video_file(Shape(9, 16, "9:16"), "10s")
     edit_card = Card(OTHER_ID, "video_edit", "ray-3.2", "make it night")
-    (edit,) = outputs.video_file(edit_card, source.shape, source.seconds)
+    (edit,) = outputs.video_file(source.shape, source.seconds)
     assert (edit.shape, edit.seconds) == (source.shape, 10)
-    assert outputs.render(source)[1] != outputs.render(edit)[1]
+    assert outputs.render(source, source_card)[1] != outputs.render(edit, edit_card)[1]
     with pytest.raises(ValueError, match="not a video duration"):
-        outputs.video_file(edit_card, source.shape, 0)
+        outputs.video_file(source.shape, 0)
 
 
 # Layers -----------------------------------------------------------------------------------------------------------
@@ -195,7 +196,7 @@ def test_a_chained_video_edit_keeps_its_sources_shape_and_duration_and_looks_dif
 def test_layering_gives_one_rgba_png_per_layer_front_to_back(resolution: str) -> None:
     card = Card(ID, "layering", "uni-1", "")
     shape = cards.shape_of_source(image_bytes("PNG", (300, 200)))
-    files = outputs.layer_files(card, shape, resolution)
+    files = outputs.layer_files(shape, resolution)
     assert [file.layer for file in files] == list(layers.LAYERS)
     entries = [outputs.output_entry(file, f"https://files/{file.name}") for file in files]
     assert [entry["layer"] for entry in entries] == [
@@ -205,7 +206,7 @@ def test_layering_gives_one_rgba_png_per_layer_front_to_back(resolution: str) ->
     assert {entry["type"] for entry in entries} == {"image"}
     assert len({file.name for file in files}) == len(files) >= 2
     long_side = layers.long_side_of(resolution)
-    *foreground, background = [_image(outputs.render(file)[1]) for file in files]
+    *foreground, background = [_image(outputs.render(file, card)[1]) for file in files]
     for image in [*foreground, background]:
         assert image.format == "PNG" and image.mode == "RGBA"
         assert image.size == shape.fit(long_side) and max(image.size) == long_side

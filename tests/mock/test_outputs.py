@@ -84,8 +84,8 @@ def test_the_served_image_is_the_card_of_its_request(
     generation_id = urllib.parse.urlsplit(url).path.split("/")[3]
     generation = api.get(f"/generations/{generation_id}").json()
     card = cards.Card(generation_id, generation["type"], generation["model"], prompt)
-    (file,) = outputs.image_file(card, cards.shape_of_ratio("3:2"), "jpeg")
-    assert raw.get(url).content == outputs.render(file)[1]
+    (file,) = outputs.image_file(cards.shape_of_ratio("3:2"), "jpeg")
+    assert raw.get(url).content == outputs.render(file, card)[1]
 
 
 def test_two_prompts_and_an_edit_give_different_images(

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import warnings
 from typing import Any
 
 import httpx
 import pytest
 
-from conformance.spec import enum_values, schema, value_not_in
+from conformance.spec import enum_values, load_spec, schema, value_not_in
 from luma_uni_mock import MockConfig
 from luma_uni_mock.rule_wording import rule_detail
 from luma_uni_mock.serve import RunningMock
@@ -56,6 +57,39 @@ def test_a_body_that_is_not_strict_json_gets_400(api: httpx.Client, body: bytes)
     response = api.post("/generations", content=body, headers={"Content-Type": "application/json"})
     assert response.status_code == 400
     assert detail(response) == "Request body is not valid JSON"
+
+
+def _reframe_at(x_norm: int) -> dict[str, Any]:
+    """The spec's video_reframe example, its source a video URL and its ``x_norm`` the one given."""
+    example = load_spec()["paths"]["/generations"]["post"]["requestBody"]["content"]["application/json"]["examples"]
+    body: dict[str, Any] = example["video_reframe"]["value"]
+    position = {**body["video"]["source_position"], "x_norm": x_norm}
+    source = {"url": "https://a.example/v.mp4", "media_type": "video/mp4"}
+    return {**body, "source": source, "video": {**body["video"], "source_position": position}}
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '{"prompt": "x"}'.encode("utf-16"),  # JSON's other encodings, read by their first bytes
+        b'\xef\xbb\xbf{"prompt": "x"}',  # a UTF-8 BOM
+        b'{"prompt": "lone \\ud800 surrogate"}',
+        json.dumps(_reframe_at(x_norm=123456789012345678901234567890)).encode(),
+    ],
+)
+def test_json_the_fast_reader_refuses_or_reads_apart_is_still_accepted(api: httpx.Client, body: bytes) -> None:
+    """Bodies orjson refuses (or reads integers past 64 bits of as floats) are read by the standard library's
+    parser, the reference, exactly as before orjson read the valid ones (validation.checked_body)."""
+    response = api.post("/generations", content=body, headers={"Content-Type": "application/json"})
+    assert response.status_code == 201, response.text
+
+
+def test_a_refusal_echoes_an_integer_past_64_bits_exactly(api: httpx.Client) -> None:
+    """A refused body is worded from what the reference parser read, not from orjson's float."""
+    big = 123456789012345678901234567890
+    response = api.post("/generations", content=f'{{"prompt": {big}}}', headers={"Content-Type": "application/json"})
+    assert response.status_code == 400
+    assert detail(response) == f"prompt: {big} is not of type 'string'"
 
 
 @pytest.mark.parametrize("prompt", ["x" * (PROMPT_MIN - 1), "x" * (PROMPT_MAX + 1)])
