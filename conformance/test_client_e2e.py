@@ -150,6 +150,7 @@ def test_each_failure_code_arrives_typed(http_target: Target, code: str, wait_bu
     assert error.generation.state is GenerationState.FAILED
     assert isinstance(error.failure_reason, str) and error.failure_reason
     assert error.retryable == (code in retryable_failure_codes())
+    assert code in str(error) and error.failure_reason in str(error), f"the message says neither: {error}"
     STATS.check("failure_code_typed", True)
 
 
@@ -437,6 +438,7 @@ def test_documented_error_through_the_client(http_target: Target, trigger: Trigg
 # --- What the client puts on the wire and hands back beyond the models ---------------------------------------------
 
 STYLES = enum_values("Style")
+CLIENT_TIMEOUT = 42.0  # the client's own timeout, unlike any default: a call without one must send it
 
 
 def _timeouts(request: httpx.Request) -> dict[str, float | None]:
@@ -453,7 +455,7 @@ def test_per_call_options_go_on_their_request_only(http_target: Target, paid_pos
     sent: list[httpx.Request] = []
     style = STYLES[-1]
     defaults = {"X-Conformance-Default": "client", "X-Conformance-Both": "client"}
-    with luma_for(http_target, headers=defaults, sent=sent) as luma:
+    with luma_for(http_target, headers=defaults, sent=sent, timeout=CLIENT_TIMEOUT) as luma:
         raw = luma.generations.with_raw_response.create(
             prompt=PROMPT,
             x_request_id="conformance-create-1",
@@ -465,6 +467,7 @@ def test_per_call_options_go_on_their_request_only(http_target: Target, paid_pos
         created, create_request = raw.parse(), sent[-1]
         luma.generations.get(created.id)
         client_timeout = _timeouts(sent[-1])  # the client's own, before any GET with options
+        assert client_timeout["read"] == CLIENT_TIMEOUT, f"a call without options: {client_timeout}, not the client's"
         raw_get = luma.generations.with_raw_response.get(
             created.id,
             extra_headers={"X-Request-Id": "conformance-get-1"},
