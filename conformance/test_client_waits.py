@@ -53,6 +53,7 @@ def test_a_wait_polls_on_its_schedule_and_ends_at_its_deadline(http_target: Targ
     assert len(sent) == len(expected) + 1, f"{len(sent)} requests for {len(expected)} polls"
     error = caught.value
     assert (error.generation_id, error.last_state, error.timeout) == (str(created.id), "queued", DEADLINE)
+    assert "last state: queued" in str(error), f"the message does not say where it stopped: {error}"
     STATS.check("client_wait_schedule", True)
 
 
@@ -72,6 +73,7 @@ def _answers_get(edit: Any) -> Any:
 
 
 COMPLETED_EMPTY = "completed without output"
+MALFORMED_REQUEST_ID = "conformance-malformed-1"  # the API echoes it: the error hands it back
 # Answers the spec rules out: Generation's invariant (a completed generation has output) broken, or no Generation.
 MALFORMED = {
     COMPLETED_EMPTY: _answers_get(lambda body: {**body, "state": "completed", "output": []}),
@@ -89,12 +91,14 @@ def test_a_success_the_spec_rules_out_is_a_malformed_response(http_target: Targe
     ):
         generation = luma.generations.create(prompt=PROMPT)
         with pytest.raises(errors.MalformedResponseError) as caught:
-            luma.generations.wait(generation.id)
+            luma.generations.wait(generation.id, extra_headers={"X-Request-Id": MALFORMED_REQUEST_ID})
     STATS.case(PART)
     assert caught.value.status_code == 200, caught.value
     assert (len(sent), fake.sleeps) == (2, []), f"{len(sent) - 1} GETs, waited {fake.sleeps}"
-    if answer == COMPLETED_EMPTY:
+    if answer == COMPLETED_EMPTY:  # read fine, judged after: it names the generation
         assert str(generation.id) in str(caught.value), f"the error does not name the generation: {caught.value}"
+    else:  # refused as it was read: the response's request id (the API echoes the one sent) comes with it
+        assert caught.value.request_id == MALFORMED_REQUEST_ID, f"request id {caught.value.request_id!r}, not the echo"
     STATS.check("client_malformed_answers", True)
 
 
