@@ -93,6 +93,19 @@ def test_a_local_video_over_the_limit_is_refused_as_the_api_words_it(http_target
     STATS.check("client_inputs", True)
 
 
+@pytest.mark.parametrize("content", [b"", b"<html>not an image</html>"], ids=["empty", "html"])
+def test_a_local_file_no_format_fits_is_refused_naming_it(http_target: Target, tmp_path: Path, content: bytes) -> None:
+    """A local file that is empty or of no accepted format never leaves: an InputError naming the input and the
+    file (the API's own refusal could name neither the file nor where it is)."""
+    file = tmp_path / "notes.png"
+    file.write_bytes(content)
+    with recorded(http_target) as (luma, _, sent), pytest.raises(InputError) as caught:
+        luma.generations.create(prompt=PROMPT, type="image_edit", source=file)
+    STATS.case(PART)
+    assert sent == [] and str(caught.value).startswith(f"source: {file} "), caught.value
+    STATS.check("client_inputs", True)
+
+
 def test_urls_and_mappings_go_as_given(http_target: Target, paid_posts: PaidPostBudget) -> None:
     """An http or https URL goes as ``url`` (the API fetches it, and judges its scheme); an official-SDK mapping as
     its fields."""
