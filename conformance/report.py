@@ -22,6 +22,9 @@ PARTS = {
     "test_server_promises": "2 mock vs spec (promises reached on purpose)",
     "test_client_models": "3 client vs spec (probe)",
     "test_client_e2e": "4 client vs mock, over HTTP",
+    "test_client_retries": "4 client vs mock, over HTTP",
+    "test_client_waits": "4 client vs mock, over HTTP",
+    "test_client_inputs": "4 client vs mock, over HTTP",
     "test_broken_variants": "5 broken variants are caught",
 }
 

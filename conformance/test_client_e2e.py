@@ -11,7 +11,6 @@ from __future__ import annotations
 import base64
 import json
 import math
-import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
@@ -22,6 +21,7 @@ import pytest
 from PIL import Image
 
 from conformance import http_clients
+from conformance.client_under_test import luma_for, spend_one_post
 from conformance.error_cases import (
     EDIT,
     FACTS,
@@ -45,49 +45,16 @@ from conformance.wait_budget import WaitBudget
 from luma_agents_client import contract
 from luma_agents_client.models import FailureCode, GenerationState
 from luma_uni import GenerationFailedError, InputError, Luma, errors
-from luma_uni.testing import set_time
 from luma_uni_checks.findings import raise_first
 from luma_uni_checks.rules import check_rate_limit_headers
 from luma_uni_checks.spec import Spec
 from luma_uni_mock import rule_wording
-from luma_uni_mock.pytest_plugin import DEFAULT_TIME_SCALE
 from luma_uni_mock.serve import serve_app
 
 PART = "4 client vs mock, over HTTP"
 DOCUMENTED = documented_errors()
 STATE_ORDER = enum_values("GenerationState")  # queued → processing → completed | failed
 PIL_FORMATS = {"png": "PNG", "jpeg": "JPEG"}
-
-
-@contextmanager
-def luma_for(
-    target: Target,
-    *,
-    api_key: str | None = None,
-    base_url: str | None = None,
-    max_retries: int = 2,
-    headers: dict[str, str] | None = None,
-    sent: list[httpx.Request] | None = None,
-) -> Iterator[Luma]:
-    """A client for ``target``. Against the mock, its clock and sleep run at the mock's time scale, so a 30 s
-    generation is waited for in 0.3 s exactly as the client would wait for it in real time."""
-    scale = DEFAULT_TIME_SCALE if target.is_mock else 1.0
-    hooks = {"request": [sent.append]} if sent is not None else {}
-    with http_clients.client(event_hooks=hooks, timeout=httpx.Timeout(60.0, connect=5.0)) as http:
-        client = Luma(
-            api_key=api_key or target.api_key,
-            base_url=base_url or target.base_url,
-            max_retries=max_retries,
-            default_headers=headers,
-            http_client=http,
-        )
-        yield set_time(client, sleep=lambda s: time.sleep(s / scale), clock=lambda: time.monotonic() * scale)
-
-
-def spend_one_post(paid_posts: PaidPostBudget) -> None:
-    if not paid_posts.allows_post():
-        pytest.skip(f"live mode: the cap of {paid_posts.cap} paid POSTs is reached")
-    paid_posts.record_post(201)
 
 
 @pytest.fixture
@@ -183,6 +150,7 @@ def test_each_failure_code_arrives_typed(http_target: Target, code: str, wait_bu
     assert error.generation.state is GenerationState.FAILED
     assert isinstance(error.failure_reason, str) and error.failure_reason
     assert error.retryable == (code in retryable_failure_codes())
+    assert code in str(error) and error.failure_reason in str(error), f"the message says neither: {error}"
     STATS.check("failure_code_typed", True)
 
 
@@ -470,6 +438,7 @@ def test_documented_error_through_the_client(http_target: Target, trigger: Trigg
 # --- What the client puts on the wire and hands back beyond the models ---------------------------------------------
 
 STYLES = enum_values("Style")
+CLIENT_TIMEOUT = 42.0  # the client's own timeout, unlike any default: a call without one must send it
 
 
 def _timeouts(request: httpx.Request) -> dict[str, float | None]:
@@ -486,7 +455,7 @@ def test_per_call_options_go_on_their_request_only(http_target: Target, paid_pos
     sent: list[httpx.Request] = []
     style = STYLES[-1]
     defaults = {"X-Conformance-Default": "client", "X-Conformance-Both": "client"}
-    with luma_for(http_target, headers=defaults, sent=sent) as luma:
+    with luma_for(http_target, headers=defaults, sent=sent, timeout=CLIENT_TIMEOUT) as luma:
         raw = luma.generations.with_raw_response.create(
             prompt=PROMPT,
             x_request_id="conformance-create-1",
@@ -498,6 +467,7 @@ def test_per_call_options_go_on_their_request_only(http_target: Target, paid_pos
         created, create_request = raw.parse(), sent[-1]
         luma.generations.get(created.id)
         client_timeout = _timeouts(sent[-1])  # the client's own, before any GET with options
+        assert client_timeout["read"] == CLIENT_TIMEOUT, f"a call without options: {client_timeout}, not the client's"
         raw_get = luma.generations.with_raw_response.get(
             created.id,
             extra_headers={"X-Request-Id": "conformance-get-1"},

@@ -51,9 +51,15 @@ SECOND_PHASE_RESULTS = WORK / "tests.json"
 # selected by node id, which is how mutmut runs the tests of one mutant: phase 1 leaves them out. Phase 2 runs
 # whole directories, so it has them.
 UNSELECTABLE = "--ignore=conformance/test_client_models.py"
+# The broken-variant tests check the suite, not the mock: each passes when a sub-run of the suite against a planted
+# bug fails, which a mutant of the mock can only make more certain. They are a third of the suite's time, so phase 1
+# leaves them out; phase tests runs them.
+SUITE_CHECKS = "--ignore=conformance/test_broken_variants.py"
 PHASES = {
     # phase: the pytest selection whose failures kill a mutant
-    "conformance": ["conformance", UNSELECTABLE],
+    "conformance": ["conformance", UNSELECTABLE, SUITE_CHECKS],
+    # the mutated module's own test files (tests/mock/test_<module>*.py, tests/client/...): see _selection
+    "own": [],
     # tests/test_evolution.py edits a git clone of the checkout (its spec-to-client pipeline, no mutated module):
     # the mutation copy is no git checkout.
     # tests/test_wheel.py builds the package, so it would package the mutated tree: packaging, no contract.
@@ -116,6 +122,8 @@ def prepare(phase: str, only: list[str]) -> Path:
             target.symlink_to(os.readlink(source))
         else:
             shutil.copy2(source, target)
+    # Each mutant's tests run quickest first (see mutation_order.py), in the copy only.
+    shutil.copy2(ROOT / "scripts" / "mutation_order.py", directory / "conftest.py")
     pyproject = directory / "pyproject.toml"
     text = pyproject.read_text(encoding="utf-8")
     selection = f"pytest_add_cli_args_test_selection = {_toml_list(PHASES[phase])}"
@@ -169,18 +177,25 @@ def generate(directory: Path) -> None:
         raise SystemExit(f"mutmut generated no mutants:\n{(done.stdout + done.stderr)[-2000:]}")
 
 
-def _selection(mutant: str) -> list[str]:
-    """The suite's paths in the order one mutant's run takes them; the run stops at the first failure (-x), which
-    decides the credit. For a mutant of the mock, the conformance suite comes first: phase 1 runs only the tests that
-    called the mutated function, and the session's shared mock server is built during the first test alone, so it
-    misses what later conformance tests would kill. Then the module's own test file and its package's tests, so a
-    mutant they kill costs seconds, not the whole suite."""
+def _own_tests(mutant: str) -> list[str]:
+    """The mutated module's own test files: tests/mock/test_*rate_limits*.py for luma_uni_mock.rate_limits."""
     module = mutant.partition(".x")[0]  # e.g. luma_uni_mock.rate_limits, luma_uni._retries
     stem = module.rsplit(".", 1)[-1].strip("_")
-    mock = module.startswith("luma_uni_mock.")
-    package = "tests/mock" if mock else "tests/client"
-    own = sorted(str(path.relative_to(ROOT)) for path in (ROOT / package).glob(f"test_*{stem}*.py"))
-    return [*(["conformance"] if mock else []), *own, package, *PHASES["tests"]]
+    package = "tests/mock" if module.startswith("luma_uni_mock.") else "tests/client"
+    return sorted(str(path.relative_to(ROOT)) for path in (ROOT / package).glob(f"test_*{stem}*.py"))
+
+
+def _selection(mutant: str, phase: str) -> list[str]:
+    """The suite's paths in the order one mutant's run takes them; the run stops at the first failure (-x), which
+    decides the credit. Phase ``own``: the module's own test files alone (seconds). Phase ``tests``: for a mutant of
+    the mock the conformance suite first (phase 1 runs only the tests that called the mutated function, and the
+    session's shared mock server is built during the first test alone, so it misses what later conformance tests
+    would kill), then the module's own test files, its package's tests and the rest of the suite."""
+    own = _own_tests(mutant)
+    if phase == "own":
+        return own
+    mock = mutant.startswith("luma_uni_mock.")
+    return [*(["conformance"] if mock else []), *own, "tests/mock" if mock else "tests/client", *PHASES["tests"]]
 
 
 @dataclass
@@ -191,12 +206,11 @@ class SuiteRun:
     tail: str = ""
 
 
-def _run_suite(mutants: Path, mutant: str, timeout: float | None) -> SuiteRun:
-    """pytest over the whole suite with one mutant switched on."""
+def _run_suite(mutants: Path, mutant: str, selection: list[str], timeout: float | None) -> SuiteRun:
+    """pytest over ``selection`` with one mutant switched on (none: ``""``; every one failing: FORCED_FAIL)."""
     # The mutated tree first on the path, before the checkout the editable install points at (as mutmut does).
     path = os.pathsep.join(str(mutants / p) for p in (".", "src", "generated"))
     env = _test_env() | {"MUTANT_UNDER_TEST": mutant, "PYTHONPATH": path}
-    selection = _selection(mutant) if mutant and mutant != FORCED_FAIL else PHASES["tests"]
     command = [sys.executable, "-m", "pytest", "-x", "-q", "-rfE", "-p", "no:cacheprovider", *selection]
     started = time.perf_counter()
     try:
@@ -212,26 +226,31 @@ def _run_suite(mutants: Path, mutant: str, timeout: float | None) -> SuiteRun:
     return SuiteRun(done.returncode, time.perf_counter() - started, failed, "\n".join(lines[-15:]))
 
 
-def run_whole_suite(directory: Path, names: list[str], max_children: int) -> dict[str, SuiteRun]:
-    """Phase 2: the whole suite once per mutant, in phase 1's mutants/ tree."""
+def run_second_phase(directory: Path, phase: str, names: list[str], max_children: int) -> dict[str, SuiteRun]:
+    """Phase 2 (``own`` or ``tests``): pytest once per mutant, in phase 1's mutants/ tree."""
     mutants = directory / "mutants"
-    if not names:
+    selections = {name: _selection(name, phase) for name in names}
+    selections = {name: selection for name, selection in selections.items() if selection}  # own: some have none
+    if not selections:
         return {}
-    clean = _run_suite(mutants, "", None)
+    everything = sorted({path for selection in selections.values() for path in selection})
+    if phase == "tests":
+        everything = PHASES["tests"]
+    clean = _run_suite(mutants, "", everything, None)
     if clean.code != 0:
         raise SystemExit(
-            f"phase tests: the clean run fails (exit {clean.code}), no mutant can be judged:\n{clean.tail}"
+            f"phase {phase}: the clean run fails (exit {clean.code}), no mutant can be judged:\n{clean.tail}"
         )
-    forced = _run_suite(mutants, FORCED_FAIL, None)
+    forced = _run_suite(mutants, FORCED_FAIL, everything, None)
     if forced.code == 0:
         raise SystemExit(
-            f"phase tests: a run with every mutated function failing passes: not the mutated tree\n{forced.tail}"
+            f"phase {phase}: a run with every mutated function failing passes: not the mutated tree\n{forced.tail}"
         )
     timeout = 3 * clean.seconds + 30  # the margin of mutmut's timeout_multiplier, for a shared machine
-    print(f"phase tests: clean run {clean.seconds:.0f} s; {len(names)} mutants, timeout {timeout:.0f} s each")
+    print(f"phase {phase}: clean run {clean.seconds:.0f} s; {len(selections)} mutants, timeout {timeout:.0f} s each")
     found: dict[str, SuiteRun] = {}
     with ThreadPoolExecutor(max_workers=max_children) as pool:
-        runs = {pool.submit(_run_suite, mutants, name, timeout): name for name in names}
+        runs = {pool.submit(_run_suite, mutants, n, s, timeout): n for n, s in selections.items()}
         for future in as_completed(runs):
             name = runs[future]
             found[name] = run = future.result()
@@ -353,7 +372,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="scripts/mutation.py", description=__doc__)
     parser.add_argument("--only", nargs="*", default=[], help="globs over [tool.mutmut].only_mutate")
     parser.add_argument(
-        "--phases", default="conformance,tests", help="conformance, tests (on the last run's mutants) or both (default)"
+        "--phases",
+        default="conformance,own",
+        help="conformance (phase 1), then own (default) or tests (the whole suite: slow) on its survivors;"
+        " a second phase alone reruns on the last run's mutants",
     )
     parser.add_argument("--max-children", type=int, default=2, help="parallel mutant runs (default 2: two cores)")
     parser.add_argument("--report", action="store_true", help="print the table of the last run only")
@@ -385,14 +407,15 @@ def main(argv: list[str] | None = None) -> int:
                 names = unchecked_sample(first_dir, args.sample)
                 print(f"phase conformance: a fixed sample of {len(names)} mutants (at most {args.sample} per module)")
             print(f"phase conformance: {run_mutmut(first_dir, names, args.max_children):.0f} s")
-        if "tests" in phases:
+        second_phase = "tests" if "tests" in phases else "own" if "own" in phases else None
+        SECOND_PHASE_RESULTS.unlink(missing_ok=True)
+        if second_phase:
             first = statuses(first_dir)
             # A mutant no conformance test reached ("no tests") may still be reached by tests/.
             alive = [n for codes in first.values() for n, c in codes.items() if _status(c) in SECOND_CHANCE]
             started = time.perf_counter()
-            SECOND_PHASE_RESULTS.unlink(missing_ok=True)
-            save_second_phase(run_whole_suite(first_dir, alive, args.max_children))
-            print(f"phase tests ({len(alive)} mutants): {time.perf_counter() - started:.0f} s")
+            save_second_phase(run_second_phase(first_dir, second_phase, alive, args.max_children))
+            print(f"phase {second_phase} ({len(alive)} mutants): {time.perf_counter() - started:.0f} s")
     first = statuses(WORK / "conformance")
     second, by_conformance = second_phase_statuses(first)
     if not first:

@@ -265,7 +265,7 @@ def _local_file(file: Path, path: str) -> ImageRef:
     return ImageRef(data=base64.b64encode(raw).decode("ascii"), media_type=media_type)
 
 
-def _check_media_bytes(raw: bytes, size: int, path: str, name: str = "the file") -> str:
+def _check_media_bytes(raw: bytes, size: int, path: str, name: str = "the file") -> str:  # pragma: no mutate
     """The sniffed media type of a local file (``raw`` may be only its first bytes); raise for one over the size
     limit (images and videos share it; worded as the API words it) or of a format we cannot name. Whether a video
     is accepted at ``path`` is the server's rule."""
