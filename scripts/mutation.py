@@ -337,7 +337,7 @@ def _row(name: str, r: ModuleResult) -> str:
 def render(results: dict[str, ModuleResult], directory: Path, diffs: bool) -> None:
     """One row per module, then the mock's and the client's totals; scores are of the mutants checked."""
     header = (
-        f"{'module':34} {'mutants':>7} {'checked':>7} {'by conformance':>15} {'+ by tests (whole)':>18}"
+        f"{'module':34} {'mutants':>7} {'checked':>7} {'by conformance':>15} {'+ by tests (all)':>18}"
         f" {'survived':>8}  other"
     )
     print(header)
@@ -345,7 +345,9 @@ def render(results: dict[str, ModuleResult], directory: Path, diffs: bool) -> No
     totals: dict[str, ModuleResult] = defaultdict(ModuleResult)
     for module, r in sorted(results.items()):
         print(_row(module, r))
-        totals["mock (src/luma_uni_mock)" if module.startswith("conformance/") else "client (src/luma_uni)"].add(r)
+        totals["mock (src/luma_uni_mock)" if module.startswith("src/luma_uni_mock/") else "client (src/luma_uni)"].add(
+            r
+        )
     print("-" * len(header))
     for name, r in sorted(totals.items()):
         print(_row(name, r))
