@@ -24,7 +24,7 @@ from . import auth, failure_switch, lifecycle, media, rules, validation
 from .asgi_types import Receive, Scope, Send
 from .config import MockConfig
 from .control import ControlApi
-from .faults import from_headers
+from .faults import drop_connection, from_headers
 from .http_errors import (
     GENERATION_NOT_FOUND,
     INTERNAL_ERROR,
@@ -42,7 +42,6 @@ from .http_io import (
     json_bytes,
     new_id,
     send_error,
-    send_partial_and_drop,
     send_response,
 )
 from .planning import plan_files
@@ -145,8 +144,7 @@ class MockApp:
                 if fault.delay_ms:
                     await _sleep_at_least(fault.delay_ms / 1000)
                 if fault.drop:
-                    await request.discard_body(self.state.max_body_bytes)
-                    await send_partial_and_drop(send)
+                    await drop_connection(request.receive, send, self.state.max_body_bytes)
                     return None
                 error = fault.error()
                 if error is not None:
