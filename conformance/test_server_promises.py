@@ -318,6 +318,7 @@ def _video_data(media_type: str) -> JSON:
     buffer = io.BytesIO()
     with av.open(buffer, mode="w", format=container_format) as container:
         stream = container.add_stream(codec, rate=1)
+        assert isinstance(stream, av.VideoStream)  # what a video codec's name gives
         stream.width, stream.height, stream.pix_fmt = 64, 48, "yuv420p"
         for packet in [*stream.encode(av.VideoFrame(64, 48, "yuv420p")), *stream.encode()]:
             container.mux(packet)
