@@ -325,7 +325,7 @@ def _rfc3339(unix_seconds: int) -> str:
 _rfc3339_cached = functools.lru_cache(maxsize=4)(_rfc3339)
 
 
-def _completed_example(facts: SpecFacts) -> dict[str, Any]:
+def _completed_example(facts: SpecFacts) -> dict[str, Any]:  # pragma: no mutate block
     """The spec's completed example generation (else its first): what permissive mode answers for unknown ids."""
     examples = facts.generation_examples
     return next((e for e in examples if e.get("state") == lifecycle.COMPLETED), examples[0])

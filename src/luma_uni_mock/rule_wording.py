@@ -113,7 +113,7 @@ def _repo_facts() -> SpecFacts:
     return load_spec_facts(REPO_SPEC_PATH)
 
 
-def rule_detail(rule_id: str, **values: object) -> str:
+def rule_detail(rule_id: str, **values: object) -> str:  # pragma: no mutate block
     """The detail the mock sends for ``rule_id`` with these request values, for tests (read from the repo spec)."""
     facts = _repo_facts()
     return detail(facts, facts.rule(rule_id), values)
