@@ -56,7 +56,7 @@ test: check-generated lint docs ## Everything CI runs: the stale check, lint, th
 conformance: $(STAMP) ## The property suite proving spec, mock and client agree (BASE_URL=... LUMA_AGENTS_API_KEY=... for live mode)
 	$(WITH_BYTECODE) CONFORMANCE_EXAMPLES=$(CONFORMANCE_EXAMPLES) $(BIN)/python -m conformance
 
-mutation: $(STAMP) ## Mutation score of the modules the spec's behaviour lives in: conformance alone, then the whole suite (slow; ONLY='glob ...', SAMPLE=N per module; exempt lines: docs/mutation.md)
+mutation: $(STAMP) ## Mutation score of the modules the spec's behaviour lives in, by the conformance suite alone, then each survivor's own unit tests (SAMPLE=20: 20 per module, about 11 s each; all: hours; ONLY='glob ...'; docs/mutation.md)
 	$(BIN)/python scripts/mutation.py $(if $(ONLY),--only $(ONLY)) $(if $(SAMPLE),--sample $(SAMPLE))
 
 mock: $(STAMP) ## Run the stateful mock on $(HOST):$(PORT) (Ctrl-C to stop)

@@ -289,3 +289,112 @@ def test_served_files_are_what_the_generation_promised(frozen: Frozen, request_:
     if FACTS.of_type(str(body.get("type", FACTS.default_type))).output == "layers":
         findings += files.check_layers(outputs, served, request_.label)
     _judged(*findings)
+
+
+# --- Every media type the spec accepts, taken as data ---------------------------------------------------------------
+
+# How to make a file of each accepted media type (Pillow's format, or PyAV's container and a codec it has): a
+# media type the spec adds that this table lacks fails the test below by name.
+IMAGE_FORMATS = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP", "image/gif": "GIF"}
+VIDEO_CONTAINERS = {
+    "video/mp4": ("mp4", "mpeg4"),
+    "video/quicktime": ("mov", "mpeg4"),
+    "video/webm": ("webm", "libvpx"),
+}
+
+
+def _image_data(media_type: str) -> JSON:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), (40, 90, 160)).save(buffer, IMAGE_FORMATS[media_type])
+    return {"data": base64.b64encode(buffer.getvalue()).decode(), "media_type": media_type}
+
+
+def _video_data(media_type: str) -> JSON:
+    import av
+
+    container_format, codec = VIDEO_CONTAINERS[media_type]
+    buffer = io.BytesIO()
+    with av.open(buffer, mode="w", format=container_format) as container:
+        stream = container.add_stream(codec, rate=1)
+        assert isinstance(stream, av.VideoStream)  # what a video codec's name gives
+        stream.width, stream.height, stream.pix_fmt = 64, 48, "yuv420p"
+        for packet in [*stream.encode(av.VideoFrame(64, 48, "yuv420p")), *stream.encode()]:
+            container.mux(packet)
+    return {"data": base64.b64encode(buffer.getvalue()).decode(), "media_type": media_type}
+
+
+def _media_cases() -> list[tuple[str, JSON]]:
+    """A request per accepted media type (ImageRef's x-accepted-media-types and x-accepted-video-media-types), its
+    file sent as data where the spec takes one: an image edit's source, a video edit's source."""
+    images = [(t, {"prompt": PROMPT, "type": "image_edit", "source": t}) for t in sorted(FACTS.media_types)]
+    videos = [
+        (t, {"prompt": PROMPT, "type": "video_edit", "model": VIDEO_MODEL, "source": t})
+        for t in sorted(FACTS.video_media_types)
+    ]
+    return images + videos
+
+
+@pytest.mark.parametrize(("media_type", "body"), _media_cases(), ids=[t for t, _ in _media_cases()])
+def test_every_accepted_media_type_is_taken(frozen: Frozen, media_type: str, body: JSON) -> None:
+    """A source in each media type the spec lists as accepted is taken (201), not refused as the wrong kind."""
+    known = IMAGE_FORMATS.keys() | VIDEO_CONTAINERS.keys()
+    assert media_type in known, f"the spec accepts {media_type}: teach this test to make one"
+    source = _video_data(media_type) if media_type.startswith("video/") else _image_data(media_type)
+    with frozen.client(new_api_key()) as client:
+        _created(client, body | {"source": source})
+
+
+def _documented_422(name: str) -> str:
+    """The detail of POST /generations' documented 422 example ``name`` (UnprocessableEntity's examples)."""
+    assert CREATE is not None
+    response = SPEC.response(CREATE, 422)
+    assert response is not None, "POST /generations documents no 422"
+    detail: str = response.examples()[name]["detail"]
+    return detail
+
+
+def _refused_as(frozen: Frozen, body: JSON, example: str, label: str) -> None:
+    """POST ``body``: refused with 422 and the detail of the documented example ``example``."""
+    with frozen.client(new_api_key()) as client:
+        response = client.post("/generations", json=body)
+    STATS.case(PART)
+    refused = response.status_code == 422 and response.json().get("detail") == _documented_422(example)
+    STATS.check("server_promises", refused)
+    assert refused, f"{label}: {response.status_code} {response.text}"
+
+
+def _png_bytes_with_padding_and_symbols() -> bytes:
+    """A PNG whose standard base64 has padding and both of ``+`` and ``/`` (trailing bytes chosen for that; what
+    follows a PNG's IEND chunk is ignored by decoders)."""
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), (40, 90, 160)).save(buffer, "PNG")
+    png = buffer.getvalue()
+    tail = b"\xfb\xff\xbf"  # base64 "+/+/" at a 3-byte boundary
+    padded = png + b"\x00" * (-len(png) % 3) + tail + b"\x00"  # one byte over a boundary: "==" at the end
+    encoded = base64.b64encode(padded).decode()
+    assert "+" in encoded and "/" in encoded and encoded.endswith("=="), encoded[-12:]
+    return padded
+
+
+def _non_standard_base64() -> list[tuple[str, str]]:
+    standard = base64.b64encode(_png_bytes_with_padding_and_symbols()).decode()
+    return [("unpadded", standard.rstrip("=")), ("url-safe", standard.translate(str.maketrans("+/", "-_")))]
+
+
+@pytest.mark.parametrize(("label", "data"), _non_standard_base64(), ids=[label for label, _ in _non_standard_base64()])
+def test_base64_is_the_standard_padded_alphabet(frozen: Frozen, label: str, data: str) -> None:
+    """ImageRef.data is RFC 4648 base64, standard alphabet and padded: unpadded or URL-safe text is refused as
+    invalid base64 (422, the documented detail), though it decodes to a valid image."""
+    body = {"prompt": PROMPT, "type": "image_edit", "source": {"data": data, "media_type": "image/png"}}
+    _refused_as(frozen, body, "invalid_base64", f"{label} base64")
+
+
+@pytest.mark.parametrize("url", ["https://localhost/photo.png", "https://cdn.localhost/photo.png"])
+def test_urls_on_local_hosts_are_not_fetched(frozen: Frozen, url: str) -> None:
+    """Input URLs are fetched from public hosts only: a ``localhost`` name (and any name under it, RFC 6761) is
+    refused as unfetchable (422, the documented detail)."""
+    _refused_as(frozen, {"prompt": PROMPT, "image_ref": [{"url": url}]}, "fetch_failed", url)

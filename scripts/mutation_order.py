@@ -9,6 +9,7 @@ never timed last. scripts/mutation.py installs this file as the copy's root conf
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -26,6 +27,10 @@ def _durations() -> dict[str, float]:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # Only a mutant's run: mutmut's stats run must see the suite in its own order (its timing of schemathesis'
+    # sub-tests relies on it), and mutmut names the run it is in by this variable.
+    if "__mutmut_" not in os.environ.get("MUTANT_UNDER_TEST", ""):
+        return
     durations = _durations()
     if durations:
         items.sort(key=lambda item: durations.get(item.nodeid, float("inf")))

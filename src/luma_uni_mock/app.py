@@ -24,7 +24,7 @@ from . import auth, failure_switch, lifecycle, media, rules, validation
 from .asgi_types import Receive, Scope, Send
 from .config import MockConfig
 from .control import ControlApi
-from .faults import from_headers
+from .faults import drop_connection, from_headers
 from .http_errors import (
     GENERATION_NOT_FOUND,
     INTERNAL_ERROR,
@@ -42,7 +42,6 @@ from .http_io import (
     json_bytes,
     new_id,
     send_error,
-    send_partial_and_drop,
     send_response,
 )
 from .planning import plan_files
@@ -149,8 +148,7 @@ class MockApp:
                 if fault.delay_ms:
                     await _sleep_at_least(fault.delay_ms / 1000)
                 if fault.drop:
-                    await request.discard_body(self.state.max_body_bytes)
-                    await send_partial_and_drop(send)
+                    await drop_connection(request.receive, send, self.state.max_body_bytes)
                     return None
                 error = fault.error()
                 if error is not None:
@@ -340,7 +338,7 @@ def _minute(unix_minutes: int) -> str:
 _minute_cached = functools.lru_cache(maxsize=4)(_minute)
 
 
-def _completed_example(facts: SpecFacts) -> dict[str, Any]:
+def _completed_example(facts: SpecFacts) -> dict[str, Any]:  # pragma: no mutate block
     """The spec's completed example generation (else its first): what permissive mode answers for unknown ids."""
     examples = facts.generation_examples
     return next((e for e in examples if e.get("state") == lifecycle.COMPLETED), examples[0])

