@@ -12,6 +12,7 @@ Reports: reports/conformance-junit.xml (JUnit) and reports/conformance-summary.j
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -25,15 +26,26 @@ from conformance.spec import SpecSyntaxError, load_spec
 
 SUITE = Path(__file__).resolve().parent
 ROOT = SUITE.parent
-# pytest-xdist: one worker per core; loadgroup keeps the tests marked xdist_group together (shared process state, and
-# in live mode every test against the server: see conftest.py). A later ``-n`` after ``--`` overrides this one.
-PARALLEL = ["-n", "auto", "--dist", "loadgroup"]
+# pytest-xdist: loadgroup keeps the tests marked xdist_group together (shared process state, and in live mode every
+# test against the server: see conftest.py). One worker more than cores: the worker that holds the broken variants
+# only waits for their forked runs, which do the work. Work units go out in collection order (no reordering by size),
+# so the order below decides what starts first. A later ``-n`` after ``--`` overrides this one.
+PARALLEL = ["-n", str((os.cpu_count() or 1) + 1), "--dist", "loadgroup", "--no-loadscope-reorder"]
 # Part order. In live mode it is also the order paid POSTs are spent in: the client end to end first, then the
 # stateful phase, then fuzzing (see CONFORMANCE_MAX_PAID_POSTS).
 ORDER = ["test_spec", "test_client_models", "test_client_e2e", "test_mock_contract", "test_broken_variants"]
-# Against the local mock nothing is paid: the longest tests go first (the stateful phase, the probes), so the xdist
-# workers run out of work together, the many short end-to-end tests filling the end.
-LOCAL_ORDER = ["test_mock_contract", "test_client_models", "test_broken_variants", "test_client_e2e", "test_spec"]
+# Against the local mock nothing is paid: the longest work units go first, so the xdist workers run out of work
+# together, the many short end-to-end tests filling the end. The two probe runs (each one test of some twenty seconds
+# of CPU), the broken variants' forked runs, the generator run of test_spec, then the stateful phase and the fuzzing.
+LOCAL_ORDER = [
+    "test_client_models",
+    "test_broken_variants",
+    "test_spec",
+    "test_mock_contract",
+    "test_proxy_variants",
+    "test_server_promises",
+    "test_client_e2e",
+]
 
 
 def _describe(options: Options) -> str:
