@@ -144,17 +144,25 @@ def _python_calls(driver: Driver, method: str, path: str, body: bytes = b"") -> 
     return calls
 
 
+def _fewest_python_calls(driver: Driver, method: str, path: str, body: bytes = b"") -> collections.Counter[str]:
+    """The fewest calls of three alike requests: the steady cost. A one-off miss of a bounded cache (the minute of
+    ``created_at`` turning over between two requests) adds a call to one request; work rebuilt per request adds it to
+    every one."""
+    runs = [_python_calls(driver, method, path, body) for _ in range(3)]
+    return min(runs, key=lambda calls: calls.total())
+
+
 def test_a_get_makes_few_python_calls(driver: Driver, completed: str) -> None:
     """The mock's own Python work on a GET, by function call: a per-character loop, an encoder or MAC built per
     request, a UUID object per id would each add calls here."""
-    calls = _python_calls(driver, "GET", completed)
+    calls = _fewest_python_calls(driver, "GET", completed)
     assert calls.total() <= GET_CALLS, calls.most_common()
 
 
 def test_a_post_makes_few_python_calls(driver: Driver, completed: str) -> None:
     """The same for a POST of a plain prompt: files planned again, a card or rules its body cannot break, the
     standard library's JSON parser on a valid body would each add calls here."""
-    calls = _python_calls(driver, "POST", "/v1/generations", BODY)
+    calls = _fewest_python_calls(driver, "POST", "/v1/generations", BODY)
     assert calls.total() <= POST_CALLS, calls.most_common()
 
 
