@@ -14,13 +14,13 @@ import threading
 from pathlib import Path
 from typing import Any
 
-import av
 import httpx
 import pytest
 from PIL import Image
 
 from conformance.client_under_test import recorded, spend_one_post
 from conformance.error_cases import FACTS, PROMPT, URL, VIDEO_EDIT, VIDEO_MODEL, DocumentedError
+from conformance.media_samples import VIDEO_CONTAINERS, video_bytes
 from conformance.report import PARTS, STATS
 from conformance.schemathesis_setup import PaidPostBudget
 from conformance.spec import load_spec
@@ -30,8 +30,6 @@ from luma_agents_client import contract
 from luma_uni import AsyncLuma, InputError, errors
 
 PART = PARTS["test_client_e2e"]
-# How PyAV writes each container of ImageRef's x-accepted-video-media-types.
-CONTAINERS = {"video/mp4": ("mp4", "mpeg4"), "video/quicktime": ("mov", "mpeg4"), "video/webm": ("webm", "libvpx")}
 
 
 def _request_example(name: str) -> dict[str, Any]:
@@ -46,20 +44,12 @@ def _body(request: httpx.Request) -> Any:
 
 def write_video(path: Path, media_type: str) -> Path:
     """A short, real video in the container ``media_type`` names."""
-    container_format, codec = CONTAINERS[media_type]
-    with av.open(str(path), "w", format=container_format) as container:
-        stream = container.add_stream(codec, rate=12)
-        assert isinstance(stream, av.VideoStream)
-        stream.width, stream.height, stream.pix_fmt = 64, 48, "yuv420p"
-        for index in range(12):
-            image = Image.new("RGBA", (64, 48), (20 * index, 80, 160, 255))
-            container.mux(stream.encode(av.VideoFrame.from_bytes(image.tobytes(), 64, 48, format="rgba")))
-        container.mux(stream.encode(None))
+    path.write_bytes(video_bytes(media_type))
     return path
 
 
 def test_every_accepted_video_container_has_a_writer() -> None:
-    assert sorted(CONTAINERS) == sorted(FACTS.video_media_types)
+    assert sorted(VIDEO_CONTAINERS) == sorted(FACTS.video_media_types)
 
 
 @pytest.mark.parametrize("media_type", sorted(FACTS.video_media_types))
@@ -67,7 +57,7 @@ def test_a_local_video_goes_as_its_bytes_and_container_type(
     http_target: Target, media_type: str, tmp_path: Path, paid_posts: PaidPostBudget
 ) -> None:
     spend_one_post(paid_posts)
-    video = write_video(tmp_path / f"clip.{CONTAINERS[media_type][0]}", media_type)
+    video = write_video(tmp_path / f"clip.{VIDEO_CONTAINERS[media_type][0]}", media_type)
     with recorded(http_target) as (luma, _, sent):
         try:
             luma.generations.create(prompt=PROMPT, type=VIDEO_EDIT, model=VIDEO_MODEL, source=video)

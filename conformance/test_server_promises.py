@@ -21,6 +21,7 @@ import httpx
 import pytest
 
 from conformance import http_clients
+from conformance.media_samples import IMAGE_FORMATS, VIDEO_CONTAINERS, image_bytes, video_bytes
 from conformance.options import Options
 from conformance.report import PARTS, STATS
 from conformance.served_files import decode, expected_for
@@ -293,36 +294,13 @@ def test_served_files_are_what_the_generation_promised(frozen: Frozen, request_:
 
 # --- Every media type the spec accepts, taken as data ---------------------------------------------------------------
 
-# How to make a file of each accepted media type (Pillow's format, or PyAV's container and a codec it has): a
-# media type the spec adds that this table lacks fails the test below by name.
-IMAGE_FORMATS = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP", "image/gif": "GIF"}
-VIDEO_CONTAINERS = {
-    "video/mp4": ("mp4", "mpeg4"),
-    "video/quicktime": ("mov", "mpeg4"),
-    "video/webm": ("webm", "libvpx"),
-}
-
 
 def _image_data(media_type: str) -> JSON:
-    from PIL import Image
-
-    buffer = io.BytesIO()
-    Image.new("RGB", (64, 48), (40, 90, 160)).save(buffer, IMAGE_FORMATS[media_type])
-    return {"data": base64.b64encode(buffer.getvalue()).decode(), "media_type": media_type}
+    return {"data": base64.b64encode(image_bytes(media_type)).decode(), "media_type": media_type}
 
 
 def _video_data(media_type: str) -> JSON:
-    import av
-
-    container_format, codec = VIDEO_CONTAINERS[media_type]
-    buffer = io.BytesIO()
-    with av.open(buffer, mode="w", format=container_format) as container:
-        stream = container.add_stream(codec, rate=1)
-        assert isinstance(stream, av.VideoStream)  # what a video codec's name gives
-        stream.width, stream.height, stream.pix_fmt = 64, 48, "yuv420p"
-        for packet in [*stream.encode(av.VideoFrame(64, 48, "yuv420p")), *stream.encode()]:
-            container.mux(packet)
-    return {"data": base64.b64encode(buffer.getvalue()).decode(), "media_type": media_type}
+    return {"data": base64.b64encode(video_bytes(media_type)).decode(), "media_type": media_type}
 
 
 def _media_cases() -> list[tuple[str, JSON]]:
