@@ -292,6 +292,31 @@ def test_served_files_are_what_the_generation_promised(frozen: Frozen, request_:
     _judged(*findings)
 
 
+def _layer_sizes(frozen: Frozen, layering: JSON | None) -> set[tuple[int, int]]:
+    """The decoded sizes of the layers of a split of one 2:3 source, ``layering`` sent as given (None: left out)."""
+    body = {"prompt": "", "type": "layering", "source": _png(200, 300)}
+    with frozen.client(new_api_key()) as client:
+        generation = _created(client, body if layering is None else body | {"layering": layering})
+        frozen.settle()
+        outputs = _fetched(client, generation["id"])["output"]
+    answers = [http_clients.request("GET", output["url"], timeout=30) for output in outputs]
+    served = [decode(answer.headers.get("content-type", ""), answer.content) for answer in answers]
+    return {(file.width, file.height) for file in served}
+
+
+def test_layers_come_at_the_resolution_asked_for(frozen: Frozen) -> None:
+    """``layering.resolution`` is every layer's output resolution (LayeringResolution: a higher tier is larger), and
+    left out it is its x-server-default."""
+    by_tier = {tier: _layer_sizes(frozen, {"resolution": tier}) for tier in FACTS.layering_resolutions}
+    tiers = sorted(by_tier, key=lambda tier: int(tier.lower().removesuffix("k")))
+    long_sides = [max(max(size) for size in by_tier[tier]) for tier in tiers]
+    left_out = _layer_sizes(frozen, None)
+    STATS.case(PART)
+    ok = long_sides == sorted(set(long_sides)) and left_out == by_tier[FACTS.default_layering_resolution]
+    STATS.check("server_promises", ok)
+    assert ok, f"layer sizes by resolution {by_tier}, left out {left_out} (default {FACTS.default_layering_resolution})"
+
+
 # --- Every media type the spec accepts, taken as data ---------------------------------------------------------------
 
 
