@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     import jsonschema
 
 MARK = "x-rule"
+REQUEST_SCHEMA = "CreateGenerationRequest"  # where the marks are, as a start-up error names it
 # Keywords whose next schema-path token names the instance's child (a property name or an array index).
 _NAMED_CHILD = frozenset({"properties", "patternProperties", "prefixItems"})
 # Keywords that descend into the instance's children without a token of their own in the schema path.
@@ -132,7 +133,7 @@ def condition_values(conditional: JSON | None, field: str) -> tuple[Any, ...]:
 
 def marks_of(marks: list[Mark], rule_id: str, where: str) -> list[Mark]:
     found = [mark for mark in marks if mark.rule_id == rule_id]
-    if not found:
+    if not found:  # pragma: no mutate block
         raise ContractError(f"{where}: no schema node is marked `x-rule: {rule_id}`")
     return found
 
@@ -140,10 +141,10 @@ def marks_of(marks: list[Mark], rule_id: str, where: str) -> list[Mark]:
 def per_model(marks: list[Mark], rule_id: str, field: str) -> Mapping[str, tuple[str, ...]]:
     """What each model's marked item lets ``field`` be (``then.properties.<field>.enum``, null left out)."""
     found = {}
-    for mark in marks_of(marks, rule_id, "CreateGenerationRequest"):
+    for mark in marks_of(marks, rule_id, REQUEST_SCHEMA):
         models = condition_values(mark.node, "model")
         values = _at(mark.node, "then", "properties", field, "enum")
-        if len(models) != 1 or not isinstance(values, list):
+        if len(models) != 1 or not isinstance(values, list):  # pragma: no mutate block
             raise ContractError(
                 f"an item marked `x-rule: {rule_id}` must be `if: {{properties: {{model: {{const: M}}}}}}, "
                 f"then: {{properties: {{{field}: {{enum: [...]}}}}}}`"
@@ -155,7 +156,7 @@ def per_model(marks: list[Mark], rule_id: str, field: str) -> Mapping[str, tuple
 # pragma: no mutate start
 def fields_by_types(marks: list[Mark], rule_id: str) -> Iterator[tuple[str, tuple[str, ...]]]:
     """Each field an item refuses outside the types of its ``if`` (``video.loop`` for a field of ``video``)."""
-    for mark in marks_of(marks, rule_id, "CreateGenerationRequest"):
+    for mark in marks_of(marks, rule_id, REQUEST_SCHEMA):
         types = tuple(str(value) for value in condition_values(mark.node, "type"))
         for name, refusal in (_at(mark.node, "else", "properties") or {}).items():
             nested = _at(refusal, "properties")
