@@ -171,6 +171,25 @@ def test_a_generation_is_its_clients_not_its_keys(frozen: Frozen) -> None:
             )
 
 
+def test_a_start_or_end_frame_extends_a_prior_video(frozen: Frozen) -> None:
+    """``video.start_frame`` and ``video.end_frame`` by ``generation_id`` extend a completed video of the caller's:
+    taken when it names a video, refused as generation_wrong_kind (its x-rules detail) when it names an image."""
+    rule = FACTS.rule("generation_wrong_kind")
+    with frozen.client(new_api_key()) as client:
+        video = _created(client, {"prompt": PROMPT, "type": "video", "model": VIDEO_MODEL})
+        image = _created(client, {"prompt": PROMPT})
+        frozen.settle()
+        for frame in ("start_frame", "end_frame"):
+            extension = {"prompt": PROMPT, "type": "video", "model": VIDEO_MODEL}
+            _created(client, extension | {"video": {frame: {"generation_id": video["id"]}}})
+            refused = client.post("/generations", json=extension | {"video": {frame: {"generation_id": image["id"]}}})
+            detail = rule.detail.format(path=f"video.{frame}", id=image["id"], kind="video")
+            STATS.case(PART)
+            ok = (refused.status_code, parse_json(refused.content)) == (rule.status, {"detail": detail})
+            STATS.check("server_promises", ok)
+            assert ok, f"video.{frame} naming an image: {refused.status_code} {refused.text}, not {detail!r}"
+
+
 def _remaining(response: httpx.Response) -> int:
     assert response.status_code == 201, response.text
     return int(response.headers["X-RateLimit-Remaining"])
