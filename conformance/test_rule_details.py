@@ -30,7 +30,6 @@ from conformance.error_cases import (
 )
 from conformance.report import PARTS, STATS
 from conformance.targets import Target
-from luma_uni_mock import rule_wording
 
 JSON = dict[str, Any]
 PART = PARTS["test_rule_details"]
@@ -97,6 +96,25 @@ def test_content_close_to_an_accepted_format_is_not_an_image(http_target: Target
     _answered_as(_posted(http_target, body), status, detail, name)
 
 
+def _listed(values: list[str]) -> str:
+    quoted = [f"'{value}'" for value in values]
+    return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} and {quoted[-1]}"
+
+
+def _types_phrase(types: tuple[str, ...]) -> str:
+    """How a detail names the types a field is valid for, as the documented examples word it: ``type 'video'``
+    (not_for_type's), ``types 'image_edit', ... and 'layering'`` (source_not_allowed's)."""
+    return f"type {_listed(list(types))}" if len(types) == 1 else f"types {_listed(list(types))}"
+
+
+def test_the_types_phrase_is_the_documented_one() -> None:
+    """The oracle above words the documented examples' lists as they are written."""
+    with_source = [name for name in FACTS.types if FACTS.of_type(name).source is not None]
+    source_rule = FACTS.rule("source_not_allowed")
+    assert source_rule.detail.format(types=_listed(with_source)) == DOCUMENTED["BadRequest.source_not_allowed"].detail
+    assert DOCUMENTED["BadRequest.not_for_type"].detail.endswith(_types_phrase((VIDEO,)))
+
+
 def _stated_cases() -> list[tuple[str, JSON, dict[str, str]]]:
     """Rules whose detail names the request's values, each broken with values other than the server defaults that
     the documented examples show: (x-rule id, body, the placeholders the request gives)."""
@@ -116,7 +134,7 @@ def _stated_cases() -> list[tuple[str, JSON, dict[str, str]]]:
         (
             "not_for_type",
             {"prompt": PROMPT, "type": VIDEO, "model": VIDEO_MODEL, "image_ref": [{"url": URL}]},
-            {"field": "image_ref", "types": rule_wording.types_phrase(FACTS.valid_for_types["image_ref"])},
+            {"field": "image_ref", "types": _types_phrase(FACTS.valid_for_types["image_ref"])},
         ),
     ]
 

@@ -52,7 +52,7 @@ def check(facts: SpecFacts, body: dict[str, Any]) -> bytes | None:
     """413/422 for the first unusable input; returns the decoded ``source`` bytes, if it was sent as data."""
     if REF_FIELDS.isdisjoint(body):  # no input media at all: most requests
         return None
-    source_bytes = None
+    source_bytes = None  # pragma: no mutate
     for path, ref in image_refs(body):
         data, url = ref.get("data"), ref.get("url")
         if data is not None:
