@@ -366,7 +366,7 @@ def _generation_wrong_kind(facts: SpecFacts, body: dict[str, Any], lookup: Looku
 # --- Running them ---------------------------------------------------------------------------------------------------
 
 
-def check_registry(facts: SpecFacts) -> None:
+def check_registry(facts: SpecFacts) -> None:  # pragma: no mutate block
     """Refuse to start unless the spec's x-rules are exactly the rules stated in the schema (``x-rule`` marks, each
     with its placeholders here) and the rules implemented here, and the values the rules rely on are still in the
     spec's enums."""
