@@ -97,8 +97,10 @@ def render(file: PlannedFile, card: Card) -> tuple[str, bytes]:
     """The file's content type and bytes showing ``card`` (each module caches per distinct request)."""
     if file.kind == "video":
         return file.content_type, videos.render(card, file.shape, file.seconds)
-    if file.kind == "layer" and file.layer is not None:
-        return file.content_type, layers.render(card, file.shape, file.long_side, file.layer.index)
+    if file.kind == "layer":
+        layer = file.layer
+        assert layer is not None  # a layer file carries its output[].layer object (_layer_files)
+        return file.content_type, layers.render(card, file.shape, file.long_side, layer.index)
     if file.kind == "image":
         return file.content_type, images.render(card, file.shape, file.output_format)
     raise ValueError(f"not a file the planners make: {file}")  # pragma: no mutate
