@@ -62,9 +62,9 @@ def ratio_of(text: Any) -> tuple[int, int] | None:
 def expected_for(
     facts: SpecFacts, body: dict[str, Any], source_ratio: tuple[int, int] | None, source_seconds: float | None
 ) -> Expected:
-    """What the request promises its files are: the image format (output_format, else its x-server-default), the
-    frame's ratio (the request's; the source's for the types that keep it), a video's duration (video.duration,
-    else its x-server-default; a type that transforms a video source keeps the source's)."""
+    """What the request promises its files are: their kind (x-types output), the image format (output_format, else
+    its x-server-default), the frame's ratio (the request's; the source's for the types that keep it), a video's
+    duration (video.duration, else its x-server-default; a type that transforms a video source keeps the source's)."""
     kind = facts.of_type(str(body.get("type", facts.default_type)))
     ratio = source_ratio if kind.keeps_source_shape else ratio_of(body.get("aspect_ratio")) or source_ratio
     seconds: float | None = None
@@ -75,4 +75,6 @@ def expected_for(
             duration = str((body.get("video") or {}).get("duration") or facts.default_duration)
             seconds = float(duration.removesuffix("s"))
     image_format = str(body.get("output_format") or facts.default_output_format) if kind.output == "image" else None
-    return Expected(image_format=image_format, ratio=ratio, seconds=seconds)
+    # The spec names no output[].type for a layering's files (their layer objects are checked apart).
+    output_type = kind.output if kind.output in {"image", "video"} else None
+    return Expected(image_format=image_format, ratio=ratio, seconds=seconds, output_type=output_type)

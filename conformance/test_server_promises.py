@@ -25,6 +25,8 @@ from conformance.media_samples import IMAGE_FORMATS, VIDEO_CONTAINERS, image_byt
 from conformance.options import Options
 from conformance.report import PARTS, STATS
 from conformance.served_files import decode, expected_for
+from conformance.sources import short, source_at
+from conformance.spec import load_spec
 from conformance.targets import mock_app
 from conformance.wait_budget import settles_within_seconds
 from luma_uni_checks import clients, files, rules
@@ -33,6 +35,7 @@ from luma_uni_checks.findings import Finding, raise_first
 from luma_uni_checks.spec import Spec
 from luma_uni_mock.config import REPO_SPEC_PATH
 from luma_uni_mock.failure_switch import FAILURE_HEADER
+from luma_uni_mock.http_errors import CHOICE_HEADER
 from luma_uni_mock.serve import new_api_key, serve_app
 from luma_uni_mock.spec_facts import load_spec_facts
 from luma_uni_mock.state import MockControl
@@ -41,6 +44,8 @@ JSON = dict[str, Any]
 PART = PARTS["test_server_promises"]
 SPEC = Spec.load(REPO_SPEC_PATH)
 FACTS = load_spec_facts(REPO_SPEC_PATH)
+SPEC_DOCUMENT = load_spec()
+IMAGE_REF = "components.schemas.ImageRef"
 GET_ONE = SPEC.operation("GET", "/generations/{generation_id}")
 CREATE = SPEC.operation("POST", "/generations")
 PROMPT = "a lighthouse at dusk"
@@ -171,6 +176,25 @@ def test_a_generation_is_its_clients_not_its_keys(frozen: Frozen) -> None:
             )
 
 
+def test_a_start_or_end_frame_extends_a_prior_video(frozen: Frozen) -> None:
+    """``video.start_frame`` and ``video.end_frame`` by ``generation_id`` extend a completed video of the caller's:
+    taken when it names a video, refused as generation_wrong_kind (its x-rules detail) when it names an image."""
+    rule = FACTS.rule("generation_wrong_kind")
+    with frozen.client(new_api_key()) as client:
+        video = _created(client, {"prompt": PROMPT, "type": "video", "model": VIDEO_MODEL})
+        image = _created(client, {"prompt": PROMPT})
+        frozen.settle()
+        for frame in ("start_frame", "end_frame"):
+            extension = {"prompt": PROMPT, "type": "video", "model": VIDEO_MODEL}
+            _created(client, extension | {"video": {frame: {"generation_id": video["id"]}}})
+            refused = client.post("/generations", json=extension | {"video": {frame: {"generation_id": image["id"]}}})
+            detail = rule.detail.format(path=f"video.{frame}", id=image["id"], kind="video")
+            STATS.case(PART)
+            ok = (refused.status_code, parse_json(refused.content)) == (rule.status, {"detail": detail})
+            STATS.check("server_promises", ok)
+            assert ok, f"video.{frame} naming an image: {refused.status_code} {refused.text}, not {detail!r}"
+
+
 def _remaining(response: httpx.Response) -> int:
     assert response.status_code == 201, response.text
     return int(response.headers["X-RateLimit-Remaining"])
@@ -292,6 +316,31 @@ def test_served_files_are_what_the_generation_promised(frozen: Frozen, request_:
     _judged(*findings)
 
 
+def _layer_sizes(frozen: Frozen, layering: JSON | None) -> set[tuple[int, int]]:
+    """The decoded sizes of the layers of a split of one 2:3 source, ``layering`` sent as given (None: left out)."""
+    body = {"prompt": "", "type": "layering", "source": _png(200, 300)}
+    with frozen.client(new_api_key()) as client:
+        generation = _created(client, body if layering is None else body | {"layering": layering})
+        frozen.settle()
+        outputs = _fetched(client, generation["id"])["output"]
+    answers = [http_clients.request("GET", output["url"], timeout=30) for output in outputs]
+    served = [decode(answer.headers.get("content-type", ""), answer.content) for answer in answers]
+    return {(file.width, file.height) for file in served}
+
+
+def test_layers_come_at_the_resolution_asked_for(frozen: Frozen) -> None:
+    """``layering.resolution`` is every layer's output resolution (LayeringResolution: a higher tier is larger), and
+    left out it is its x-server-default."""
+    by_tier = {tier: _layer_sizes(frozen, {"resolution": tier}) for tier in FACTS.layering_resolutions}
+    tiers = sorted(by_tier, key=lambda tier: int(tier.lower().removesuffix("k")))
+    long_sides = [max(max(size) for size in by_tier[tier]) for tier in tiers]
+    left_out = _layer_sizes(frozen, None)
+    STATS.case(PART)
+    ok = long_sides == sorted(set(long_sides)) and left_out == by_tier[FACTS.default_layering_resolution]
+    STATS.check("server_promises", ok)
+    assert ok, f"layer sizes by resolution {by_tier}, left out {left_out} (default {FACTS.default_layering_resolution})"
+
+
 # --- Every media type the spec accepts, taken as data ---------------------------------------------------------------
 
 
@@ -333,14 +382,21 @@ def _documented_422(name: str) -> str:
     return detail
 
 
-def _refused_as(frozen: Frozen, body: JSON, example: str, label: str) -> None:
-    """POST ``body``: refused with 422 and the detail of the documented example ``example``."""
+def _refused_as(frozen: Frozen, body: JSON, example: str, label: str, fact: str) -> None:
+    """POST ``body``: refused with 422 and the detail of the documented example ``example``, saying so with
+    X-Mock-Choice (naming ``fact``, a spec location) exactly when ``fact`` rests on a choice (its x-source): the
+    mock's promise (the spec's introduction), so that a client tells the API's refusals from this contract's."""
     with frozen.client(new_api_key()) as client:
         response = client.post("/generations", json=body)
+    source = source_at(SPEC_DOCUMENT, fact)
+    assert source is not None, f"{fact}: no such fact in openapi.yaml"
+    choice = short(fact) if source.is_choice else None
     STATS.case(PART)
     refused = response.status_code == 422 and response.json().get("detail") == _documented_422(example)
-    STATS.check("server_promises", refused)
+    said = response.headers.get(CHOICE_HEADER) == choice
+    STATS.check("server_promises", refused and said)
     assert refused, f"{label}: {response.status_code} {response.text}"
+    assert said, f"{label}: {CHOICE_HEADER} {response.headers.get(CHOICE_HEADER)!r}, not {choice!r} ({source.kind})"
 
 
 def _png_bytes_with_padding_and_symbols() -> bytes:
@@ -368,11 +424,30 @@ def test_base64_is_the_standard_padded_alphabet(frozen: Frozen, label: str, data
     """ImageRef.data is RFC 4648 base64, standard alphabet and padded: unpadded or URL-safe text is refused as
     invalid base64 (422, the documented detail), though it decodes to a valid image."""
     body = {"prompt": PROMPT, "type": "image_edit", "source": {"data": data, "media_type": "image/png"}}
-    _refused_as(frozen, body, "invalid_base64", f"{label} base64")
+    _refused_as(frozen, body, "invalid_base64", f"{label} base64", f"{IMAGE_REF}.properties.data.contentEncoding")
 
 
 @pytest.mark.parametrize("url", ["https://localhost/photo.png", "https://cdn.localhost/photo.png"])
 def test_urls_on_local_hosts_are_not_fetched(frozen: Frozen, url: str) -> None:
     """Input URLs are fetched from public hosts only: a ``localhost`` name (and any name under it, RFC 6761) is
     refused as unfetchable (422, the documented detail)."""
-    _refused_as(frozen, {"prompt": PROMPT, "image_ref": [{"url": url}]}, "fetch_failed", url)
+    fact = "components.responses.UnprocessableEntity.examples.fetch_failed"
+    _refused_as(frozen, {"prompt": PROMPT, "image_ref": [{"url": url}]}, "fetch_failed", url, fact)
+
+
+NOT_MEDIA = base64.b64encode(b"<html>no picture, no film</html>").decode()
+
+
+@pytest.mark.parametrize("kind", ["image", "video"])
+def test_content_of_another_kind_is_refused(frozen: Frozen, kind: str) -> None:
+    """An edit's source whose bytes are not of the kind its type takes is refused (422, the documented detail):
+    for an image on Luma's word (x-accepted-media-types), for a video on a choice of this contract, which the mock
+    says (x-accepted-video-media-types)."""
+    if kind == "image":
+        body = {"prompt": PROMPT, "type": "image_edit", "source": {"data": NOT_MEDIA, "media_type": "image/png"}}
+    else:
+        media_type = sorted(FACTS.video_media_types)[0]
+        source = {"data": NOT_MEDIA, "media_type": media_type}
+        body = {"prompt": PROMPT, "type": "video_edit", "model": VIDEO_MODEL, "source": source}
+    fact = f"{IMAGE_REF}.x-accepted-{'media' if kind == 'image' else 'video-media'}-types"
+    _refused_as(frozen, body, "not_an_image" if kind == "image" else "not_a_video", f"{kind} source", fact)

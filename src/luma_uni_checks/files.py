@@ -51,6 +51,7 @@ class Expected:
     image_format: str | None  # an image output's format: output_format or its x-server-default
     ratio: tuple[int, int] | None  # width:height the frame must have (the request's, or the source's)
     seconds: float | None  # a video's duration: video.duration, its x-server-default, or the source's
+    output_type: str | None = None  # output[].type its generation's type makes (x-types output: image or video)
 
 
 def _shape_off(served: ServedFile, ratio: tuple[int, int]) -> bool:
@@ -61,6 +62,13 @@ def _shape_off(served: ServedFile, ratio: tuple[int, int]) -> bool:
 def check_file(output: Any, served: ServedFile, expected: Expected, context: str) -> Iterator[Finding]:
     """One output file against what its generation promised: container or format, frame shape, duration."""
     kind = output.get("type") if isinstance(output, dict) else None
+    if expected.output_type is not None and kind != expected.output_type:
+        yield finding(
+            "served_file",
+            "an output is of the kind its generation's type makes (GenerationType's x-types output)",
+            URL_WHERE,
+            f"{context}: output type {kind!r}, expected {expected.output_type!r}",
+        )
     if kind == "video" and served.container != "mp4":
         yield finding("served_file", "a video output is an MP4", URL_WHERE, f"{context}: {served.container!r}")
     if kind == "image" and expected.image_format is not None and served.container != expected.image_format:

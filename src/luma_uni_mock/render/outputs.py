@@ -56,8 +56,8 @@ def _video_file(shape: Shape, duration: str | int | None) -> tuple[PlannedFile, 
     (``"5s"``/``"10s"``), the source video's ``seconds`` for an edit chained by ``generation_id``, or None when the
     source's duration is unknown (a URL or data the mock does not decode): then 5 s."""
     seconds = duration if isinstance(duration, int) else videos.seconds_of(duration)
-    if seconds <= 0:
-        raise ValueError(f"not a video duration: {duration!r}")
+    if seconds <= 0:  # pragma: no mutate
+        raise ValueError(f"not a video duration: {duration!r}")  # pragma: no mutate
     return (PlannedFile("video", shape, "output.mp4", "video", videos.CONTENT_TYPE, seconds=seconds),)
 
 
@@ -97,6 +97,10 @@ def render(file: PlannedFile, card: Card) -> tuple[str, bytes]:
     """The file's content type and bytes showing ``card`` (each module caches per distinct request)."""
     if file.kind == "video":
         return file.content_type, videos.render(card, file.shape, file.seconds)
-    if file.kind == "layer" and file.layer is not None:
-        return file.content_type, layers.render(card, file.shape, file.long_side, file.layer.index)
-    return file.content_type, images.render(card, file.shape, file.output_format)
+    if file.kind == "layer":
+        layer = file.layer
+        assert layer is not None  # a layer file carries its output[].layer object (_layer_files)
+        return file.content_type, layers.render(card, file.shape, file.long_side, layer.index)
+    if file.kind == "image":
+        return file.content_type, images.render(card, file.shape, file.output_format)
+    raise ValueError(f"not a file the planners make: {file}")  # pragma: no mutate
