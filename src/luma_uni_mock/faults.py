@@ -95,7 +95,7 @@ class FaultRule:
 
 class FaultQueue:
     def __init__(self) -> None:
-        self._rules: list[FaultRule] = []
+        self.queued: list[FaultRule] = []  # read without the lock by the app: empty on nearly every request
         self._lock = threading.Lock()
 
     def add(
@@ -113,22 +113,22 @@ class FaultQueue:
             raise ValueError(f"times must be at least 1, got {times!r}")
         fault = Fault(status=status, retry_after=retry_after, delay_ms=delay_ms, drop=drop)
         with self._lock:
-            self._rules.append(FaultRule(fault, method, path_contains, times))
+            self.queued.append(FaultRule(fault, method, path_contains, times))
 
     def clear(self) -> None:
         with self._lock:
-            self._rules.clear()
+            self.queued.clear()
 
     def take(self, method: str, path: str) -> Fault | None:
         """The first queued fault matching this request, used up by one."""
-        if not self._rules:  # the common case, without the lock
+        if not self.queued:  # the common case, without the lock
             return None
         with self._lock:
-            for index, rule in enumerate(self._rules):
+            for index, rule in enumerate(self.queued):
                 if rule.matches(method, path):
                     rule.times -= 1
                     if rule.times == 0:
-                        del self._rules[index]
+                        del self.queued[index]
                     return rule.fault
         return None
 
@@ -139,12 +139,12 @@ HEADER_DELAY, HEADER_STATUS, HEADER_RETRY_AFTER, HEADER_DROP = (
     "x-mock-retry-after",
     "x-mock-drop",
 )
-_HEADERS = frozenset((HEADER_DELAY, HEADER_STATUS, HEADER_RETRY_AFTER, HEADER_DROP))
+FAULT_HEADERS = frozenset((HEADER_DELAY, HEADER_STATUS, HEADER_RETRY_AFTER, HEADER_DROP))
 
 
 def from_headers(headers: Mapping[str, str]) -> Fault | None:
     """The fault a request asks for with X-Mock-* headers; 400 for a value that cannot be honoured."""
-    if _HEADERS.isdisjoint(headers):  # every request asks: one set operation in C
+    if FAULT_HEADERS.isdisjoint(headers):  # every request asks: one set operation in C
         return None
     try:
         return Fault(

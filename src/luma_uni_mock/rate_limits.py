@@ -36,6 +36,7 @@ class RateLimiter:
         self.rpm = rpm
         self.window_seconds = window_seconds
         self.max_concurrent = max_concurrent
+        self.limits = rpm is not None or max_concurrent is not None  # off: the app skips admit and record
         self._requests: dict[str, deque[float]] = {}  # key -> creation times inside the window
         self._jobs: dict[str, deque[float]] = {}  # key -> finish times of jobs that may still be running
         self._since_sweep = 0
