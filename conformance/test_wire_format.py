@@ -19,7 +19,9 @@ mock's configuration and clock.
 
 from __future__ import annotations
 
+import json
 import re
+import socket
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
@@ -253,6 +255,17 @@ def test_output_urls_name_the_address_the_client_used() -> None:
         assert url.startswith(f"{address}/"), f"{url} does not name {address}, the address the client used"
 
 
+def _http10_get(port: int, path: str, headers: dict[str, str]) -> bytes:
+    """The body of an HTTP/1.0 GET sent without a Host header, over a raw socket (the server closes when done)."""
+    head = f"GET {path} HTTP/1.0\r\n" + "".join(f"{name}: {value}\r\n" for name, value in headers.items()) + "\r\n"
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as connection:
+        connection.sendall(head.encode("latin-1"))
+        answer = b"".join(iter(lambda: connection.recv(65536), b""))
+    status_line, _, rest = answer.partition(b"\r\n")
+    assert b" 200 " in status_line, f"GET {path} without Host: {status_line!r}"
+    return rest.partition(b"\r\n\r\n")[2]
+
+
 def test_output_urls_point_back_under_a_garbled_host(luma_mock: RunningMock) -> None:
     """The output URLs are absolute: under a Host header that is no host, they name the server that answered."""
     headers = {"Authorization": f"Bearer {luma_mock.api_key}"}
@@ -268,8 +281,14 @@ def test_output_urls_point_back_under_a_garbled_host(luma_mock: RunningMock) -> 
             served = http_clients.request("GET", url)
             _counted(served.status_code == 200)
             assert served.status_code == 200, f"{url}: {served.status_code}"
-        # Another name of the same server (the client's, not the socket's) is the one the URLs carry.
+        # An HTTP/1.0 request may carry no Host at all (httpx always sends one): the server names itself.
         port = httpx.URL(luma_mock.base_url).port
+        assert port is not None
+        without_host = json.loads(_http10_get(port, f"{httpx.URL(luma_mock.base_url).path}{path}", headers))
+        for output in without_host.get("output") or []:
+            _counted(output["url"].startswith(f"http://127.0.0.1:{port}/"))
+            assert output["url"].startswith(f"http://127.0.0.1:{port}/"), f"no Host: {output['url']}"
+        # Another name of the same server (the client's, not the socket's) is the one the URLs carry.
         named = _judge(client.get(path, headers={"Host": f"localhost:{port}"}), 200)
         for output in named.get("output") or []:
             _counted(output["url"].startswith(f"http://localhost:{port}/"))
