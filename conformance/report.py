@@ -21,6 +21,7 @@ PARTS = {
     "test_mock_contract": "2 mock vs spec (schemathesis)",
     "test_server_promises": "2 mock vs spec (promises reached on purpose)",
     "test_rule_details": "2 mock vs spec (promises reached on purpose)",
+    "test_wire_format": "2 mock vs spec (on the wire)",
     "test_client_models": "3 client vs spec (probe)",
     "test_client_e2e": "4 client vs mock, over HTTP",
     "test_client_retries": "4 client vs mock, over HTTP",

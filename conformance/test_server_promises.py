@@ -34,11 +34,11 @@ from luma_uni_checks.exchange import Exchange, parse_json
 from luma_uni_checks.findings import Finding, raise_first
 from luma_uni_checks.spec import Spec
 from luma_uni_mock.config import REPO_SPEC_PATH
+from luma_uni_mock.control import MockControl
 from luma_uni_mock.failure_switch import FAILURE_HEADER
 from luma_uni_mock.http_errors import CHOICE_HEADER
 from luma_uni_mock.serve import new_api_key, serve_app
 from luma_uni_mock.spec_facts import load_spec_facts
-from luma_uni_mock.state import MockControl
 
 JSON = dict[str, Any]
 PART = PARTS["test_server_promises"]

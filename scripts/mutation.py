@@ -19,11 +19,14 @@ mutates those modules and runs, per mutant, the tests that reach the mutated fun
    MUTANT_UNDER_TEST environment variable its trampolines read). A clean run must pass and a run with every
    trampoline failing must fail before any mutant counts; the exit codes land in reports/mutation/tests.json.
 
-Cost on the 2-core machine (docs/mutation.md has the measured run): about 5 min of set-up (mutant generation,
-mutmut's stats run, its clean and forced-fail runs), then each mutant's run (a killed one stops at its first
-failing test; a survivor runs every test that reaches its function): about 11 s of wall time per mutant, two at a
-time, at load average 14. ``--sample 20`` (``make mutation SAMPLE=20``) checks a fixed sample of 20 mutants per
-module, about 450; the goal is 30 min for it, not yet shown; everything takes hours.
+Cost on the 2-core machine (docs/mutation.md has the measured runs): the set-up is mutant generation and mutmut's
+stats run (one run of the selected suite, timing each test); mutmut would then run the suite twice more before any
+mutant (a clean run and a forced-fail run, once when the mutants are generated and once for the sample), which
+scripts/mutmut_once.py leaves out where a stats run of the same tree has just passed, so one forced-fail run is
+left. Then each mutant's run (a killed one stops at its first failing test; a survivor runs every test that reaches
+its function): about 6-11 s of wall time per mutant, two at a time, depending on the load. ``--sample 20`` (``make
+mutation SAMPLE=20``) checks a fixed sample of 20 mutants per module, about 450; the goal is 30 min for it;
+everything takes hours.
 
 At the end a table per module, then for the mock and the client, shows mutants, how many were checked (all, or the
 sample), killed by conformance and then by the second phase (as shares of those checked), survived, and lists the
@@ -167,11 +170,15 @@ def _test_env() -> dict[str, str]:
     return env | {"CONFORMANCE_EXAMPLES": CI_EXAMPLES, "CONFORMANCE_NO_SHRINK": "1"}
 
 
-def run_mutmut(directory: Path, names: list[str], max_children: int) -> float:
-    env = _test_env()
-    mutmut = Path(sys.executable).parent / "mutmut"
+MUTMUT = [sys.executable, str(ROOT / "scripts" / "mutmut_once.py")]  # mutmut's CLI, skipping what it repeats
+
+
+def run_mutmut(directory: Path, names: list[str], max_children: int, *, fresh_stats: bool) -> float:
+    """``mutmut run`` on ``names`` (all: none named). After a stats run of this tree (``fresh_stats``), without the
+    clean run: the stats run was one, of every test (scripts/mutmut_once.py)."""
+    env = _test_env() | {"MUTMUT_SKIP": "clean" if fresh_stats else ""}
     started = time.perf_counter()
-    command = [str(mutmut), "run", "--max-children", str(max_children), *names]
+    command = [*MUTMUT, "run", "--max-children", str(max_children), *names]
     subprocess.run(command, cwd=directory, env=env, check=False)
     return time.perf_counter() - started
 
@@ -182,9 +189,10 @@ NO_SUCH_MUTANT = "no-mutant-is-named-this"
 def generate(directory: Path) -> None:
     """Generate the mutants (and collect the tests' stats) without running any: mutmut 3 has no command for it, but a
     run filtered to a name no mutant has does both, saves them for the next run, and stops on its empty selection."""
-    mutmut = Path(sys.executable).parent / "mutmut"
-    command = [str(mutmut), "run", NO_SUCH_MUTANT]
-    done = subprocess.run(command, cwd=directory, env=_test_env(), capture_output=True, text=True, check=False)
+    # Neither a clean nor a forced-fail run: the run that follows makes its own checks (scripts/mutmut_once.py).
+    env = _test_env() | {"MUTMUT_SKIP": "clean,forced"}
+    command = [*MUTMUT, "run", NO_SUCH_MUTANT]
+    done = subprocess.run(command, cwd=directory, env=env, capture_output=True, text=True, check=False)
     if not statuses(directory):
         raise SystemExit(f"mutmut generated no mutants:\n{(done.stdout + done.stderr)[-2000:]}")
     widen_import_time_functions(directory / "mutants" / "mutmut-stats.json")
@@ -427,21 +435,26 @@ def main(argv: list[str] | None = None) -> int:
         raise SystemExit(f"unknown phase(s) {sorted(unknown)}; known: {sorted(PHASES)}")
 
     if not args.report:
+        print(f"load average at the start: {os.getloadavg()[0]:.1f}", flush=True)
         first_dir = WORK / "conformance"
         if "conformance" not in phases:
             pass  # phase 2 alone, on the last run's mutants/ tree and verdicts
         elif args.resume:
             names = unchecked_sample(first_dir, args.sample)
             print(f"phase conformance: {len(names)} mutants not checked yet (sample of {args.sample} per module)")
-            print(f"phase conformance: {run_mutmut(first_dir, names, args.max_children):.0f} s")
+            seconds = run_mutmut(first_dir, names, args.max_children, fresh_stats=False)
+            print(f"phase conformance: {seconds:.0f} s")
         else:
             first_dir = prepare("conformance", args.only)
             names = []
             if args.sample is not None:
+                started = time.perf_counter()
                 generate(first_dir)
+                print(f"set-up (mutants and mutmut's stats run): {time.perf_counter() - started:.0f} s", flush=True)
                 names = unchecked_sample(first_dir, args.sample)
                 print(f"phase conformance: a fixed sample of {len(names)} mutants (at most {args.sample} per module)")
-            print(f"phase conformance: {run_mutmut(first_dir, names, args.max_children):.0f} s")
+            seconds = run_mutmut(first_dir, names, args.max_children, fresh_stats=True)
+            print(f"phase conformance: {seconds:.0f} s")
         second_phase = "tests" if "tests" in phases else "own" if "own" in phases else None
         SECOND_PHASE_RESULTS.unlink(missing_ok=True)
         if second_phase:

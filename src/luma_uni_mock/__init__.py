@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from .app import MockApp, create_app
     from .config import ConfigError, MockConfig
+    from .control import MockControl
     from .schemas import ContractError
-    from .state import MockControl
 
 __all__ = ["ConfigError", "ContractError", "MockApp", "MockConfig", "MockControl", "create_app"]
 
@@ -26,7 +26,7 @@ _HOMES = {
     "ConfigError": "config",
     "MockConfig": "config",
     "ContractError": "schemas",
-    "MockControl": "state",
+    "MockControl": "control",
 }
 
 

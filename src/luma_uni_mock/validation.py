@@ -39,7 +39,7 @@ def parse_json(body: bytes) -> Any:
         raise bad_request(INVALID_JSON) from None
 
 
-def checked_body(facts: SpecFacts, raw: bytes, *, permissive: bool = False) -> Any:
+def checked_body(facts: SpecFacts, raw: bytes, *, permissive: bool) -> Any:
     """The parsed body once it passes the request schema (:func:`check_body`); 400 for anything else.
 
     A body orjson reads and the compiled schema accepts is taken as orjson read it, at a quarter of the cost of the
@@ -49,7 +49,7 @@ def checked_body(facts: SpecFacts, raw: bytes, *, permissive: bool = False) -> A
     schema-valid body carries only in an unbounded field (a position's ``x_norm``) that the mock checks but never
     reads after the schema; and on nesting between Python's recursion limit and orjson's 1024 levels, which only
     the open objects of the permissive and lenient views let through (tests/mock/test_request_validation.py)."""
-    schema = facts.loose_request_schema if permissive else facts.request_schema
+    schema = facts.loose_request_schema if permissive else facts.request_schema  # pragma: no mutate
     try:
         body = orjson.loads(raw)
     except orjson.JSONDecodeError:
@@ -62,9 +62,9 @@ def checked_body(facts: SpecFacts, raw: bytes, *, permissive: bool = False) -> A
     return body
 
 
-def check_body(facts: SpecFacts, body: Any, *, permissive: bool = False) -> None:
+def check_body(facts: SpecFacts, body: Any, *, permissive: bool) -> None:
     """400 with the API's wording when the body breaks the request schema (in permissive mode, its loose form)."""
-    schema = facts.loose_request_schema if permissive else facts.request_schema
+    schema = facts.loose_request_schema if permissive else facts.request_schema  # pragma: no mutate
     if schema.accepts_fast(body):  # pragma: no mutate
         return
     errors = schema.errors(body)
@@ -76,7 +76,7 @@ def check_body(facts: SpecFacts, body: Any, *, permissive: bool = False) -> None
         raise rules.word_schema_error(facts, body, error) or HttpError(400, _detail(error), fact=_keyword(error))
 
 
-def is_generation_id(facts: SpecFacts, value: str, *, permissive: bool = False) -> bool:
+def is_generation_id(facts: SpecFacts, value: str, *, permissive: bool) -> bool:
     """True when the path parameter matches its schema (a UUID), or, in permissive mode, is any id; anything else
     is answered like an unknown id."""
     return permissive or facts.generation_id_schema.accepts_fast(value)

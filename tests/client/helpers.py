@@ -19,8 +19,8 @@ from luma_agents_client import contract
 from luma_agents_client.models import GenerationType
 from luma_uni import AsyncLuma, Luma
 from luma_uni.testing import set_time
+from luma_uni_mock.control import MockControl
 from luma_uni_mock.serve import RunningMock
-from luma_uni_mock.state import MockControl
 
 Mode = Literal["sync", "asyncio", "trio"]
 """Which client a behaviour test runs: Luma (its calls made straight from the test), or AsyncLuma on a backend."""

@@ -77,6 +77,8 @@ def _spec_with(tmp_path: Path, change: str) -> Path:
         schemas["FailureCode"]["enum"].append("cosmic_rays")
     elif change == "no path parameter":
         spec["paths"]["/generations/{generation_id}"]["get"]["parameters"] = []
+    elif change == "a state the lifecycle enters dropped":
+        schemas["GenerationState"]["enum"].remove("processing")
     path = tmp_path / "openapi.yaml"
     path.write_text(yaml.safe_dump(spec), encoding="utf-8")
     return path
@@ -94,6 +96,7 @@ def _spec_with(tmp_path: Path, change: str) -> Path:
         ("recursive $ref", "recursive $ref"),
         ("failure code without a reason", "cosmic_rays"),
         ("no path parameter", "generation_id"),
+        ("a state the lifecycle enters dropped", r"GenerationState lacks \['processing'\]"),
     ],
 )
 def test_a_spec_that_cannot_be_compiled_stops_the_start(tmp_path: Path, change: str, message: str) -> None:

