@@ -10,6 +10,7 @@ The rules are luma_uni_checks' (also what the validating proxy judges with); thi
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import io
 import uuid
@@ -37,6 +38,7 @@ from luma_uni_mock.config import REPO_SPEC_PATH
 from luma_uni_mock.control import MockControl
 from luma_uni_mock.failure_switch import FAILURE_HEADER
 from luma_uni_mock.http_errors import CHOICE_HEADER
+from luma_uni_mock.rate_limits import SWEEP_EVERY
 from luma_uni_mock.serve import new_api_key, serve_app
 from luma_uni_mock.spec_facts import load_spec_facts
 
@@ -211,6 +213,60 @@ def test_the_rate_limit_is_the_clients(frozen: Frozen) -> None:
         body = {"prompt": PROMPT}
         remaining = tuple(_remaining(c.post("/generations", json=body)) for c in (first, sibling, other))
     _judged(*clients.limits_shared((remaining[0], remaining[1], remaining[2]), "one window"))
+
+
+def _post_as(app: Any, keys: list[str]) -> list[tuple[int, dict[str, str]]]:
+    """One POST per key straight to the ASGI app (no HTTP client: thousands of them must stay cheap); the status and
+    headers of each answer."""
+    body = b'{"prompt": "a lighthouse at dusk"}'
+    answers: list[tuple[int, dict[str, str]]] = []
+
+    async def post(key: str) -> None:
+        sent: list[dict[str, Any]] = []
+
+        async def receive() -> dict[str, Any]:
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        async def send(message: dict[str, Any]) -> None:
+            sent.append(message)
+
+        headers = [(b"authorization", f"Bearer {key}".encode()), (b"content-type", b"application/json")]
+        scope = {"type": "http", "method": "POST", "path": "/v1/generations", "query_string": b"", "headers": headers}
+        await app(scope | {"scheme": "http", "server": ("mock.in-process", 80), "root_path": ""}, receive, send)
+        start = sent[0]
+        answers.append((start["status"], {k.decode().lower(): v.decode() for k, v in start["headers"]}))
+
+    async def post_all() -> None:
+        for key in keys:
+            await post(key)
+
+    asyncio.run(post_all())
+    return answers
+
+
+def test_a_clients_limits_outlive_any_number_of_other_clients() -> None:
+    """A client that spent its per-minute budget, and one at its concurrent-jobs limit, stay refused, however many
+    other clients create generations meanwhile: enough of them that the mock's housekeeping (it forgets idle keys
+    every SWEEP_EVERY creations) runs once in between. Limits: 2 a minute, 1 job at a time; the clock stands still
+    but for one step past the first job's end."""
+    control, app = mock_app(
+        time_scale=0, rpm=2, max_concurrent=1, queued_seconds=0, processing_seconds=1, max_generations=2 * SWEEP_EVERY
+    )
+    spender, runner = new_api_key(), new_api_key()
+    first = _post_as(app, [spender])
+    control.advance(2)  # the spender's job is over, its minute is not
+    others = [new_api_key() for _ in range(SWEEP_EVERY)]
+    answers = first + _post_as(app, [spender, runner, *others])
+    assert all(status == 201 for status, _ in answers), "a POST within the client's limits was refused"
+    [(spent, spent_headers), (busy, busy_headers)] = _post_as(app, [spender, runner])
+    STATS.case(PART)
+    refused = (spent, spent_headers.get("x-ratelimit-remaining"), busy) == (429, "0", 429)
+    STATS.check("server_promises", refused)
+    assert refused, (
+        f"within the minute, the spender's third POST (limit 2) answered {spent} {spent_headers}; "
+        f"with its job running, the runner's second (1 job at a time) answered {busy} {busy_headers}"
+    )
+    assert "x-ratelimit-remaining" not in busy_headers, f"the runner was refused for its minute: {busy_headers}"
 
 
 # --- Every type's served files, decoded ---------------------------------------------------------------------------

