@@ -35,14 +35,16 @@ PARALLEL = ["-n", str((os.cpu_count() or 1) + 1), "--dist", "loadgroup", "--no-l
 # stateful phase, then fuzzing (see CONFORMANCE_MAX_PAID_POSTS).
 ORDER = ["test_spec", "test_client_models", "test_client_e2e", "test_mock_contract", "test_broken_variants"]
 # Against the local mock nothing is paid: the longest work units go first, so the xdist workers run out of work
-# together, the many short end-to-end tests filling the end. The two probe runs (each one test of some twenty seconds
-# of CPU), the broken variants' forked runs, the generator run of test_spec, then the stateful phase and the fuzzing.
+# together, the many short end-to-end tests filling the end. First the two that mostly wait (the broken variants'
+# forked runs, which do their work beside everything else, and the proxy's tours, which wait out a URL lifetime), then
+# the stateful phase and the fuzzing (the longest single tests), the probe runs (one test per component), the
+# generator run of test_spec.
 LOCAL_ORDER = [
-    "test_client_models",
     "test_broken_variants",
-    "test_spec",
-    "test_mock_contract",
     "test_proxy_variants",
+    "test_mock_contract",
+    "test_client_models",
+    "test_spec",
     "test_server_promises",
     "test_client_e2e",
 ]

@@ -72,15 +72,18 @@ def _rename_formats(node: Any, renames: Mapping[str, str]) -> Any:
     return node
 
 
-def probe_spec(spec: JSON | None = None, *, format_renames: Mapping[str, str] | None = None) -> JSON:
-    """The contract with its paths replaced by one probe operation per component schema.
+def probe_spec(
+    spec: JSON | None = None, *, format_renames: Mapping[str, str] | None = None, only: str | None = None
+) -> JSON:
+    """The contract with its paths replaced by one probe operation per component schema (``only``: that
+    component's probe and its invariants' branches, the other components staying for its references).
 
     ``format_renames`` (e.g. ``{"date-time": "luma-wide-date-time"}``) points formats at other registered
     generators; a probe built that way is for generating only: validate against a probe without renames.
     """
     probe = copy.deepcopy(spec or load_spec())
     paths: JSON = {}
-    for name in component_names(probe):
+    for name in component_names(probe) if only is None else [only]:
         paths[probe_path(name)] = {"post": _probe_operation(name)}
         invariants = probe["components"]["schemas"][name].get("allOf", [])
         for index, invariant in enumerate(invariants):
@@ -109,9 +112,11 @@ def load_probe(
     seed: int | None = None,
     shrink: bool = True,
     format_renames: Mapping[str, str] | None = None,
+    only: str | None = None,
 ) -> BaseSchema:
     return schemathesis.openapi.from_dict(
-        probe_spec(format_renames=format_renames), config=probe_config(max_examples, seed=seed, shrink=shrink)
+        probe_spec(format_renames=format_renames, only=only),
+        config=probe_config(max_examples, seed=seed, shrink=shrink),
     )
 
 

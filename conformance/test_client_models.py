@@ -23,6 +23,7 @@ from conformance.options import Options
 from conformance.probe import (
     Feature,
     Resolver,
+    component_names,
     component_of,
     expected_features,
     formatted_strings,
@@ -46,7 +47,6 @@ OPTIONS = Options.from_env()
 RESOLVER = Resolver()
 PROBE = load_probe(OPTIONS.examples, seed=OPTIONS.seed, shrink=OPTIONS.shrink)
 register_wide_formats()
-WIDE_PROBE = load_probe(OPTIONS.parser_examples, seed=OPTIONS.seed, shrink=OPTIONS.shrink, format_renames=WIDE_FORMATS)
 
 
 # The probes' tests are built when they run, not at collection (schemathesis' lazy fixtures): building one generates
@@ -56,14 +56,32 @@ def probe() -> BaseSchema:
     return PROBE
 
 
-@pytest.fixture(scope="module")
-def wide_probe() -> BaseSchema:
-    return WIDE_PROBE
+# One test per component (its probe and its invariants' branches), not one for the whole spec: each probe run is
+# many seconds of Hypothesis drawing, and xdist can only share out whole tests between the cores. The round trips of
+# a component and the check of what they exercised (SEEN, filled in their process) go to one worker together.
+COMPONENTS = [pytest.param(name, id=name, marks=pytest.mark.xdist_group(f"probe-{name}")) for name in component_names()]
+
+
+@pytest.fixture(params=COMPONENTS)
+def component_probe(request: pytest.FixtureRequest) -> BaseSchema:
+    name: str = request.param
+    PROBED.add(name)
+    return load_probe(OPTIONS.examples, seed=OPTIONS.seed, shrink=OPTIONS.shrink, only=name)
+
+
+@pytest.fixture(params=[param.values[0] for param in COMPONENTS], ids=str)
+def component_wide_probe(request: pytest.FixtureRequest) -> BaseSchema:
+    return load_probe(
+        OPTIONS.parser_examples,
+        seed=OPTIONS.seed,
+        shrink=OPTIONS.shrink,
+        format_renames=WIDE_FORMATS,
+        only=request.param,
+    )
 
 
 SEEN: defaultdict[str, set[Feature]] = defaultdict(set)
-# The coverage test reads SEEN, which the round trips fill in their process: under xdist they share one worker.
-SAME_PROCESS_AS_THE_ROUND_TRIPS = pytest.mark.xdist_group("probe-coverage")
+PROBED: set[str] = set()  # the components whose round trips ran in this process
 
 
 def round_trip(name: str, payload: Any) -> Any:
@@ -97,8 +115,7 @@ def check_round_trip(name: str, payload: Any) -> None:
     STATS.check("client_output_spec_valid", True)
 
 
-@SAME_PROCESS_AS_THE_ROUND_TRIPS
-@schemathesis.pytest.from_fixture("probe").parametrize()
+@schemathesis.pytest.from_fixture("component_probe").parametrize()
 def test_generated_models_round_trip_spec_payloads(case: Case[Any]) -> None:
     name = component_of(case.operation)
     STATS.case(PART)
@@ -106,21 +123,19 @@ def test_generated_models_round_trip_spec_payloads(case: Case[Any]) -> None:
     SEEN[name].update(observed_features(RESOLVER, name, case.body))
 
 
-@SAME_PROCESS_AS_THE_ROUND_TRIPS
-def test_every_enum_value_null_and_format_was_exercised() -> None:
-    """The run above exercised every enum value, every nullable field's null and every format of the spec."""
-    if not SEEN:
-        pytest.skip("needs test_generated_models_round_trip_spec_payloads in the same run")
-    expected = {name: expected_features(RESOLVER, name) for name in SEEN}
-    for name, features in expected.items():
-        STATS.coverage[name] = (sorted(map(str, features & SEEN[name])), sorted(map(str, features - SEEN[name])))
-    missing = {name: sorted(map(str, expected[name] - SEEN[name])) for name in SEEN}
-    assert not any(missing.values()), f"not exercised: {json.dumps(missing, indent=1)}"
-    unprobed = set(load_spec()["components"]["schemas"]) - set(SEEN)
-    assert not unprobed, f"components never probed: {sorted(unprobed)}"
+@pytest.mark.parametrize("component", COMPONENTS)
+def test_every_enum_value_null_and_format_was_exercised(component: str) -> None:
+    """The component's round trips above exercised each of its enum values, nullable fields' nulls and formats."""
+    if component not in PROBED:
+        pytest.skip(f"needs test_generated_models_round_trip_spec_payloads[{component}] in the same run")
+    assert component in SEEN, f"{component} was never probed: its round trips generated no case"
+    expected = expected_features(RESOLVER, component)
+    reached, missed = expected & SEEN[component], expected - SEEN[component]
+    STATS.coverage[component] = (sorted(map(str, reached)), sorted(map(str, missed)))
+    assert not missed, f"not exercised in {component}: {json.dumps(sorted(map(str, missed)), indent=1)}"
 
 
-@schemathesis.pytest.from_fixture("wide_probe").parametrize()
+@schemathesis.pytest.from_fixture("component_wide_probe").parametrize()
 def test_generated_models_parse_every_legal_spelling(case: Case[Any]) -> None:
     name = component_of(case.operation)
     STATS.case(PART)
