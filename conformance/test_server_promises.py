@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import io
+import json
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -218,7 +219,7 @@ def test_the_rate_limit_is_the_clients(frozen: Frozen) -> None:
 def _post_as(app: Any, keys: list[str]) -> list[tuple[int, dict[str, str]]]:
     """One POST per key straight to the ASGI app (no HTTP client: thousands of them must stay cheap); the status and
     headers of each answer."""
-    body = b'{"prompt": "a lighthouse at dusk"}'
+    body = json.dumps({"prompt": PROMPT}).encode()
     answers: list[tuple[int, dict[str, str]]] = []
 
     async def post(key: str) -> None:
@@ -231,8 +232,17 @@ def _post_as(app: Any, keys: list[str]) -> list[tuple[int, dict[str, str]]]:
             sent.append(message)
 
         headers = [(b"authorization", f"Bearer {key}".encode()), (b"content-type", b"application/json")]
-        scope = {"type": "http", "method": "POST", "path": "/v1/generations", "query_string": b"", "headers": headers}
-        await app(scope | {"scheme": "http", "server": ("mock.in-process", 80), "root_path": ""}, receive, send)
+        scope = {
+            "type": "http",
+            "method": "POST",
+            "scheme": "http",
+            "server": ("mock.in-process", 80),
+            "root_path": "",
+            "path": "/v1/generations",
+            "query_string": b"",
+            "headers": headers,
+        }
+        await app(scope, receive, send)
         start = sent[0]
         answers.append((start["status"], {k.decode().lower(): v.decode() for k, v in start["headers"]}))
 
