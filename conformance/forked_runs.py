@@ -2,14 +2,15 @@
 schemathesis once (multiprocessing's forkserver).
 
 The broken-variant runs are two dozen pytest processes; a fresh interpreter spent about a second of CPU in each on
-those imports alone. Each run is still a process of its own, so a variant's process-wide patch stays in it. Only
-third-party modules are preloaded: the suite's own modules read the environment when imported, and every run has its
-own environment.
+those imports alone. Each run is still a process of its own, so a variant's process-wide patch stays in it.
+Third-party modules and the project's packages (which read the environment only when called) are preloaded; the
+suite's own modules are not: they read the environment when imported, and every run has its own environment.
 """
 
 from __future__ import annotations
 
 import functools
+import gc
 import multiprocessing
 import multiprocessing.context
 import os
@@ -28,10 +29,21 @@ PRELOAD = [
     "yaml",
     "jsonschema_rs",
     "PIL.Image",
+    "pdb",
+    "xdist.plugin",
+    "schemathesis.pytest.xdist",
+    "anyio.pytest_plugin",
+    "luma_agents_client",
+    "luma_uni",
+    "luma_uni_checks",
+    "luma_uni_mock",
 ]
 # The preloaded plugins were imported before pytest could rewrite their asserts; that changes only their own assert
 # messages, never the suite's (its modules are imported by each run).
 QUIET = ["-W", "ignore::pytest.PytestAssertRewriteWarning"]
+# A run's verdict is its junit report; the full collection pytest makes at its end to surface unraisable exceptions
+# would cost every run a walk of everything it built.
+NO_FINAL_COLLECTION = ["-p", "no:unraisableexception"]
 
 
 @functools.cache
@@ -43,6 +55,9 @@ def _context() -> multiprocessing.context.ForkServerContext:
 
 def _pytest_main(args: list[str], env: dict[str, str], cwd: str, output: str) -> NoReturn:
     """In the forked process: this run's directory, environment and output file, then pytest."""
+    # What the server preloaded is never garbage: frozen, no collection walks it (which would also copy every page
+    # the fork shares with the server, the collector writing to each object's header).
+    gc.freeze()
     os.chdir(cwd)
     os.environ.clear()
     os.environ.update(env)
@@ -51,7 +66,7 @@ def _pytest_main(args: list[str], env: dict[str, str], cwd: str, output: str) ->
     os.dup2(descriptor, 2)
     import pytest
 
-    raise SystemExit(int(pytest.main([*args, *QUIET])))
+    raise SystemExit(int(pytest.main([*args, *QUIET, *NO_FINAL_COLLECTION])))
 
 
 def run_pytest(args: list[str], *, env: dict[str, str], cwd: Path, output: Path, timeout: float) -> int | None:
