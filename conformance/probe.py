@@ -97,9 +97,14 @@ def probe_spec(
     return probe
 
 
-def probe_config(max_examples: int, *, seed: int | None = None, shrink: bool = True) -> SchemathesisConfig:
-    """Positive data only: the probe feeds the client what a conforming server may send."""
+def probe_config(
+    max_examples: int, *, seed: int | None = None, shrink: bool = True, fuzzing_only: bool = False
+) -> SchemathesisConfig:
+    """Positive data only: the probe feeds the client what a conforming server may send. ``fuzzing_only`` leaves out
+    the examples and coverage phases (the spec's examples and the boundary values of each keyword)."""
     data: JSON = {"generation": {"mode": "positive", "max-examples": max_examples, "no-shrink": not shrink}}
+    if fuzzing_only:
+        data["phases"] = {"examples": {"enabled": False}, "coverage": {"enabled": False}}
     if seed is not None:
         data["seed"] = seed
     # An explicit config: auto-discovery would read the repository's schemathesis.toml (meant for the mock run).
@@ -114,9 +119,12 @@ def load_probe(
     format_renames: Mapping[str, str] | None = None,
     only: str | None = None,
 ) -> BaseSchema:
+    # A probe with renamed formats is there for the spellings its fuzzing draws. Its examples and coverage phases
+    # would repeat the plain probe's cases (the same examples and boundaries, one spelling drawn per format) at
+    # about half the cost of the whole run for the largest components.
     return schemathesis.openapi.from_dict(
         probe_spec(format_renames=format_renames, only=only),
-        config=probe_config(max_examples, seed=seed, shrink=shrink),
+        config=probe_config(max_examples, seed=seed, shrink=shrink, fuzzing_only=bool(format_renames)),
     )
 
 
