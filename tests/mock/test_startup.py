@@ -14,6 +14,7 @@ import yaml
 
 from luma_uni_mock import ConfigError, ContractError, MockConfig, create_app
 from luma_uni_mock.config import REPO_SPEC_PATH
+from luma_uni_mock.schemas import read_spec
 
 REPO = REPO_SPEC_PATH.parent
 
@@ -144,6 +145,32 @@ def test_a_missing_or_broken_spec_file_stops_the_start(tmp_path: Path) -> None:
     (tmp_path / "bad.yaml").write_text("paths: [unclosed", encoding="utf-8")
     with pytest.raises(ContractError, match="not valid YAML"):
         create_app(MockConfig(spec_path=tmp_path / "bad.yaml"))
+
+
+def test_mocks_of_one_spec_parse_its_yaml_once_each_getting_its_own_copy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    spec = tmp_path / "openapi.yaml"
+    spec.write_text(REPO_SPEC_PATH.read_text(encoding="utf-8"), encoding="utf-8")
+    parses: list[str] = []
+    parse = yaml.load
+
+    def counted(text: str, Loader: type) -> object:  # noqa: N803 - yaml's own keyword
+        parses.append(text)
+        return parse(text, Loader=Loader)
+
+    monkeypatch.setattr(yaml, "load", counted)
+    first = create_app(MockConfig(spec_path=spec))
+    read_spec(spec)["info"]["title"] = "changed by a caller"
+    assert read_spec(spec)["info"]["title"] != "changed by a caller", "callers share one parsed spec"
+    assert len(parses) == 1
+    limit = first.state.facts.max_image_bytes
+    text = spec.read_text(encoding="utf-8")
+    assert f"x-max-decoded-bytes: {limit}" in text, "the image size limit moved; update this test's edit"
+    spec.write_text(text.replace(f"x-max-decoded-bytes: {limit}", f"x-max-decoded-bytes: {limit + 1}", 1))
+    second = create_app(MockConfig(spec_path=spec))
+    assert len(parses) == 2, "a changed spec file must be read anew"
+    assert second.state.facts.max_image_bytes == limit + 1
 
 
 def _start_cli(*args: str) -> subprocess.Popen[str]:
