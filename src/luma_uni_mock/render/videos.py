@@ -4,7 +4,7 @@ Each frame is the request's card (see cards.py) with a disc crossing from left t
 over the clip, so a player shows it moving. The size is the requested shape fitted to a 256 px long side, both sides
 even (H.264's 4:2:0 chroma needs it): 256x144 for 16:9, 144x256 for 9:16, 256x110 for 21:9. The frame rate is the
 docs' 24 fps frame grid (``keyframe_indexes``: "5s -> 0..120, 10s -> 0..240"). Encoding a 10 s clip (240 frames) takes
-~60 ms (``python -m bench.outputs``); clips are cached per distinct request.
+~30 ms (``python -m bench.outputs``); clips are cached per distinct request.
 
 PyAV is imported on first use: loading FFmpeg's shared libraries takes ~70 ms, a third of the mock's start-up.
 """
@@ -49,7 +49,8 @@ def render(card: Card, shape: Shape, seconds: int) -> bytes:
     bar_colour = text_colour(card.background)
     buffer = io.BytesIO()
     with av.open(buffer, mode="w", format="mp4") as container:
-        stream = container.add_stream("libx264", rate=FRAME_RATE, options={"preset": "ultrafast"})
+        # One encoder thread: frames this small gain nothing from x264's threads, which cost half the CPU of a clip.
+        stream = container.add_stream("libx264", rate=FRAME_RATE, options={"preset": "ultrafast", "threads": "1"})
         stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
         for index in range(frames):
             progress = index / max(1, frames - 1)
