@@ -9,13 +9,12 @@ from typing import Any
 
 import pytest
 
-from conformance.asgi import ServerErrorShield
 from conformance.broken import MOCK_VARIANTS, activate_client_variant, active_variant
 from conformance.checks import SKIPS
 from conformance.options import Options
 from conformance.report import STATS
 from conformance.schemathesis_setup import PaidPostBudget
-from conformance.targets import IN_PROCESS_BASE_URL, Target, mock_app
+from conformance.targets import BOTH_IN_PROCESS, Target, in_process_target, mock_app
 from conformance.wait_budget import WaitBudget, settles_within_seconds
 from luma_uni_mock.serve import RunningMock, new_api_key, serve_app
 
@@ -41,9 +40,6 @@ def paid_posts(options: Options) -> PaidPostBudget:
 def wait_budget(options: Options) -> WaitBudget:
     """How long the end-to-end tests wait for a generation; shared, so one overrun ends the waiting for all."""
     return WaitBudget(options.wait_budget, settles_within=settles_within_seconds() if options.live else None)
-
-
-UNREACHED_LIMIT = 1_000_000  # more requests per minute, and jobs at once, than any run of the suite makes
 
 
 # The local targets: the mock in process with its rules off (asgi) and on (rules), and on a socket (socket).
@@ -87,24 +83,8 @@ def build_target(request: pytest.FixtureRequest, options: Options) -> Target:
     if name == "live":
         assert options.base_url is not None and options.api_key is not None
         return Target("live", options.api_key, options.base_url)
-    if name == "asgi":
-        # In-process, with the cross-field and media rules off: every schema-valid body must then be accepted. Its
-        # rate limits are on but out of reach: every 201 carries X-RateLimit-* for the checks, none is refused. No
-        # time in the queue: the POST must still answer `queued` (a server that reads the state off its clock
-        # would answer `processing`).
-        control, app = mock_app(schema_only=True, rpm=UNREACHED_LIMIT, max_concurrent=UNREACHED_LIMIT, queued_seconds=0)
-        return Target(
-            "asgi",
-            new_api_key(),
-            IN_PROCESS_BASE_URL,
-            app=ServerErrorShield(app),
-            control=control,
-            strict_positive_acceptance=True,
-        )
-    if name == "rules":
-        # In-process, the mock as `make mock` serves it (every rule on): what the socket serves, without the socket.
-        control, app = mock_app()
-        return Target("rules", new_api_key(), IN_PROCESS_BASE_URL, app=ServerErrorShield(app), control=control)
+    if name in ("asgi", "rules", BOTH_IN_PROCESS):
+        return in_process_target(name.partition("+")[0], new_api_key())
     if active_variant() in MOCK_VARIANTS:
         # A broken variant wraps its own mock, served for this test only.
         control, app = mock_app()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from conformance.asgi import ServerErrorShield
 from conformance.broken import MOCK_VARIANTS, active_variant
 from luma_uni_mock import MockConfig, MockControl, create_app
 from luma_uni_mock.asgi_types import ASGIApp
@@ -36,3 +37,33 @@ def mock_app(**config: Any) -> tuple[MockControl, ASGIApp]:
     app = create_app(MockConfig(**{"time_scale": DEFAULT_TIME_SCALE, **config}))
     variant = active_variant()
     return app.control, MOCK_VARIANTS[variant](app) if variant in MOCK_VARIANTS else app
+
+
+UNREACHED_LIMIT = 1_000_000  # more requests per minute, and jobs at once, than any run of the suite makes
+
+
+def in_process_target(name: str, api_key: str) -> Target:
+    """The mock in this process: ``asgi`` (its rules off) or ``rules`` (every rule on)."""
+    if name == "asgi":
+        # In-process, with the cross-field and media rules off: every schema-valid body must then be accepted. Its
+        # rate limits are on but out of reach: every 201 carries X-RateLimit-* for the checks, none is refused. No
+        # time in the queue: the POST must still answer `queued` (a server that reads the state off its clock
+        # would answer `processing`).
+        control, app = mock_app(schema_only=True, rpm=UNREACHED_LIMIT, max_concurrent=UNREACHED_LIMIT, queued_seconds=0)
+        return Target(
+            "asgi",
+            api_key,
+            IN_PROCESS_BASE_URL,
+            app=ServerErrorShield(app),
+            control=control,
+            strict_positive_acceptance=True,
+        )
+    assert name == "rules", name
+    # In-process, the mock as `make mock` serves it (every rule on): what the socket serves, without the socket.
+    control, app = mock_app()
+    return Target("rules", api_key, IN_PROCESS_BASE_URL, app=ServerErrorShield(app), control=control)
+
+
+# A test marked `targets("asgi+rules", ...)` gets the asgi target and sends each case to the rules target too (see
+# test_mock_contract.py): one draw of cases for both in-process mocks.
+BOTH_IN_PROCESS = "asgi+rules"

@@ -4,7 +4,8 @@ bearerAuth), never from per-call headers, so the checks that replay requests (cr
 ignored auth) see it too.
 
 Targets (conftest.py): the mock in-process with its rules off (asgi: strict positive acceptance) and on (rules: as
-`make mock` serves it), and that mock on a socket, in a slice (see SOCKET_EXAMPLES); or the live server given by
+`make mock` serves it; the fuzzing sends each case drawn for asgi to rules too: asgi+rules), and that mock on a
+socket, in a slice (see SOCKET_EXAMPLES); or the live server given by
 BASE_URL with at most CONFORMANCE_MAX_PAID_POSTS creations (the stateful test comes first, so in live mode its
 link-following gets POSTs before random fuzzing does).
 """
@@ -29,7 +30,7 @@ from conformance.options import Options
 from conformance.report import STATS
 from conformance.schemathesis_setup import Mode, PaidPostBudget, instrument, load_contract, suite_config
 from conformance.spec import enum_values
-from conformance.targets import Target
+from conformance.targets import BOTH_IN_PROCESS, Target, in_process_target
 from conformance.wait_budget import WaitBudget
 from luma_uni_mock import rule_wording
 from luma_uni_mock.config import REPO_SPEC_PATH
@@ -110,21 +111,63 @@ def test_stateful_create_then_get(target: Target, options: Options, paid_posts: 
 
 
 @pytest.fixture(params=[pytest.param(mode, marks=pytest.mark.xdist_group(f"contract-{mode}")) for mode in MODES])
-def contract(
-    request: pytest.FixtureRequest, target: Target, options: Options, paid_posts: PaidPostBudget
-) -> BaseSchema:
-    schema = contract_for(target, options, mode=request.param, examples=options.examples)
-    return instrument(schema, PART, budget=paid_posts)
+def mode(request: pytest.FixtureRequest) -> Mode:
+    chosen: Mode = request.param
+    return chosen
+
+
+@pytest.fixture
+def contract(mode: Mode, target: Target, options: Options, paid_posts: PaidPostBudget) -> BaseSchema:
+    return instrument(contract_for(target, options, mode=mode, examples=options.examples), PART, budget=paid_posts)
+
+
+@pytest.fixture
+def rules_contract(request: pytest.FixtureRequest, mode: Mode, target: Target, options: Options) -> BaseSchema | None:
+    """With the asgi+rules target: the contract against the mock with every rule on (the `rules` target, under the
+    same key), which each case drawn for asgi is sent to as well; otherwise None."""
+    if request.node.callspec.params.get("target") != BOTH_IN_PROCESS:
+        return None
+    rules = in_process_target("rules", target.api_key)
+    return instrument(contract_for(rules, options, mode=mode, examples=options.examples), PART)
+
+
+def sent_to(schema: BaseSchema, case: Case[Any]) -> Case[Any]:
+    """``case`` as a case of ``schema``'s operation: the same request (auth included) to that schema's server, judged
+    by that schema's checks, with the case's generation metadata (positive or negative, and where)."""
+    operation = schema[case.operation.path][case.operation.method.upper()]
+    return Case(
+        operation,
+        case.method,
+        case.path,
+        path_parameters=copy.deepcopy(case.path_parameters),
+        headers=copy.deepcopy(case.headers),
+        cookies=copy.deepcopy(case.cookies),
+        query=copy.deepcopy(case.query),
+        body=copy.deepcopy(case.body),
+        media_type=case.media_type,
+        multipart_content_types=case.multipart_content_types,
+        meta=case.meta,
+        _auth=case._auth,
+        _has_explicit_auth=case._has_explicit_auth,
+    )
 
 
 lazy_contract = schemathesis.pytest.from_fixture("contract")
 
 
+# One draw of cases for both in-process mocks: drawing is most of a run's CPU, and the runs of the two targets drew
+# the same cases (the same seed). Each case goes to the mock with its rules off, judged with strict positive
+# acceptance, then to the mock with every rule on, judged as `make mock`'s.
+@pytest.mark.targets(BOTH_IN_PROCESS, "socket")
 @lazy_contract.parametrize()
-def test_server_conforms_to_the_spec(case: Case[Any], paid_posts: PaidPostBudget) -> None:
+def test_server_conforms_to_the_spec(
+    case: Case[Any], paid_posts: PaidPostBudget, rules_contract: BaseSchema | None
+) -> None:
     if not paid_posts.allows(case):
         return  # live mode, cap reached: this POST is not sent
     case.call_and_validate()
+    if rules_contract is not None:
+        sent_to(rules_contract, case).call_and_validate()  # the traceback's last line of this test says which half
 
 
 # --- Every type, created from the spec's own example and followed to its GET ----------------------------------------

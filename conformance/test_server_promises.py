@@ -29,7 +29,7 @@ from conformance.report import PARTS, STATS
 from conformance.served_files import decode, expected_for
 from conformance.sources import short, source_at
 from conformance.spec import load_spec
-from conformance.targets import mock_app
+from conformance.targets import UNREACHED_LIMIT, mock_app
 from conformance.wait_budget import settles_within_seconds
 from luma_uni_checks import clients, files, rules
 from luma_uni_checks.exchange import Exchange, parse_json
@@ -52,7 +52,6 @@ IMAGE_REF = "components.schemas.ImageRef"
 GET_ONE = SPEC.operation("GET", "/generations/{generation_id}")
 CREATE = SPEC.operation("POST", "/generations")
 PROMPT = "a lighthouse at dusk"
-UNREACHED_LIMIT = 1_000_000
 
 
 @dataclass(frozen=True)
