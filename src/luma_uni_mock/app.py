@@ -39,7 +39,6 @@ from .http_io import (
     Handler,
     MockResponse,
     Request,
-    encoded,
     json_bytes,
     new_id,
     send_error,
@@ -120,16 +119,7 @@ class MockApp:
             )
             return
         if response is not None:
-            extra = encoded(response.headers) if response.headers else None
-            await send_response(
-                send,
-                request_id=request.request_id,
-                api_version=self._api_version,
-                status=response.status,
-                body=response.body,
-                content_type=response.content_type,
-                extra=extra,
-            )
+            await send_response(send, request.request_id, self._api_version, response)
 
     async def _dispatch(self, request: Request, send: Send) -> MockResponse | None:
         for route in self._routes:
@@ -211,7 +201,7 @@ class MockApp:
             state.store.add(record)
             rate_headers = limiter.record(client, now, record.finishes_at) if limiter.limits else ()
         # POST always answers `queued`, even with a zero queue time.
-        return MockResponse(201, json_bytes(self._render(record, request, now, lifecycle.QUEUED)), headers=rate_headers)
+        return MockResponse(201, json_bytes(self._generation(record, lifecycle.QUEUED, [])), headers=rate_headers)
 
     def _check_body(
         self, raw: bytes, failure_header: str | None, client: str
@@ -264,44 +254,45 @@ class MockApp:
         return record.files if record is not None else None
 
     async def _get(self, request: Request, match: re.Match[str]) -> MockResponse:
-        permissive = self.state.config.permissive
+        state = self.state
+        permissive = state.config.permissive
         _, client = self._caller_of(request.headers.get("authorization"))
         generation_id = match.group(1)
-        if not validation.is_generation_id(self.state.facts, generation_id, permissive=permissive):
-            raise HttpError(404, GENERATION_NOT_FOUND)
-        with self.state.lock:
-            store = self.state.store
+        with state.lock:
+            store = state.store
             record = store.get_any(generation_id.lower()) if permissive else store.get(generation_id.lower(), client)
-        if record is not None:
-            return MockResponse(200, json_bytes(self._render(record, request, self.state.clock.now())))
+        if record is not None:  # a stored id is well-formed: only a miss needs the parameter's schema
+            now = state.clock.now()
+            current = state.timing.state(record.created_at, record.failure_code, now)
+            output = self._output(record, request, now) if current == lifecycle.COMPLETED else []
+            return MockResponse(200, json_bytes(self._generation(record, current, output)))
+        if not validation.is_generation_id(state.facts, generation_id, permissive=permissive):
+            raise HttpError(404, GENERATION_NOT_FOUND)
         if permissive:  # an id the suite never created (a placeholder): a generation shaped like the spec's examples
-            example = {**_completed_example(self.state.facts), "id": generation_id}  # pragma: no mutate
+            example = {**_completed_example(state.facts), "id": generation_id}  # pragma: no mutate
             return MockResponse(200, json_bytes(example))  # pragma: no mutate
         raise HttpError(404, GENERATION_NOT_FOUND)
 
-    def _render(
-        self, record: GenerationRecord, request: Request, now: float, state: str | None = None
-    ) -> dict[str, Any]:
-        """The Generation body: all 8 keys, nulls and ``[]`` included; completed ones get a freshly signed URL; any
-        other property the spec gives an example is answered with it."""
-        state = state or self.state.timing.state(record.created_at, record.failure_code, now)
+    def _output(self, record: GenerationRecord, request: Request, now: float) -> list[dict[str, object]]:
+        """A completed generation's ``output``: its files, each with a freshly signed URL."""
+        origin = request.origin()
+        sign = self.state.signer.sign
+        return [outputs.output_entry(file, sign(origin, record.id, file.name, now)) for file in record.files]
+
+    def _generation(self, record: GenerationRecord, state: str, output: list[dict[str, object]]) -> dict[str, Any]:
+        """The Generation body: all 8 keys, nulls and ``[]`` included; any other property the spec gives an example
+        is answered with it."""
         failed = state == lifecycle.FAILED
-        output = []
-        if state == lifecycle.COMPLETED:
-            origin = request.origin()
-            for file in record.files:
-                output.append(outputs.output_entry(file, self.state.signer.sign(origin, record.id, file.name, now)))
+        facts = self.state.facts
         return {
-            **self.state.facts.generation_field_examples,
+            **facts.generation_field_examples,
             "id": record.id,
             "type": record.type,
             "state": state,
             "model": record.model,
             "created_at": record.created_at_text,
             "output": output,
-            "failure_reason": self.state.facts.failure_reasons[record.failure_code]
-            if failed and record.failure_code
-            else None,
+            "failure_reason": facts.failure_reasons[record.failure_code] if failed and record.failure_code else None,
             "failure_code": record.failure_code if failed else None,
         }
 
