@@ -47,7 +47,6 @@ class Request:
 
     method: str
     path: str
-    query: str
     headers: Mapping[str, str]  # shared between requests with the same headers (see from_scope): read-only
     request_id: bytes
     scope: Scope
@@ -61,10 +60,15 @@ class Request:
             headers: Mapping[str, str] = _decoded_cached(tuple(raw))  # pragma: no mutate
         except TypeError:  # ASGI lets a server give each header as a list, which is not hashable
             headers = _decoded(raw)
-        sent_id = headers.get("x-request-id", "")
-        request_id = sent_id if _ECHOABLE_REQUEST_ID.fullmatch(sent_id) else new_id()
-        query = scope["query_string"].decode(LATIN_1)
-        return cls(scope["method"], scope["path"], query, headers, request_id.encode(), scope, receive)
+        sent_id = headers.get("x-request-id")
+        request_id = sent_id if sent_id and _ECHOABLE_REQUEST_ID.fullmatch(sent_id) else new_id()
+        return cls(scope["method"], scope["path"], headers, request_id.encode(), scope, receive)
+
+    @property
+    def query(self) -> str:
+        """The query string (only file URLs read one: decoded when asked for)."""
+        query: bytes = self.scope["query_string"]
+        return query.decode(LATIN_1)
 
     def origin(self) -> str:
         """``scheme://host[:port]`` as the client addressed us, for absolute URLs (a garbled Host is not trusted)."""
@@ -174,6 +178,5 @@ async def send_response(send: Send, request_id: bytes, api_version: bytes, respo
 
 
 async def send_error(send: Send, request_id: bytes, api_version: bytes, error: HttpError) -> None:
-    await send_response(
-        send, request_id, api_version, MockResponse(error.status, json_bytes({"detail": error.detail}), headers=error.headers)
-    )
+    response = MockResponse(error.status, json_bytes({"detail": error.detail}), headers=error.headers)
+    await send_response(send, request_id, api_version, response)
