@@ -120,11 +120,13 @@ async def _requests(client: _Client) -> None:  # pragma: no cover - runs in the 
         [(b"authorization", KEY), (b"content-type", b"text/plain")],
         [(b"content-type", b"application/json")],
         [(b"authorization", b"Bearer bad"), (b"content-type", b"application/json")],
+        [(b"authorization", b"Bearer luma-api-broke-0001"), (b"content-type", b"application/json")],
         [(b"authorization", KEY), (b"content-type", b"application/json"), (b"x-mock-failure", b"content_moderated")],
         [(b"authorization", KEY), (b"content-type", b"application/json"), (b"x-mock-status", b"500")],
         [(b"authorization", KEY), (b"content-type", b"application/json"), (b"content-length", b"999999999999")],
     ):
-        await client("POST", "/v1/generations", RAW_BODIES[0], headers)
+        for raw in (RAW_BODIES[0], RAW_BODIES[-1]):
+            await client("POST", "/v1/generations", raw, headers)
     for method, path in (("PUT", "/v1/generations"), ("DELETE", "/v1/generations/x"), ("GET", "/nope"),
                          ("GET", "/v1/generations/not-a-uuid"), ("GET", "/v1/generations/" + "0" * 36)):  # fmt: skip
         await client(method, path)
