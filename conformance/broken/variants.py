@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextvars
-import dataclasses
 import json
 import os
 import re
@@ -387,7 +386,7 @@ def portrait_videos_landscape(app: ASGIApp) -> ASGIApp:
 
     def swapped(shape: Shape, duration: Any) -> Any:
         if shape.height > shape.width:
-            shape = dataclasses.replace(shape, width=shape.height, height=shape.width)
+            shape = shape._replace(width=shape.height, height=shape.width)
         return original(shape, duration)
 
     _patch_once(outputs, "video_file", swapped)

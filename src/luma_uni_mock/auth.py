@@ -65,7 +65,6 @@ def _has_space(token: str) -> bool:
 _BROKE_KEYS = f"{KEY_PREFIX}{BROKE}-"
 
 
-def check_can_pay(key: str) -> None:
-    """402 for the ``luma-api-broke-…`` keys (on POST only: polling costs nothing)."""
-    if key.startswith(_BROKE_KEYS):
-        raise HttpError(402, INSUFFICIENT_CREDITS)
+def can_pay(key: str) -> bool:
+    """False for the ``luma-api-broke-…`` keys, which POST answers 402 (polling costs nothing)."""
+    return not key.startswith(_BROKE_KEYS)

@@ -12,7 +12,6 @@ import colorsys
 import functools
 import hashlib
 import io
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
@@ -23,9 +22,10 @@ PROMPT_SHOWN = 90  # characters of the prompt written on the file, at most (then
 PROMPT_LINES = 3
 
 
-@dataclass(frozen=True, slots=True)
-class Shape:
-    """The proportions of an output (any scale: a ratio's terms or a source's pixels) and how the file names them."""
+class Shape(NamedTuple):
+    """The proportions of an output (any scale: a ratio's terms or a source's pixels) and how the file names them. A
+    NamedTuple: it keys the memoised planners on every POST, and a tuple hashes in C where a frozen dataclass calls
+    its Python ``__hash__``."""
 
     width: int
     height: int
