@@ -76,12 +76,6 @@ def check_body(facts: SpecFacts, body: Any, *, permissive: bool) -> None:
         raise rules.word_schema_error(facts, body, error) or HttpError(400, _detail(error), fact=_keyword(error))
 
 
-def is_generation_id(facts: SpecFacts, value: str, *, permissive: bool) -> bool:
-    """True when the path parameter matches its schema (a UUID), or, in permissive mode, is any id; anything else
-    is answered like an unknown id."""
-    return permissive or facts.generation_id_schema.accepts_fast(value)
-
-
 def _keyword(error: jsonschema.ValidationError) -> str:
     """The field and the schema keyword that refused it: ``video.source_position.w_norm.exclusiveMinimum``."""
     path = list(error.absolute_path)

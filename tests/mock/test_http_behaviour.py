@@ -12,8 +12,9 @@ from typing import Any
 import httpx
 import pytest
 
-from luma_uni_mock import MockConfig, create_app, validation
+from luma_uni_mock import MockConfig, create_app
 from luma_uni_mock.serve import RunningMock
+from luma_uni_mock.store import GenerationStore
 from tests.mock.helpers import client, create, detail
 
 ANY_ID = "d290f1ee-6c54-4b01-90e6-d701748f0851"
@@ -122,7 +123,7 @@ def test_an_internal_bug_becomes_a_documented_5xx_json_body_in_process(monkeypat
     def broken(*args: Any) -> bool:
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr(validation, "is_generation_id", broken)
+    monkeypatch.setattr(GenerationStore, "get", broken)
 
     async def call() -> httpx.Response:
         transport = httpx.ASGITransport(app=app)
