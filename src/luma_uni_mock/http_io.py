@@ -174,7 +174,7 @@ async def send_response(send: Send, request_id: bytes, api_version: bytes, respo
     if response.headers:
         headers.extend([(name.encode(LATIN_1), value.encode(LATIN_1)) for name, value in response.headers])
     await send({"type": "http.response.start", "status": response.status, "headers": headers})
-    await send({"type": "http.response.body", "body": body, "more_body": False})
+    await send({"type": "http.response.body", "body": body, "more_body": False})  # pragma: no mutate
 
 
 async def send_error(send: Send, request_id: bytes, api_version: bytes, error: HttpError) -> None:
