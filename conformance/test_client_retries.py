@@ -123,9 +123,11 @@ def test_a_get_that_times_out_is_typed_and_sent_again(http_target: Target) -> No
     control = mock_control(http_target)
     with recorded(http_target, max_retries=1) as (luma, fake, sent):
         generation = luma.generations.create(prompt=PROMPT)
-        control.add_fault("GET", f"/generations/{generation.id}", delay_ms=3000, times=2)
+        # The server's handlers sleep out their delay after the client gave up, and the session's server waits for
+        # them when it shuts down: a 3 s delay held the end of a run by ~2.5 s.
+        control.add_fault("GET", f"/generations/{generation.id}", delay_ms=500, times=2)
         with pytest.raises(errors.APITimeoutError) as caught:
-            luma.generations.get(generation.id, timeout=httpx.Timeout(5.0, read=0.3))  # a tenth of the delay
+            luma.generations.get(generation.id, timeout=httpx.Timeout(5.0, read=0.05))  # a tenth of the delay
     STATS.case(PART)
     assert caught.value.request_sent is True, repr(caught.value)
     assert (_gets(sent), len(fake.sleeps)) == (2, 1), f"{_gets(sent)} GETs, waited {fake.sleeps}"
