@@ -97,6 +97,32 @@ def probe_spec(
     return probe
 
 
+def formats_reached(name: str, spec: JSON | None = None) -> set[str]:
+    """Every ``format`` in component ``name``'s schema and in the components it refers to, however deep."""
+    schemas = (spec or load_spec())["components"]["schemas"]
+    found: set[str] = set()
+    seen = {name}
+
+    def visit(node: Any) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "format" and isinstance(value, str):
+                    found.add(value)
+                elif key == "$ref" and isinstance(value, str):
+                    target = value.rsplit("/", 1)[-1]
+                    if target not in seen:
+                        seen.add(target)
+                        visit(schemas[target])
+                else:
+                    visit(value)
+        elif isinstance(node, list):
+            for item in node:
+                visit(item)
+
+    visit(schemas[name])
+    return found
+
+
 def probe_config(
     max_examples: int, *, seed: int | None = None, shrink: bool = True, fuzzing_only: bool = False
 ) -> SchemathesisConfig:
