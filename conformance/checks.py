@@ -38,7 +38,7 @@ from schemathesis import APIOperation, Case, CheckContext, HookContext, Response
 from schemathesis.core import NOT_SET
 
 from conformance import http_clients
-from conformance.asgi import request_in_process
+from conformance.asgi import call_kwargs, request_in_process
 from luma_uni_checks import lifecycle, rules
 from luma_uni_checks.exchange import NO_BODY, Exchange, parse_json
 from luma_uni_checks.findings import Finding, RuleBrokenError, raise_first
@@ -205,7 +205,7 @@ def _credentials(response: Response) -> dict[str, str]:
 
 def _fetch_generation(case: Case[Any], credentials: dict[str, str], context: str) -> JSON:
     """GET the generation again (``case`` GETs it); it must be found, and be the one asked for."""
-    answer = case.call(headers=credentials)
+    answer = case.call(headers=credentials, **call_kwargs(case))
     spec, operation, exchange = _spec(case), _operation(case), exchange_of(case, answer)
     raise_first(*rules.answers_the_id_asked_for(spec, operation, exchange))
     generation = rules.generation_of(spec, operation, exchange)
@@ -312,7 +312,7 @@ def generation_lifecycle(ctx: CheckContext, response: Response, case: Case[Any])
     # sample allow.
     raise_first(*lifecycle.created_in_first_state(spec, generation))
     credentials = _credentials(response)
-    first = follow.call(headers=credentials)
+    first = follow.call(headers=credentials, **call_kwargs(follow))
     again = _generation(follow, first)
     if first.status_code != 200 or again is None:
         return PASSED  # the built-in check for created resources (ST302) reports a generation that cannot be found

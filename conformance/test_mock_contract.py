@@ -25,6 +25,7 @@ from schemathesis import BaseSchema, Case, HookContext, Response
 from schemathesis.generation.stateful.state_machine import StepInput, StepOutput
 
 from conformance import http_clients
+from conformance.asgi import call_kwargs
 from conformance.checks import regets, settle
 from conformance.options import Options
 from conformance.report import STATS
@@ -96,6 +97,9 @@ def test_stateful_create_then_get(target: Target, options: Options, paid_posts: 
     schema.hooks.register_hook_with_name(after_call, "after_call")
 
     class CappedMachine(schema.as_state_machine()):  # type: ignore[misc]
+        def get_call_kwargs(self, case: Case[Any]) -> dict[str, Any]:
+            return dict(call_kwargs(case))
+
         def step(self, input: StepInput) -> StepOutput | None:
             if not paid_posts.allows(input.case):
                 return None  # live mode, cap reached: the transition is skipped without a request
@@ -165,9 +169,10 @@ def test_server_conforms_to_the_spec(
 ) -> None:
     if not paid_posts.allows(case):
         return  # live mode, cap reached: this POST is not sent
-    case.call_and_validate()
+    case.call_and_validate(**call_kwargs(case))
     if rules_contract is not None:
-        sent_to(rules_contract, case).call_and_validate()  # the traceback's last line of this test says which half
+        twin = sent_to(rules_contract, case)
+        twin.call_and_validate(**call_kwargs(twin))  # the traceback's last line of this test says which half
 
 
 # --- Every type, created from the spec's own example and followed to its GET ----------------------------------------
@@ -203,7 +208,7 @@ def _created(
     case = schema[POST_GENERATIONS.partition(" ")[2]]["POST"].Case(body=body, media_type="application/json")
     if not paid_posts.allows(case):
         pytest.skip(f"live mode: the cap of {paid_posts.cap} paid POSTs is reached")
-    response = case.call_and_validate(headers=auth)
+    response = case.call_and_validate(headers=auth, **call_kwargs(case))
     assert response.status_code == 201, f"{body.get('type')}: {response.status_code} {response.text}"
     generation: JSON = response.json()
     return case, response, generation
@@ -218,7 +223,7 @@ def _completed(case: Case[Any], response: Response, generation: JSON, auth: dict
     deadline = time.monotonic() + budget.seconds
     created_at = datetime.datetime.fromisoformat(generation["created_at"])
     while True:
-        state = follow.call_and_validate(headers=auth).json()["state"]
+        state = follow.call_and_validate(headers=auth, **call_kwargs(follow)).json()["state"]
         hopeless = budget.past_settling(str(generation["id"]), state, created_at)
         if state == "completed" or moved or hopeless or time.monotonic() > deadline:
             break
@@ -254,7 +259,7 @@ def test_each_type_is_created_and_fetched_through_the_link(
     assert created["type"] == generation_type
     follow = regets(case, response, created)
     assert follow is not None, "the 201 documents no link to the GET"
-    fetched = follow.call_and_validate(headers=auth)
+    fetched = follow.call_and_validate(headers=auth, **call_kwargs(follow))
     assert fetched.status_code == 200 and fetched.json()["type"] == generation_type
 
 
