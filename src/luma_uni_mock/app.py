@@ -224,17 +224,17 @@ class MockApp:
             lenient = self.state.facts.lenient
             if lenient is None:
                 raise
-            try:
-                self._checked(lenient, raw, failure_header, client)
+            try:  # its verdict only: the lenient view's own wording of a refusal is never sent
+                self._checked(lenient, raw, failure_header, client, worded=False)  # pragma: no mutate
             except HttpError:
                 raise refused from None
             raise refused.resting_on_a_choice() from None
 
     def _checked(
-        self, facts: SpecFacts, raw: bytes, failure_header: str | None, client: str
+        self, facts: SpecFacts, raw: bytes, failure_header: str | None, client: str, *, worded: bool = True
     ) -> tuple[dict[str, Any], str | None, bytes | None]:
         config = self.state.config
-        body = validation.checked_body(facts, raw, permissive=config.permissive)
+        body = validation.checked_body(facts, raw, permissive=config.permissive, worded=worded)
         failure_code = failure_switch.requested_failure(facts, failure_header, body["prompt"])
         source = None
         if not (config.schema_only or config.permissive):

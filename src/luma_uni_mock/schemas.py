@@ -48,6 +48,10 @@ class CompiledSchema:
         except Exception:  # e.g. an integer too large for Rust: let jsonschema decide
             return False
 
+    def accepts(self, instance: Any) -> bool:
+        """The verdict alone: jsonschema_rs's yes, or jsonschema's (which stops at its first error) on a no."""
+        return self.accepts_fast(instance) or self._python_validator().is_valid(instance)
+
     def errors(self, instance: Any) -> list[jsonschema.ValidationError]:
         """Every error jsonschema finds, in its order (the schema's)."""
         return list(self._python_validator().iter_errors(instance))

@@ -39,7 +39,7 @@ def parse_json(body: bytes) -> Any:
         raise bad_request(INVALID_JSON) from None
 
 
-def checked_body(facts: SpecFacts, raw: bytes, *, permissive: bool) -> Any:
+def checked_body(facts: SpecFacts, raw: bytes, *, permissive: bool, worded: bool = True) -> Any:
     """The parsed body once it passes the request schema (:func:`check_body`); 400 for anything else.
 
     A body orjson reads and the compiled schema accepts is taken as orjson read it, at a quarter of the cost of the
@@ -58,15 +58,24 @@ def checked_body(facts: SpecFacts, raw: bytes, *, permissive: bool) -> Any:
         if schema.accepts_fast(body):  # pragma: no mutate
             return body
     body = parse_json(raw)
-    check_body(facts, body, permissive=permissive)
+    check_body(facts, body, permissive=permissive, worded=worded)
     return body
 
 
-def check_body(facts: SpecFacts, body: Any, *, permissive: bool) -> None:
-    """400 with the API's wording when the body breaks the request schema (in permissive mode, its loose form)."""
+# The detail of a refusal checked only for its verdict (``worded=False``): never sent, so never worded.
+UNWORDED = "refused by the request schema"  # pragma: no mutate
+
+
+def check_body(facts: SpecFacts, body: Any, *, permissive: bool, worded: bool = True) -> None:
+    """400 with the API's wording when the body breaks the request schema (in permissive mode, its loose form).
+    ``worded=False`` asks for the verdict only: a refusal detailed `UNWORDED`, found without listing every error."""
     schema = facts.loose_request_schema if permissive else facts.request_schema  # pragma: no mutate
     if schema.accepts_fast(body):  # pragma: no mutate
         return
+    if not worded:
+        if schema.accepts(body):
+            return
+        raise HttpError(400, UNWORDED)  # pragma: no mutate
     errors = schema.errors(body)
     stated = None if permissive else rules.stated_refusal(facts, body, errors)
     if stated is not None:
