@@ -17,6 +17,7 @@ import functools
 import logging
 import re
 import time
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -52,11 +53,16 @@ from .render.outputs import PlannedFile
 from .signing import FILE_PATH
 from .spec_facts import SpecFacts
 from .state import MockState
-from .store import GenerationRecord, StoreFullError
+from .store import GenerationRecord, StoreFullError, new_record
 
 logger = logging.getLogger("luma_uni_mock")  # one logger for the package, as uvicorn names its own
 
 JSON_TYPE = "application/json"
+JSON_CONTENT_TYPE = JSON_TYPE.encode()
+# Stand-ins for the id and created_at of the queued template (_queued_body_template): random, so that no example,
+# type or model a client sends can hold one; plain hex, which either JSON encoder writes as it is.
+_ID_SLOT = uuid.uuid4().hex
+_CREATED_AT_SLOT = uuid.uuid4().hex
 BIG_BODY_BYTES = 1024 * 1024  # bodies past this are validated in a worker thread, off the event loop
 
 
@@ -91,6 +97,12 @@ class MockApp:
         # A client sends the same Authorization header every time: who it is is worked out once (bounded; a refusal
         # raises, so it is never kept). Wrapped, not decorated, so that mutation testing still mutates _caller.
         self._caller_of = functools.lru_cache(maxsize=256)(self._caller)
+        # The 201's body differs between generations of one type and model only by id and created_at (bounded:
+        # keyed on the two values, strings by the schema, whatever else the body holds).
+        self._queued_template = functools.lru_cache(maxsize=64)(self._queued_body_template)
+        # The fields the rules and the media checks read: a body with none of them (most) cannot break either.
+        rule_fields = self.state.body_rules.reads
+        self._media_or_rule_fields = None if rule_fields is None else rule_fields | media.REF_FIELDS
 
     # ASGI entry point and the shield ---------------------------------------------------------------------------
 
@@ -196,22 +208,38 @@ class MockApp:
                 raise too_many_concurrent_jobs() from None
             generation_id = new_id()
             chained = self._chained_files(chained_id, client) if chained_id is not None else None
-            record = GenerationRecord(  # positional: keywords cost a NamedTuple's __new__ a dict
-                generation_id,
-                client,
-                now,
-                _rfc3339(int(now)),
-                state.timing.finishes_at(now),
-                model,
-                generation_type,
-                body.get("prompt") or "",  # pragma: no mutate
-                plan_files(facts, body, source, chained),
-                failure_code,
+            created_at_text = _created_at_text(int(now))
+            record = new_record(
+                (
+                    generation_id,
+                    client,
+                    now,
+                    created_at_text,
+                    now + state.timing.total_seconds,  # when it finishes (every job lasts as long)
+                    model,
+                    generation_type,
+                    body.get("prompt") or "",  # pragma: no mutate
+                    plan_files(facts, body, source, chained),
+                    failure_code,
+                )
             )
             state.store.add(record)
             rate_headers = limiter.record(client, now, record.finishes_at) if limiter.limits else ()
-        # POST always answers `queued`, even with a zero queue time.
-        return MockResponse(201, json_bytes(self._generation(record, lifecycle.QUEUED, [])), headers=rate_headers)
+        # POST always answers `queued`, even with a zero queue time: the body is its (type, model)'s queued template
+        # with the id and created_at filled in.
+        before_id, before_created_at, rest = self._queued_template(generation_type, model)
+        body_bytes = b"".join((before_id, generation_id.encode(), before_created_at, created_at_text.encode(), rest))
+        return MockResponse(201, body_bytes, JSON_CONTENT_TYPE, rate_headers)
+
+    def _queued_body_template(self, generation_type: str, model: str) -> tuple[bytes, bytes, bytes]:
+        """The 201 body of a generation of this type and model, encoded once (by the GET's own `_generation`) and
+        cut where its id and created_at go: what precedes the id, what lies between the two, and the rest. Both are
+        plain ASCII (new_id, strftime), so either JSON encoder writes them as they are."""
+        record = GenerationRecord(_ID_SLOT, "", 0.0, _CREATED_AT_SLOT, 0.0, model, generation_type, "", (), None)
+        encoded = json_bytes(self._generation(record, lifecycle.QUEUED, []))
+        before_id, _, after_id = encoded.partition(_ID_SLOT.encode())
+        before_created_at, _, rest = after_id.partition(_CREATED_AT_SLOT.encode())
+        return before_id, before_created_at, rest
 
     def _check_body(
         self, raw: bytes, failure_header: str | None, client: str
@@ -235,9 +263,13 @@ class MockApp:
     ) -> tuple[dict[str, Any], str | None, bytes | None]:
         config = self.state.config
         body = validation.checked_body(facts, raw, permissive=config.permissive)
-        failure_code = failure_switch.requested_failure(facts, failure_header, body["prompt"])
+        prompt = body["prompt"]
+        failure_code = None
+        if failure_header is not None or failure_switch.MARKER_START in prompt:  # else no failure is asked for
+            failure_code = failure_switch.requested_failure(facts, failure_header, prompt)
         source = None
-        if not (config.schema_only or config.permissive):
+        fields = self._media_or_rule_fields
+        if not (config.schema_only or config.permissive) and (fields is None or not fields.isdisjoint(body)):
             rules.check(facts, self.state.body_rules, body, lambda generation_id: self._prior(generation_id, client))
             source = media.check(facts, body)
         return body, failure_code, source
@@ -344,6 +376,9 @@ def _minute(unix_minutes: int) -> str:
 
 # Wrapped, not decorated: mutation testing skips decorated functions.
 _minute_cached = functools.lru_cache(maxsize=4)(_minute)
+# Every POST formats its created_at, and a second holds many of them (at make bench's 1000x clock, a real
+# millisecond): the whole text is kept per second, found without a Python call.
+_created_at_text = functools.lru_cache(maxsize=4)(_rfc3339)
 
 
 def _completed_example(facts: SpecFacts) -> dict[str, Any]:  # pragma: no mutate block

@@ -33,12 +33,14 @@ _JSON = json.JSONEncoder(separators=(",", ":"), ensure_ascii=True)
 # as a UUID cost ~10k instructions a POST (bench/README.md).
 _ID_PREFIX = str(uuid.uuid4())[:24]
 _ID_NUMBERS = itertools.count()
+_ID_TOP_BIT = 1 << 48  # above the counter's 12 hex digits (2^48 ids: never reached): hex() then gives all 12
 
 
 def new_id() -> str:
     """A fresh id in a version 4 UUID's form (RFC 4122 variant), for generations and minted X-Request-Ids: unique in
-    this process by its counter, and across processes by its random prefix."""
-    return f"{_ID_PREFIX}{next(_ID_NUMBERS):012x}"
+    this process by its counter, and across processes by its random prefix. hex() of the counter with a top bit set,
+    that bit's digit cut, is what ``:012x`` gives at a quarter of its cost (no format spec parsed per id)."""
+    return _ID_PREFIX + hex(next(_ID_NUMBERS) | _ID_TOP_BIT)[3:]
 
 
 @dataclass(slots=True)

@@ -186,9 +186,9 @@ def test_headers_given_as_lists_are_read_too(driver: Driver, completed: str) -> 
 
 def test_the_store_finds_its_oldest_generation_at_once() -> None:
     """Once the store is full, every POST evicts its oldest generation. A plain dict walks past the emptied slots of
-    the ones evicted before to find it (~30k instructions a POST at 10,000; C work no Python-level count sees), an
-    OrderedDict goes straight to it: this guards the structure."""
-    assert isinstance(GenerationStore(1)._records, collections.OrderedDict)
+    the ones evicted before to find it (~30k instructions a POST at 10,000; C work no Python-level count sees); the
+    store's deque of its records in creation order holds it first: this guards the structure."""
+    assert isinstance(GenerationStore(1)._order, collections.deque)
 
 
 def test_generations_planned_alike_share_their_files(driver: Driver, completed: str) -> None:
