@@ -21,7 +21,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from . import auth, failure_switch, lifecycle, media, rules, validation
+from . import auth, failure_switch, lifecycle, media, planning, rules, validation
 from .asgi_types import Receive, Scope, Send
 from .config import MockConfig
 from .control import ControlApi, MockControl
@@ -100,6 +100,12 @@ class MockApp:
         # The 201's body differs between generations of one type and model only by id and created_at (bounded:
         # keyed on the two values, strings by the schema, whatever else the body holds).
         self._queued_template = functools.lru_cache(maxsize=64)(self._queued_body_template)
+        # Most POSTs make an image from a prompt, whose files rest on three of its options alone: planned once per
+        # (type, aspect_ratio, output_format), by plan_files itself (bounded; keyed on the values, strings or null by
+        # the schema, whatever else the body holds).
+        facts = self.state.facts
+        self._types_planned_from_options = planning.types_planned_from_options(facts)
+        self._plan_of_options = functools.lru_cache(maxsize=256)(functools.partial(planning.plan_from_options, facts))
         # The fields the rules and the media checks read: a body with none of them (most) cannot break either.
         rule_fields = self.state.body_rules.reads
         self._media_or_rule_fields = None if rule_fields is None else rule_fields | media.REF_FIELDS
@@ -219,7 +225,9 @@ class MockApp:
                     model,
                     generation_type,
                     body.get("prompt") or "",  # pragma: no mutate
-                    plan_files(facts, body, source, chained),
+                    self._plan_of_options(generation_type, body.get("aspect_ratio"), body.get("output_format"))
+                    if generation_type in self._types_planned_from_options
+                    else plan_files(facts, body, source, chained),
                     failure_code,
                 )
             )
