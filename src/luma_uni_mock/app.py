@@ -36,14 +36,16 @@ from .http_errors import (
     HttpError,
 )
 from .http_io import (
+    JSON_CONTENT_TYPE,
     ClientDisconnectedError,
     Handler,
     MockResponse,
     Request,
+    error_response,
     json_bytes,
     new_id,
-    send_error,
-    send_response,
+    new_response,
+    response_start,
 )
 from .planning import plan_files
 from .rate_limits import too_many_concurrent_jobs
@@ -58,7 +60,6 @@ from .store import GenerationRecord, StoreFullError, new_record
 logger = logging.getLogger("luma_uni_mock")  # one logger for the package, as uvicorn names its own
 
 JSON_TYPE = "application/json"
-JSON_CONTENT_TYPE = JSON_TYPE.encode()
 # Stand-ins for the id and created_at of the queued template (_queued_body_template): random, so that no example,
 # type or model a client sends can hold one; plain hex, which either JSON encoder writes as it is.
 _ID_SLOT = uuid.uuid4().hex
@@ -108,20 +109,15 @@ class MockApp:
         self._plan_of_options = functools.lru_cache(maxsize=256)(functools.partial(planning.plan_from_options, facts))
         # The fields the rules and the media checks read: a body with none of them (most) cannot break either.
         rule_fields = self.state.body_rules.reads
-        self._media_or_rule_fields = None if rule_fields is None else rule_fields | media.REF_FIELDS
+        self._media_or_rule_fields = None if rule_fields is None else rule_fields | rules.REF_FIELDS
 
     # ASGI entry point and the shield ---------------------------------------------------------------------------
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:  # pragma: no mutate block
-        kind = scope["type"]
-        if kind == "http":
-            await self._http(scope, receive, send)
-        elif kind == "lifespan":
-            await _lifespan(receive, send)
-        elif kind == "websocket":  # not served: refuse the handshake instead of hanging
-            await send({"type": "websocket.close", "code": 1008})
-
-    async def _http(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        # HTTP served here, not in a coroutine of its own: one call fewer on every request.
+        if scope["type"] != "http":
+            await _not_http(scope, receive, send)
+            return
         request = Request.from_scope(scope, receive)  # reads the scope only: cannot fail on any client input
         try:
             # Routed here, not in a coroutine of its own: one call fewer on every request.
@@ -140,18 +136,15 @@ class MockApp:
             else:
                 response = await handler(request, match)
         except HttpError as error:
-            await send_error(send, request.request_id, self._api_version, error)
-            return
+            response = error_response(error)
         except ClientDisconnectedError:
             return
         except Exception:  # a bug: log it, answer a documented 5xx, never a 500 or a traceback to the client
             logger.exception("internal error while handling %s %s", request.method, request.path)  # pragma: no mutate
-            await send_error(
-                send, request.request_id, self._api_version, HttpError(INTERNAL_ERROR_STATUS, INTERNAL_ERROR)
-            )
-            return
+            response = error_response(HttpError(INTERNAL_ERROR_STATUS, INTERNAL_ERROR))
         if response is not None:
-            await send_response(send, request.request_id, self._api_version, response)
+            await send(response_start(request.request_id, self._api_version, response))
+            await send({"type": "http.response.body", "body": response.body, "more_body": False})  # pragma: no mutate
 
     async def _with_fault(
         self, request: Request, send: Send, handler: Handler, match: re.Match[str]
@@ -237,7 +230,7 @@ class MockApp:
         # with the id and created_at filled in.
         before_id, before_created_at, rest = self._queued_template(generation_type, model)
         body_bytes = b"".join((before_id, generation_id.encode(), before_created_at, created_at_text.encode(), rest))
-        return MockResponse(201, body_bytes, JSON_CONTENT_TYPE, rate_headers)
+        return new_response((201, body_bytes, JSON_CONTENT_TYPE, rate_headers))
 
     def _queued_body_template(self, generation_type: str, model: str) -> tuple[bytes, bytes, bytes]:
         """The 201 body of a generation of this type and model, encoded once (by the GET's own `_generation`) and
@@ -393,6 +386,14 @@ def _completed_example(facts: SpecFacts) -> dict[str, Any]:  # pragma: no mutate
     """The spec's completed example generation (else its first): what permissive mode answers for unknown ids."""
     examples = facts.generation_examples
     return next((e for e in examples if e.get("state") == lifecycle.COMPLETED), examples[0])
+
+
+async def _not_http(scope: Scope, receive: Receive, send: Send) -> None:  # pragma: no mutate block
+    kind = scope["type"]
+    if kind == "lifespan":
+        await _lifespan(receive, send)
+    elif kind == "websocket":  # not served: refuse the handshake instead of hanging
+        await send({"type": "websocket.close", "code": 1008})
 
 
 async def _lifespan(receive: Receive, send: Send) -> None:
