@@ -39,7 +39,7 @@ def parse_json(body: bytes) -> Any:
         raise bad_request(INVALID_JSON) from None
 
 
-def checked_body(facts: SpecFacts, raw: bytes, *, permissive: bool) -> Any:
+def checked_body(facts: SpecFacts, raw: bytes, permissive: bool) -> Any:
     """The parsed body once it passes the request schema (:func:`check_body`); 400 for anything else.
 
     A body orjson reads and the compiled schema accepts is taken as orjson read it, at a quarter of the cost of the
