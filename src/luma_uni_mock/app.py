@@ -44,7 +44,6 @@ from .http_io import (
     error_response,
     json_bytes,
     new_id,
-    new_response,
     response_start,
 )
 from .planning import plan_files
@@ -55,7 +54,7 @@ from .render.outputs import PlannedFile
 from .signing import FILE_PATH
 from .spec_facts import SpecFacts
 from .state import MockState
-from .store import GenerationRecord, StoreFullError, new_record
+from .store import GenerationRecord, StoreFullError
 
 logger = logging.getLogger("luma_uni_mock")  # one logger for the package, as uvicorn names its own
 
@@ -220,21 +219,19 @@ class MockApp:
             generation_id = new_id()
             chained = self._chained_files(chained_id, client) if chained_id is not None else None
             created_at_text = _created_at_text(int(now))
-            record = new_record(
-                (
-                    generation_id,
-                    client,
-                    now,
-                    created_at_text,
-                    now + state.timing.total_seconds,  # when it finishes (every job lasts as long)
-                    model,
-                    generation_type,
-                    body.get("prompt") or "",  # pragma: no mutate
-                    self._plan_of_options(generation_type, body.get("aspect_ratio"), body.get("output_format"))
-                    if generation_type in self._types_planned_from_options
-                    else plan_files(facts, body, source, chained),
-                    failure_code,
-                )
+            record = GenerationRecord(  # positional: a call with keywords costs more
+                generation_id,
+                client,
+                now,
+                created_at_text,
+                now + state.timing.total_seconds,  # when it finishes (every job lasts as long)
+                model,
+                generation_type,
+                body.get("prompt") or "",  # pragma: no mutate
+                self._plan_of_options(generation_type, body.get("aspect_ratio"), body.get("output_format"))
+                if generation_type in self._types_planned_from_options
+                else plan_files(facts, body, source, chained),
+                failure_code,
             )
             state.store.add(record)
             rate_headers = limiter.record(client, now, record.finishes_at) if limiter.limits else ()
@@ -242,7 +239,7 @@ class MockApp:
         # with the id and created_at filled in.
         before_id, before_created_at, rest = self._queued_template(generation_type, model)
         body_bytes = b"".join((before_id, generation_id.encode(), before_created_at, created_at_text.encode(), rest))
-        return new_response((201, body_bytes, JSON_CONTENT_TYPE, rate_headers))
+        return MockResponse(201, body_bytes, JSON_CONTENT_TYPE, rate_headers)
 
     def _queued_body_template(self, generation_type: str, model: str) -> tuple[bytes, bytes, bytes]:
         """The 201 body of a generation of this type and model, encoded once (by the GET's own `_generation`) and

@@ -6,14 +6,13 @@ Not thread-safe by itself: the app calls it under its state lock.
 from __future__ import annotations
 
 import collections
-import functools
-from collections.abc import Callable
-from typing import NamedTuple, cast
+from dataclasses import dataclass
 
 from .render.outputs import PlannedFile
 
 
-class GenerationRecord(NamedTuple):  # one per POST: see render/outputs.PlannedFile
+@dataclass(slots=True)
+class GenerationRecord:  # one per POST; slots, as http_io.Request's, for reads the interpreter specialises
     id: str  # lower-case uuid4
     owner: str  # the API client that created it (auth.client_of its key): only that client's keys can see it
     created_at: float  # mock clock, Unix seconds
@@ -24,13 +23,6 @@ class GenerationRecord(NamedTuple):  # one per POST: see render/outputs.PlannedF
     prompt: str  # what its files show of the request, with its id, type and model (render/cards.Card)
     files: tuple[PlannedFile, ...]  # what it serves once completed (rendered only when fetched)
     failure_code: str | None
-
-
-# GenerationRecord's fields, in order, as one tuple.
-RecordFields = tuple[str, str, float, str, float, str, str, str, tuple[PlannedFile, ...], str | None]
-# A NamedTuple's generated __new__ is a Python function; tuple.__new__ builds the same record in C, one call fewer a
-# POST.
-new_record = cast("Callable[[RecordFields], GenerationRecord]", functools.partial(tuple.__new__, GenerationRecord))
 
 
 class StoreFullError(Exception):
