@@ -17,10 +17,11 @@ import functools
 import logging
 import re
 import time
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from . import auth, failure_switch, lifecycle, media, rules, validation
+from . import auth, failure_switch, lifecycle, media, planning, rules, validation
 from .asgi_types import Receive, Scope, Send
 from .config import MockConfig
 from .control import ControlApi, MockControl
@@ -35,14 +36,15 @@ from .http_errors import (
     HttpError,
 )
 from .http_io import (
+    JSON_CONTENT_TYPE,
     ClientDisconnectedError,
     Handler,
     MockResponse,
     Request,
+    error_response,
     json_bytes,
     new_id,
-    send_error,
-    send_response,
+    response_start,
 )
 from .planning import plan_files
 from .rate_limits import too_many_concurrent_jobs
@@ -57,6 +59,10 @@ from .store import GenerationRecord, StoreFullError
 logger = logging.getLogger("luma_uni_mock")  # one logger for the package, as uvicorn names its own
 
 JSON_TYPE = "application/json"
+# Stand-ins for the id and created_at of the queued template (_queued_body_template): random, so that no example,
+# type or model a client sends can hold one; plain hex, which either JSON encoder writes as it is.
+_ID_SLOT = uuid.uuid4().hex
+_CREATED_AT_SLOT = uuid.uuid4().hex
 BIG_BODY_BYTES = 1024 * 1024  # bodies past this are validated in a worker thread, off the event loop
 
 
@@ -88,31 +94,50 @@ class MockApp:
             Route(FILE_PATH, {"GET": self._file}, True),
             *(Route(pattern, methods, False) for pattern, methods in ControlApi(self.control).routes()),
         ]
+        # The paths a route's pattern matches whole, routed by one dict lookup instead of regexes (the POST's): each
+        # with its route and the match that route's pattern makes of it (a Match is read-only: one serves all).
+        self._fixed_paths: dict[str, tuple[Route, re.Match[str]]] = {}
+        for path in ("/v1/generations", "/generations"):  # the collection, with and without the version prefix
+            match = self._routes[0].pattern.fullmatch(path)
+            assert match is not None  # pragma: no mutate
+            self._fixed_paths[path] = (self._routes[0], match)
         # A client sends the same Authorization header every time: who it is is worked out once (bounded; a refusal
         # raises, so it is never kept). Wrapped, not decorated, so that mutation testing still mutates _caller.
         self._caller_of = functools.lru_cache(maxsize=256)(self._caller)
+        # The 201's body differs between generations of one type and model only by id and created_at (bounded:
+        # keyed on the two values, strings by the schema, whatever else the body holds).
+        self._queued_template = functools.lru_cache(maxsize=64)(self._queued_body_template)
+        # Most POSTs make an image from a prompt, whose files rest on three of its options alone: planned once per
+        # (type, aspect_ratio, output_format), by plan_files itself (bounded; keyed on the values, strings or null by
+        # the schema, whatever else the body holds).
+        facts = self.state.facts
+        self._types_planned_from_options = planning.types_planned_from_options(facts)
+        self._plan_of_options = functools.lru_cache(maxsize=256)(functools.partial(planning.plan_from_options, facts))
+        # The fields the rules and the media checks read: a body with none of them (most) cannot break either.
+        rule_fields = self.state.body_rules.reads
+        self._media_or_rule_fields = None if rule_fields is None else rule_fields | rules.REF_FIELDS
 
     # ASGI entry point and the shield ---------------------------------------------------------------------------
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:  # pragma: no mutate block
-        kind = scope["type"]
-        if kind == "http":
-            await self._http(scope, receive, send)
-        elif kind == "lifespan":
-            await _lifespan(receive, send)
-        elif kind == "websocket":  # not served: refuse the handshake instead of hanging
-            await send({"type": "websocket.close", "code": 1008})
-
-    async def _http(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        # HTTP served here, not in a coroutine of its own: one call fewer on every request.
+        if scope["type"] != "http":
+            await _not_http(scope, receive, send)
+            return
         request = Request.from_scope(scope, receive)  # reads the scope only: cannot fail on any client input
         try:
             # Routed here, not in a coroutine of its own: one call fewer on every request.
-            for route in self._routes:
-                match = route.pattern.fullmatch(request.path)
-                if match is not None:
-                    break
+            match: re.Match[str] | None
+            fixed = self._fixed_paths.get(request.path)
+            if fixed is not None:
+                route, match = fixed
             else:
-                raise HttpError(404, NOT_FOUND)
+                for route in self._routes:
+                    match = route.pattern.fullmatch(request.path)
+                    if match is not None:
+                        break
+                else:
+                    raise HttpError(404, NOT_FOUND)
             handler = route.methods.get(request.method)
             if handler is None:
                 raise HttpError(405, METHOD_NOT_ALLOWED, [("Allow", route.allow)])
@@ -122,18 +147,15 @@ class MockApp:
             else:
                 response = await handler(request, match)
         except HttpError as error:
-            await send_error(send, request.request_id, self._api_version, error)
-            return
+            response = error_response(error)
         except ClientDisconnectedError:
             return
         except Exception:  # a bug: log it, answer a documented 5xx, never a 500 or a traceback to the client
             logger.exception("internal error while handling %s %s", request.method, request.path)  # pragma: no mutate
-            await send_error(
-                send, request.request_id, self._api_version, HttpError(INTERNAL_ERROR_STATUS, INTERNAL_ERROR)
-            )
-            return
+            response = error_response(HttpError(INTERNAL_ERROR_STATUS, INTERNAL_ERROR))
         if response is not None:
-            await send_response(send, request.request_id, self._api_version, response)
+            await send(response_start(request.request_id, self._api_version, response))
+            await send({"type": "http.response.body", "body": response.body, "more_body": False})  # pragma: no mutate
 
     async def _with_fault(
         self, request: Request, send: Send, handler: Handler, match: re.Match[str]
@@ -196,50 +218,69 @@ class MockApp:
                 raise too_many_concurrent_jobs() from None
             generation_id = new_id()
             chained = self._chained_files(chained_id, client) if chained_id is not None else None
-            record = GenerationRecord(  # positional: keywords cost a NamedTuple's __new__ a dict
+            created_at_text = _created_at_text(int(now))
+            record = GenerationRecord(  # positional: a call with keywords costs more
                 generation_id,
                 client,
                 now,
-                _rfc3339(int(now)),
-                state.timing.finishes_at(now),
+                created_at_text,
+                now + state.timing.total_seconds,  # when it finishes (every job lasts as long)
                 model,
                 generation_type,
                 body.get("prompt") or "",  # pragma: no mutate
-                plan_files(facts, body, source, chained),
+                self._plan_of_options(generation_type, body.get("aspect_ratio"), body.get("output_format"))
+                if generation_type in self._types_planned_from_options
+                else plan_files(facts, body, source, chained),
                 failure_code,
             )
             state.store.add(record)
             rate_headers = limiter.record(client, now, record.finishes_at) if limiter.limits else ()
-        # POST always answers `queued`, even with a zero queue time.
-        return MockResponse(201, json_bytes(self._generation(record, lifecycle.QUEUED, [])), headers=rate_headers)
+        # POST always answers `queued`, even with a zero queue time: the body is its (type, model)'s queued template
+        # with the id and created_at filled in.
+        before_id, before_created_at, rest = self._queued_template(generation_type, model)
+        body_bytes = b"".join((before_id, generation_id.encode(), before_created_at, created_at_text.encode(), rest))
+        return MockResponse(201, body_bytes, JSON_CONTENT_TYPE, rate_headers)
+
+    def _queued_body_template(self, generation_type: str, model: str) -> tuple[bytes, bytes, bytes]:
+        """The 201 body of a generation of this type and model, encoded once (by the GET's own `_generation`) and
+        cut where its id and created_at go: what precedes the id, what lies between the two, and the rest. Both are
+        plain ASCII (new_id, strftime), so either JSON encoder writes them as they are."""
+        record = GenerationRecord(_ID_SLOT, "", 0.0, _CREATED_AT_SLOT, 0.0, model, generation_type, "", (), None)
+        encoded = json_bytes(self._generation(record, lifecycle.QUEUED, []))
+        before_id, _, after_id = encoded.partition(_ID_SLOT.encode())
+        before_created_at, _, rest = after_id.partition(_CREATED_AT_SLOT.encode())
+        return before_id, before_created_at, rest
 
     def _check_body(
-        self, raw: bytes, failure_header: str | None, client: str
+        self, raw: bytes, failure_header: str | None, client: str, facts: SpecFacts | None = None
     ) -> tuple[dict[str, Any], str | None, bytes | None]:
-        """Parse and check a POST body; the body, the failure asked for, and the decoded source image if any. A
-        refusal the lenient view of the spec would not make rests only on a choice, and says so."""
+        """Parse and check a POST body against ``facts`` (the spec's, unless given); the body, the failure asked for,
+        and the decoded source image if any. A refusal the lenient view of the spec would not make rests only on a
+        choice, and says so (the lenient view is checked by calling this again: one function, one call a POST)."""
+        config = self.state.config
         try:
-            return self._checked(self.state.facts, raw, failure_header, client)
+            checked_facts = facts or self.state.facts
+            # The lenient view (the one ``facts`` given) is checked for its verdict only: its wording is never sent.
+            body = validation.checked_body(checked_facts, raw, config.permissive, worded=facts is None)
+            prompt = body["prompt"]
+            failure_code = None
+            if failure_header is not None or failure_switch.MARKER_START in prompt:  # else no failure is asked for
+                failure_code = failure_switch.requested_failure(checked_facts, failure_header, prompt)
+            source = None
+            fields = self._media_or_rule_fields
+            if not (config.schema_only or config.permissive) and (fields is None or not fields.isdisjoint(body)):
+                lookup = lambda generation_id: self._prior(generation_id, client)  # noqa: E731
+                rules.check(checked_facts, self.state.body_rules, body, lookup)
+                source = media.check(checked_facts, body)
         except HttpError as refused:
             lenient = self.state.facts.lenient
-            if lenient is None:
+            if facts is not None or lenient is None:
                 raise
-            try:  # its verdict only: the lenient view's own wording of a refusal is never sent
-                self._checked(lenient, raw, failure_header, client, worded=False)  # pragma: no mutate
+            try:
+                self._check_body(raw, failure_header, client, lenient)
             except HttpError:
                 raise refused from None
             raise refused.resting_on_a_choice() from None
-
-    def _checked(
-        self, facts: SpecFacts, raw: bytes, failure_header: str | None, client: str, *, worded: bool = True
-    ) -> tuple[dict[str, Any], str | None, bytes | None]:
-        config = self.state.config
-        body = validation.checked_body(facts, raw, permissive=config.permissive, worded=worded)
-        failure_code = failure_switch.requested_failure(facts, failure_header, body["prompt"])
-        source = None
-        if not (config.schema_only or config.permissive):
-            rules.check(facts, self.state.body_rules, body, lambda generation_id: self._prior(generation_id, client))
-            source = media.check(facts, body)
         return body, failure_code, source
 
     def _prior(self, generation_id: str, client: str) -> rules.Prior | None:
@@ -344,12 +385,23 @@ def _minute(unix_minutes: int) -> str:
 
 # Wrapped, not decorated: mutation testing skips decorated functions.
 _minute_cached = functools.lru_cache(maxsize=4)(_minute)
+# Every POST formats its created_at, and a second holds many of them (at make bench's 1000x clock, a real
+# millisecond): the whole text is kept per second, found without a Python call.
+_created_at_text = functools.lru_cache(maxsize=4)(_rfc3339)
 
 
 def _completed_example(facts: SpecFacts) -> dict[str, Any]:  # pragma: no mutate block
     """The spec's completed example generation (else its first): what permissive mode answers for unknown ids."""
     examples = facts.generation_examples
     return next((e for e in examples if e.get("state") == lifecycle.COMPLETED), examples[0])
+
+
+async def _not_http(scope: Scope, receive: Receive, send: Send) -> None:  # pragma: no mutate block
+    kind = scope["type"]
+    if kind == "lifespan":
+        await _lifespan(receive, send)
+    elif kind == "websocket":  # not served: refuse the handshake instead of hanging
+        await send({"type": "websocket.close", "code": 1008})
 
 
 async def _lifespan(receive: Receive, send: Send) -> None:

@@ -15,14 +15,14 @@ from .spec_facts import SpecFacts
 
 FAILURE_HEADER = "x-mock-failure"
 _PROMPT_MARKER = re.compile(r"\[mock:failure=([^\]]*)\]")
-_MARKER_START = "[mock:failure="  # searched for first: a plain substring test, a third of the pattern's cost
+MARKER_START = "[mock:failure="  # searched for first: a plain substring test, a third of the pattern's cost
 
 
 def requested_failure(facts: SpecFacts, header: str | None, prompt: str) -> str | None:
     """The failure_code a request asks for (header first, then the prompt marker); 400 for an unknown code."""
     code = header.strip() if header is not None else None
     if code is None:
-        match = _PROMPT_MARKER.search(prompt) if _MARKER_START in prompt else None
+        match = _PROMPT_MARKER.search(prompt) if MARKER_START in prompt else None
         code = match.group(1).strip() if match else None
     if code is None:
         return None

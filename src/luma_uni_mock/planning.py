@@ -36,6 +36,20 @@ def plan_files(
     return outputs.image_file(shape, _output_format(facts, body.get("output_format")))
 
 
+def types_planned_from_options(facts: SpecFacts) -> frozenset[str]:
+    """The types whose files rest on the body's type, aspect_ratio and output_format alone: images made from the
+    prompt (a type that takes no source ignores any source sent in permissive mode)."""
+    return frozenset(name for name, kind in facts.type_facts.items() if kind.source is None and kind.output == "image")
+
+
+def plan_from_options(
+    facts: SpecFacts, generation_type: str, aspect_ratio: Any, output_format: Any
+) -> tuple[PlannedFile, ...]:
+    """`plan_files` of a body of one of the `types_planned_from_options` holding these options (None: left out)."""
+    body = {"type": generation_type, "aspect_ratio": aspect_ratio, "output_format": output_format}
+    return plan_files(facts, body, None, None)
+
+
 def _shape(
     body: dict[str, Any], keeps_source_shape: bool, has_source: bool, data: bytes | None, chained: PlannedFile | None
 ) -> Shape:

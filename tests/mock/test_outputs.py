@@ -12,6 +12,7 @@ import pytest
 from PIL import Image
 
 from conformance.spec import enum_values
+from luma_uni_mock import planning
 from luma_uni_mock.render import cards, outputs
 from luma_uni_mock.serve import RunningMock
 from tests.mock.helpers import create, data_ref, detail, model_for, repo_facts
@@ -43,6 +44,22 @@ IMAGE_RATIOS = [
     for ratio in enum_values("AspectRatio")
     if any(ratio in repo_facts().ratios_of(m) and IMAGE_TYPE in repo_facts().types_of(m) for m in enum_values("Model"))
 ]
+
+
+def test_a_plan_from_options_alone_is_the_plan_of_the_body() -> None:
+    """The POST's memo of plans (planning.plan_from_options, for the types whose plan rests on three options) gives
+    what plan_files gives the whole body, every option set or left out, and whatever else the body holds."""
+    facts = repo_facts()
+    types = planning.types_planned_from_options(facts)
+    assert IMAGE_TYPE in types
+    for generation_type in types:
+        for ratio in [*enum_values("AspectRatio"), None]:
+            for output_format in [*facts.output_formats, None]:
+                body = {"type": generation_type, "prompt": "p", "model": "m", "video": {"duration": "9s"}}
+                body |= {"aspect_ratio": ratio} if ratio else {}
+                body |= {"output_format": output_format} if output_format else {}
+                expected = planning.plan_files(facts, body, None, None)
+                assert planning.plan_from_options(facts, generation_type, ratio, output_format) == expected
 
 
 @pytest.mark.parametrize("ratio", IMAGE_RATIOS)
