@@ -27,10 +27,11 @@ from conformance.spec import SpecSyntaxError, load_spec
 SUITE = Path(__file__).resolve().parent
 ROOT = SUITE.parent
 # pytest-xdist: loadgroup keeps the tests marked xdist_group together (shared process state, and in live mode every
-# test against the server: see conftest.py). One worker more than cores: the worker that holds the broken variants
-# only waits for their forked runs, which do the work. Work units go out in collection order (no reordering by size),
-# so the order below decides what starts first. A later ``-n`` after ``--`` overrides this one.
-PARALLEL = ["-n", str((os.cpu_count() or 1) + 1), "--dist", "loadgroup", "--no-loadscope-reorder"]
+# test against the server: see conftest.py). One worker per core: while the worker that holds the broken variants
+# waits for their forked runs, those runs do the work (a worker more than cores cost a run ~8 CPU-s of start-up and
+# contention, and its wall time went up). Work units go out in collection order (no reordering by size), so the order
+# below decides what starts first. A later ``-n`` after ``--`` overrides this one.
+PARALLEL = ["-n", str(os.cpu_count() or 1), "--dist", "loadgroup", "--no-loadscope-reorder"]
 # Part order. In live mode it is also the order paid POSTs are spent in: the client end to end first, then the
 # stateful phase, then fuzzing (see CONFORMANCE_MAX_PAID_POSTS).
 ORDER = ["test_spec", "test_client_models", "test_client_e2e", "test_mock_contract", "test_broken_variants"]
