@@ -103,9 +103,12 @@ def uvicorn_config(
 ) -> uvicorn.Config:
     logging.getLogger("uvicorn.error").addFilter(_DropFilter())
     # http/loop "auto": httptools and uvloop when installed, h11 and asyncio otherwise. interface="asgi3": every app
-    # here is ASGI 3; auto-detection misreads wrapped or instrumented ones (mutmut's trampolines).
+    # here is ASGI 3; auto-detection misreads wrapped or instrumented ones (mutmut's trampolines). The app is handed
+    # over as a factory: uvicorn otherwise calls the app itself with no arguments to see whether it is one, and an
+    # instrumented __call__ answers that with a coroutine instead of a TypeError.
     return uvicorn.Config(
-        app,
+        lambda: app,
+        factory=True,
         log_level=log_level,
         access_log=access_log,
         lifespan=lifespan,
