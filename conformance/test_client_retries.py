@@ -118,6 +118,19 @@ def test_a_post_that_never_reached_a_server_is_sent_again() -> None:
     STATS.check("client_retries_only_transient", True)
 
 
+def test_a_slow_answer_within_the_timeout_is_the_answer(http_target: Target) -> None:
+    """A GET the server answers late, but within the client's timeout, returns the generation, sent once: a delay
+    fault delays the handler's own answer, it does not replace it."""
+    control = mock_control(http_target)
+    with recorded(http_target) as (luma, fake, sent):
+        generation = luma.generations.create(prompt=PROMPT)
+        control.add_fault("GET", f"/generations/{generation.id}", delay_ms=50, times=1)
+        again = luma.generations.get(generation.id, timeout=httpx.Timeout(30.0))
+    STATS.case(PART)
+    assert (again.id, _gets(sent), fake.sleeps) == (generation.id, 1, []), f"{_gets(sent)} GETs, waited {fake.sleeps}"
+    STATS.check("client_timeouts", True)
+
+
 def test_a_get_that_times_out_is_typed_and_sent_again(http_target: Target) -> None:
     """A GET whose answer takes longer than its timeout raises APITimeoutError (it was sent) after one repeat."""
     control = mock_control(http_target)

@@ -198,7 +198,7 @@ class MockApp:
             raise HttpError(415, UNSUPPORTED_MEDIA_TYPE)
         raw = await request.read_body(state.max_body_bytes)
         failure_header = headers.get(failure_switch.FAILURE_HEADER)
-        if len(raw) > BIG_BODY_BYTES:
+        if len(raw) > BIG_BODY_BYTES:  # pragma: no mutate
             body, failure_code, source = await asyncio.to_thread(self._check_body, raw, failure_header, client)
         else:
             body, failure_code, source = self._check_body(raw, failure_header, client)
@@ -304,7 +304,8 @@ class MockApp:
             return None
         store = self.state.store
         permissive = self.state.config.permissive  # pragma: no mutate
-        record = store.get_any(generation_id.lower()) if permissive else store.get(generation_id.lower(), client)
+        key = generation_id.lower()
+        record = store.get_any(key) if permissive else store.get(key, client)  # pragma: no mutate
         return record.files if record is not None else None
 
     async def _get(self, request: Request, match: re.Match[str]) -> MockResponse:
