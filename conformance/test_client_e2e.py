@@ -214,7 +214,10 @@ def trigger_context(target: Target, trigger: Trigger, files: Path, sent: list[ht
         key = trigger.key(target.api_key)
         raw = stack.enter_context(
             http_clients.client(
-                base_url=base_url, headers={"Authorization": f"Bearer {key}", **trigger.headers}, timeout=60.0
+                base_url=base_url,
+                headers={"Authorization": f"Bearer {key}", **trigger.headers},
+                timeout=60.0,
+                event_hooks={"request": [http_clients.in_slices]},  # the 413 triggers send ~70 MB
             )
         )
 
