@@ -207,9 +207,9 @@ def trigger_context(target: Target, trigger: Trigger, files: Path, sent: list[ht
     if trigger.mock_only and not target.is_mock:
         pytest.skip(f"mock only: {trigger.mock_only}")
     with ExitStack() as stack:
-        base_url = target.base_url
+        base_url, control = target.base_url, target.control
         if trigger.mock_config:
-            _, app = mock_app(**trigger.mock_config)
+            control, app = mock_app(**trigger.mock_config)
             base_url = f"http://127.0.0.1:{stack.enter_context(serve_app(app))}/v1"
         key = trigger.key(target.api_key)
         raw = stack.enter_context(
@@ -222,10 +222,18 @@ def trigger_context(target: Target, trigger: Trigger, files: Path, sent: list[ht
         )
 
         def make_client(api_key: str) -> Luma:
-            return stack.enter_context(luma_for(target, api_key=api_key, base_url=base_url))
+            return stack.enter_context(luma_for(target, api_key=api_key, base_url=base_url, control=control))
 
         luma = stack.enter_context(
-            luma_for(target, api_key=key, base_url=base_url, max_retries=0, headers=trigger.headers, sent=sent)
+            luma_for(
+                target,
+                api_key=key,
+                base_url=base_url,
+                control=control,
+                max_retries=0,
+                headers=trigger.headers,
+                sent=sent,
+            )
         )
         yield Context(raw=raw, luma=luma, files=files, valid_key=target.api_key, make_client=make_client)
 
