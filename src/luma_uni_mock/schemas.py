@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING, Any, cast
 import jsonschema_rs
 import yaml
 
+from .schema_errors import PartVerdicts, skipping_accepted_parts
+
 if TYPE_CHECKING:
     import jsonschema
 
@@ -34,7 +36,8 @@ class ContractError(RuntimeError):
 class CompiledSchema:
     """A schema compiled with jsonschema_rs, which answers every request (a yes or no in microseconds), and, built
     on the first refusal, jsonschema's validator, the authority whose best error becomes the detail (a no is
-    re-checked by it; tests/mock check that the two agree)."""
+    re-checked by it; tests/mock check that the two agree). jsonschema walks only the parts jsonschema_rs refuses
+    (schema_errors.py)."""
 
     def __init__(self, schema: JSON | bool, fast_is_valid: Callable[[Any], bool]) -> None:
         self.schema = schema  # $refs inlined
@@ -72,8 +75,10 @@ class CompiledSchema:
             if self._validator is None:
                 import jsonschema  # here, not at the top: see the module's doc
 
-                validator_class = jsonschema.Draft202012Validator
-                validator = validator_class(self.schema, format_checker=validator_class.FORMAT_CHECKER)
+                own = jsonschema.Draft202012Validator
+                extend: Callable[..., type[Any]] = jsonschema.validators.extend  # untyped in jsonschema
+                validator_class = extend(own, skipping_accepted_parts(PartVerdicts().is_valid))
+                validator = validator_class(self.schema, format_checker=own.FORMAT_CHECKER)
                 self._validator = cast("jsonschema.protocols.Validator", validator)
             return self._validator
 
