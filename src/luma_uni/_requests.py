@@ -98,7 +98,7 @@ def api_url(base_url: str, path: str) -> httpx.URL:
 # body every time: quadratic in its size. A 50 MB input is ~67 MB of JSON: ~0.3 s of CPU on loopback, and more over
 # a real link, which takes less per send(). Slices of this size keep every copy small; the asyncio and trio writers
 # do not copy, so the async client sends as it is.
-UPLOAD_SLICE_BYTES = 1 << 20
+UPLOAD_SLICE_BYTES = 1 << 20  # pragma: no mutate
 
 
 class BodyInSlices(httpx.SyncByteStream):
@@ -116,7 +116,7 @@ class BodyInSlices(httpx.SyncByteStream):
 
 def send(http: httpx.Client, request: httpx.Request) -> httpx.Response:
     """Send one attempt; an httpx failure becomes :class:`~luma_uni.errors.APIConnectionError`."""
-    if len(request.content) > UPLOAD_SLICE_BYTES:
+    if len(request.content) > UPLOAD_SLICE_BYTES:  # pragma: no mutate
         request.stream = BodyInSlices(request.content)
     try:
         return http.send(request)
