@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import copy
 import datetime
+import functools
 import json
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-import httpx
+import requests
 import schemathesis
 from schemathesis import APIOperation, BaseSchema
 from schemathesis.config import SchemathesisConfig
@@ -168,10 +169,23 @@ def validate_payload(schema: BaseSchema, name: str, payload: Any) -> None:
     """Raise (a schemathesis FailureGroup, an AssertionError) unless ``payload`` is valid for component ``name``."""
     # ensure_ascii keeps lone surrogates (which Hypothesis generates and json round-trips) encodable.
     content = json.dumps(payload).encode()
-    request = httpx.Request("POST", f"http://probe.invalid{probe_path(name)}")
-    response = httpx.Response(200, content=content, headers={"content-type": "application/json"}, request=request)
-    response.elapsed = datetime.timedelta(0)
+    response = schemathesis.Response(
+        status_code=200,
+        headers={"content-type": ["application/json"]},
+        content=content,
+        request=_probe_request(name),
+        elapsed=0.0,
+        verify=True,
+        message="OK",
+    )
     probe_operation(schema, name).validate_response(response)
+
+
+@functools.cache
+def _probe_request(name: str) -> requests.PreparedRequest:
+    """The request a probe's payload answers, built once per component: given an httpx response, schemathesis
+    rebuilt it as a ``requests`` request every time (~150 us of the ~170 a payload's validation cost)."""
+    return requests.Request("POST", f"http://probe.invalid{probe_path(name)}").prepare()
 
 
 # --- Walking a payload along its schema -------------------------------------------------------------------------
