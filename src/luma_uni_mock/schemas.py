@@ -86,10 +86,18 @@ class CompiledSchema:
 def read_spec(spec_path: Path) -> JSON:
     """The OpenAPI document at ``spec_path``, parsed: a fresh copy for each call (callers may change it). The YAML
     is parsed once per distinct text and path; a copy costs a tenth of a parse."""
+    return spec_of_text(read_spec_text(spec_path), spec_path)
+
+
+def read_spec_text(spec_path: Path) -> str:
     try:
-        text = spec_path.read_text(encoding="utf-8")
+        return spec_path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ContractError(f"cannot read the spec {spec_path}: {exc.strerror or exc}") from None
+
+
+def spec_of_text(text: str, spec_path: Path) -> JSON:
+    """The OpenAPI document ``text`` (read from ``spec_path``), parsed: a fresh copy, as `read_spec` gives."""
     return cast(JSON, pickle.loads(_parsed(text, spec_path)))
 
 

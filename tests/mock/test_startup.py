@@ -147,7 +147,7 @@ def test_a_missing_or_broken_spec_file_stops_the_start(tmp_path: Path) -> None:
         create_app(MockConfig(spec_path=tmp_path / "bad.yaml"))
 
 
-def test_mocks_of_one_spec_parse_its_yaml_once_each_getting_its_own_copy(
+def test_mocks_of_one_spec_parse_and_compile_it_once_each_getting_its_own_copy(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     spec = tmp_path / "openapi.yaml"
@@ -161,6 +161,7 @@ def test_mocks_of_one_spec_parse_its_yaml_once_each_getting_its_own_copy(
 
     monkeypatch.setattr(yaml, "load", counted)
     first = create_app(MockConfig(spec_path=spec))
+    assert create_app(MockConfig(spec_path=spec)).state.facts is first.state.facts, "the same spec compiled twice"
     read_spec(spec)["info"]["title"] = "changed by a caller"
     assert read_spec(spec)["info"]["title"] != "changed by a caller", "callers share one parsed spec"
     assert len(parses) == 1
@@ -171,6 +172,7 @@ def test_mocks_of_one_spec_parse_its_yaml_once_each_getting_its_own_copy(
     second = create_app(MockConfig(spec_path=spec))
     assert len(parses) == 2, "a changed spec file must be read anew"
     assert second.state.facts.max_image_bytes == limit + 1
+    assert first.state.facts.max_image_bytes == limit, "a mock's facts changed under it"
 
 
 def _start_cli(*args: str) -> subprocess.Popen[str]:
