@@ -5,9 +5,10 @@
   error's body is the spec's `Error`, even when its detail quotes a huge value;
 - an `X-Request-Id` of the form the spec echoes comes back unchanged, and any other (or none) is replaced by a freshly
   minted UUID;
-- a body is refused with 413 by its declared length before it is read, or once what arrives passes the limit, and
-  one that fits is read whole however it is split; a body that can carry one image of the spec's maximal size is
-  never refused for its size;
+- headers an ASGI server gives as two-item lists are read as those given as tuples;
+- a body is refused with 413 (its detail naming the limit) by its declared length before it is read, or once what
+  arrives passes the limit, and one that fits is read whole however it is split; a body that can carry one image of
+  the spec's maximal size is never refused for its size;
 - a refusal that rests only on a choice of the spec names that choice (`X-Mock-Choice`, the mock's own header);
 - a server that has served many generations still takes new ones and keeps the newest visible; and the output URLs
   it signs name the scheme and host the client used, or the server itself when the `Host` header is garbled.
@@ -19,6 +20,7 @@ mock's configuration and clock.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import socket
@@ -153,6 +155,49 @@ def test_the_request_id_is_echoed_or_minted(path: str) -> None:
     assert len(minted) == 5, f"minted X-Request-Ids repeat: {sorted(minted)}"
 
 
+def _asgi_call(app: Any, scope: JSON, body: bytes) -> tuple[int, dict[bytes, bytes], JSON]:
+    """``app`` called as an ASGI server calls it, with ``scope`` as given: the status, headers and JSON body sent."""
+    messages = [{"type": "http.request", "body": body, "more_body": False}]
+    sent: list[JSON] = []
+
+    async def receive() -> JSON:
+        return messages.pop(0) if messages else {"type": "http.disconnect"}
+
+    async def send(message: JSON) -> None:
+        sent.append(message)
+
+    asyncio.run(app(scope, receive, send))
+    start = next(m for m in sent if m["type"] == "http.response.start")
+    content = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
+    return start["status"], {bytes(k).lower(): bytes(v) for k, v in start["headers"]}, json.loads(content)
+
+
+def test_headers_given_as_lists_are_read_alike() -> None:
+    """ASGI lets a server give each header as a two-item list instead of a tuple: the mock reads them alike (the key,
+    the content type, an echoed X-Request-Id)."""
+    _, app = mock_app()
+    headers = [[name.lower().encode(), value.encode()] for name, value in (_key_headers() | _json_type()).items()]
+    headers.append([b"x-request-id", b"trace-0042"])
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": "/v1/generations",
+        "raw_path": b"/v1/generations",
+        "query_string": b"",
+        "root_path": "",
+        "headers": headers,
+        "client": ("127.0.0.1", 50000),
+        "server": ("127.0.0.1", 8000),
+    }
+    status, sent, body = _asgi_call(app, scope, json.dumps(VALID).encode())
+    ok = status == 201 and sent.get(b"x-request-id") == b"trace-0042" and body.get("state") == "queued"
+    _counted(ok)
+    assert ok, f"{status} {sent.get(b'x-request-id')!r} {body}"
+
+
 # --- The body: its limit, and a body in parts --------------------------------------------------------------------
 
 LIMIT = 4096  # the body limit of the mock these cases configure (bytes)
@@ -172,12 +217,14 @@ def test_a_body_past_the_limit_is_refused_413() -> None:
     control, app = mock_app(max_body_bytes=LIMIT)
     assert control.config.max_body_bytes == LIMIT
     # Declared too long: refused by its Content-Length (the two bytes sent would be a 400 if read).
-    _judge(_post(app, content=b"{}", headers={"Content-Length": str(LIMIT + 1)}), 413)
+    refusals = [_judge(_post(app, content=b"{}", headers={"Content-Length": str(LIMIT + 1)}), 413)]
     # Sent in parts of no declared length: refused once the parts pass the limit, whichever part does.
     padded = b'{"prompt": "' + b"p" * LIMIT + b'"}'
-    _judge(_post(app, content=_in_parts(padded, LIMIT // 4)), 413)
-    _judge(_post(app, content=_in_parts(padded, LIMIT * 2)), 413)
+    refusals.append(_judge(_post(app, content=_in_parts(padded, LIMIT // 4)), 413))
+    refusals.append(_judge(_post(app, content=_in_parts(padded, LIMIT * 2)), 413))
     assert control.generation_count() == 0
+    # The detail names the limit (the mock's wording: the spec says only "too large"), so a client can size its body.
+    assert all(f" {LIMIT}-byte " in body["detail"] for body in refusals), refusals
 
 
 def test_a_body_in_parts_is_read_whole() -> None:
