@@ -218,11 +218,7 @@ class MockApp:
         model = body.get("model", facts.default_model)
         source_ref = body.get("source")
         chained_id = source_ref.get("generation_id") if source_ref else None
-        # acquire/release, not `with`: a with statement looks up __enter__ and __exit__ and binds both on every
-        # request (twice the cost of the two method calls, bench/README.md).
-        lock = state.lock
-        lock.acquire()
-        try:
+        with state.lock:
             now = state.clock.now()
             limiter = state.limiter
             if limiter.limits:  # off unless configured
@@ -250,8 +246,6 @@ class MockApp:
             )
             state.store.add(record)
             rate_headers = limiter.record(client, now, record.finishes_at) if limiter.limits else ()
-        finally:
-            lock.release()
         # POST always answers `queued`, even with a zero queue time: the body is its (type, model)'s queued template
         # with the id and created_at filled in.
         before_id, before_created_at, rest = self._queued_template(generation_type, model)
@@ -327,13 +321,9 @@ class MockApp:
         permissive = state.config.permissive
         client, _ = self._caller_of(request.headers.get("authorization"))
         generation_id = match.group(1)
-        lock = state.lock  # acquire/release, not `with`: see _create
-        lock.acquire()
-        try:
+        with state.lock:
             store = state.store
             record = store.get_any(generation_id.lower()) if permissive else store.get(generation_id.lower(), client)
-        finally:
-            lock.release()
         # No check of the id against the parameter's schema (a UUID): an ill-formed id is answered exactly as an
         # unknown one (404 "Generation not found"), and permissive mode answers any id.
         if record is not None:
