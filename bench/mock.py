@@ -17,6 +17,7 @@ table.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import statistics
@@ -28,7 +29,7 @@ from pathlib import Path
 
 import httpx
 
-from bench import servers, wrk
+from bench import cpu_idle, servers, wrk
 from luma_uni_mock.config import REPO_SPEC_PATH
 
 SERVER_CPU, LOAD_CPU = 0, 1
@@ -94,6 +95,14 @@ def interleaved(attempt: int) -> tuple[str, ...]:
 class Run:
     load: wrk.LoadResult
     cpu_seconds: float  # the server's CPU time during the run
+    load_cpu_halts: int | None  # how often wrk's CPU halted during the run (bench/cpu_idle.py), if the OS says
+
+    @property
+    def halts_per_request(self) -> float:
+        """How often wrk's CPU halted a request: each halt cost the server a wake-up (NaN: unknown)."""
+        if self.load_cpu_halts is None or not self.load.requests:
+            return float("nan")
+        return self.load_cpu_halts / self.load.requests
 
     @property
     def requests_per_cpu_second(self) -> float:
@@ -109,6 +118,7 @@ class Cell:
     p50_ms: float
     p99_ms: float
     errors: int
+    load_cpu_halts_per_request: float  # NaN when the OS does not say
 
     @classmethod
     def of(cls, runs: list[Run]) -> Cell:
@@ -118,6 +128,7 @@ class Cell:
             p50_ms=statistics.median(run.load.p50_ms for run in runs),
             p99_ms=statistics.median(run.load.p99_ms for run in runs),
             errors=sum(run.load.errors for run in runs),
+            load_cpu_halts_per_request=statistics.median(run.halts_per_request for run in runs),
         )
 
 
@@ -153,11 +164,13 @@ def capture_get_body(log_dir: Path) -> int:
 
 def load(server: servers.Server, method: str, connections: int, seconds: float) -> Run:
     url, body = (get_url(server), None) if method == "GET" else (f"{server.api_url}/generations", POST_BODY)
-    cpu_before = server.cpu_seconds()
+    cpu_before, halts_before = server.cpu_seconds(), cpu_idle.halts(LOAD_CPU)
     result = wrk.run(
         url, method=method, connections=connections, seconds=seconds, headers=JSON_HEADERS, body=body, cpu=LOAD_CPU
     )
-    return Run(result, server.cpu_seconds() - cpu_before)
+    cpu_after, halts_after = server.cpu_seconds(), cpu_idle.halts(LOAD_CPU)
+    halted = None if halts_before is None or halts_after is None else halts_after - halts_before
+    return Run(result, cpu_after - cpu_before, halted)
 
 
 def measure_startups(repeat: int, log_dir: Path) -> dict[str, float]:
@@ -268,7 +281,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=3.0, help="length of each load run (default 3)")
     parser.add_argument("--repeat", type=int, default=5, help="interleaved runs and starts per cell (default 5)")
     parser.add_argument("--connections", default="16,64", help="comma-separated concurrency levels")
+    parser.add_argument(
+        "--cpu-idle",
+        choices=("poll", "os"),
+        default="poll",
+        help="poll: keep idle CPUs from halting during the run, so no server pays for waking wrk (needs root; "
+        "bench/cpu_idle.py); os: as the OS has them (default poll)",
+    )
     args = parser.parse_args(argv)
+    idle_cpus = cpu_idle.polling() if args.cpu_idle == "poll" else contextlib.nullcontext(cpu_idle.AS_THE_OS_HAS_THEM)
+    with idle_cpus as idle:
+        return _run(args, idle)
+
+
+def _run(args: argparse.Namespace, idle: str) -> int:
     connections = [int(c) for c in args.connections.split(",")]
     os.sched_setaffinity(0, {LOAD_CPU})  # this script's own work stays off the servers' core
     wrk.find_wrk()
@@ -277,6 +303,7 @@ def main(argv: list[str] | None = None) -> int:
     log_dir = RESULTS / "logs"
 
     loaded = load_average()
+    print(idle, flush=True)
     print(f"load average {loaded}; ceiling body: the mock's GET answer, {capture_get_body(log_dir)} bytes", flush=True)
     startup = measure_startups(args.repeat, log_dir)
     print(
@@ -298,7 +325,8 @@ def main(argv: list[str] | None = None) -> int:
                         print(
                             f"{method} c{conns} {name:7}: {run.load.requests_per_second:7.0f} req/s "
                             f"{run.requests_per_cpu_second:7.0f} req/CPU-s  p50 {run.load.p50_ms:7.2f} ms  "
-                            f"p99 {run.load.p99_ms:7.2f} ms  errors {run.load.errors}",
+                            f"p99 {run.load.p99_ms:7.2f} ms  errors {run.load.errors}  "
+                            f"wrk's CPU halted {run.halts_per_request:.2f}/request",
                             flush=True,
                         )
         rss = {name: server.peak_rss_mib() for name, server in started.items()}
@@ -317,9 +345,13 @@ def main(argv: list[str] | None = None) -> int:
     for row in table_rows:
         if row.metric.endswith((" req/s", " req/CPU-s")):
             print(f"ours {row.metric}: {row.of_ceiling:.0%} of the ceiling ({row.ours:,.0f} of {row.ceiling:,.0f})")
+    for name, by_server in cells.items():  # each halt was a wake-up the server paid for (bench/cpu_idle.py)
+        halted = ", ".join(f"{server} {cell.load_cpu_halts_per_request:.2f}" for server, cell in by_server.items())
+        print(f"{name}: wrk's CPU halted per request: {halted}")
     print(
         f"medians of {args.repeat} interleaved {args.seconds:g} s runs; "
-        f"servers on CPU {SERVER_CPU}, wrk on CPU {LOAD_CPU}; load average {load_average()} (at the start: {loaded})"
+        f"servers on CPU {SERVER_CPU}, wrk on CPU {LOAD_CPU}; {idle}; "
+        f"load average {load_average()} (at the start: {loaded})"
     )
     errors = sum(cell.errors for by_server in cells.values() for cell in by_server.values())
     if errors:
@@ -327,6 +359,7 @@ def main(argv: list[str] | None = None) -> int:
     loads = f"load average {load_average()} (at the start: {loaded})"
     summary = {
         "load_average": loads,
+        "cpu_idle": idle,
         "startup_s": startup,
         "peak_rss_mib": rss,
         "load": {
@@ -334,7 +367,7 @@ def main(argv: list[str] | None = None) -> int:
         },
     }
     (RESULTS / "mock.json").write_text(json.dumps(summary, indent=2), encoding="utf-8")
-    (RESULTS / "mock.md").write_text(f"{table}\n\n{loads}\n", encoding="utf-8")
+    (RESULTS / "mock.md").write_text(f"{table}\n\n{loads}; {idle}\n", encoding="utf-8")
     return 0
 
 
