@@ -8,7 +8,9 @@ All three servers are pinned to CPU 0 (ours and Prism serve the same openapi.yam
 script run on CPU 1; load goes only to 127.0.0.1 and every run is bounded in time. Measured: start-up (spawn to
 first 201, best of ``--repeat`` interleaved starts), GET and POST throughput with p50/p99 at 16 and 64 connections
 (median of ``--repeat`` interleaved runs), requests per CPU-second of the server (what throughput would be with the
-core to itself: on a shared machine wall-clock req/s also measures the neighbours), and peak RSS.
+core to itself: on a shared machine wall-clock req/s also measures the neighbours), and peak RSS. Idle CPUs are kept
+polling while the runs last (``--cpu-idle``; bench/cpu_idle.py says why), and each run says how often wrk's CPU
+halted.
 Targets (issue 3): req/s >= 2x Prism, p99 no worse, start-up <= 1/4 of Prism's, peak RSS <= 1/2; (issue 20) req/CPU-s
 >= 60% of the ceiling for GET and >= 50% for POST, POST req/s >= 3x Prism. The load average is printed beside the
 table.
@@ -23,7 +25,7 @@ import os
 import statistics
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -98,10 +100,10 @@ class Run:
     load_cpu_halts: int | None  # how often wrk's CPU halted during the run (bench/cpu_idle.py), if the OS says
 
     @property
-    def halts_per_request(self) -> float:
-        """How often wrk's CPU halted a request: each halt cost the server a wake-up (NaN: unknown)."""
+    def halts_per_request(self) -> float | None:
+        """How often wrk's CPU halted a request: each halt cost the server a wake-up (None: unknown)."""
         if self.load_cpu_halts is None or not self.load.requests:
-            return float("nan")
+            return None
         return self.load_cpu_halts / self.load.requests
 
     @property
@@ -118,7 +120,7 @@ class Cell:
     p50_ms: float
     p99_ms: float
     errors: int
-    load_cpu_halts_per_request: float  # NaN when the OS does not say
+    load_cpu_halts_per_request: float | None  # None when the OS does not say
 
     @classmethod
     def of(cls, runs: list[Run]) -> Cell:
@@ -128,8 +130,17 @@ class Cell:
             p50_ms=statistics.median(run.load.p50_ms for run in runs),
             p99_ms=statistics.median(run.load.p99_ms for run in runs),
             errors=sum(run.load.errors for run in runs),
-            load_cpu_halts_per_request=statistics.median(run.halts_per_request for run in runs),
+            load_cpu_halts_per_request=_median_known(run.halts_per_request for run in runs),
         )
+
+
+def _median_known(values: Iterable[float | None]) -> float | None:
+    known = [value for value in values if value is not None]
+    return statistics.median(known) if known else None
+
+
+def _per_request(halts: float | None) -> str:
+    return "unknown" if halts is None else f"{halts:.2f}"
 
 
 def get_url(server: servers.Server) -> str:
@@ -326,7 +337,7 @@ def _run(args: argparse.Namespace, idle: str) -> int:
                             f"{method} c{conns} {name:7}: {run.load.requests_per_second:7.0f} req/s "
                             f"{run.requests_per_cpu_second:7.0f} req/CPU-s  p50 {run.load.p50_ms:7.2f} ms  "
                             f"p99 {run.load.p99_ms:7.2f} ms  errors {run.load.errors}  "
-                            f"wrk's CPU halted {run.halts_per_request:.2f}/request",
+                            f"wrk's CPU halted per request {_per_request(run.halts_per_request)}",
                             flush=True,
                         )
         rss = {name: server.peak_rss_mib() for name, server in started.items()}
@@ -346,7 +357,7 @@ def _run(args: argparse.Namespace, idle: str) -> int:
         if row.metric.endswith((" req/s", " req/CPU-s")):
             print(f"ours {row.metric}: {row.of_ceiling:.0%} of the ceiling ({row.ours:,.0f} of {row.ceiling:,.0f})")
     for name, by_server in cells.items():  # each halt was a wake-up the server paid for (bench/cpu_idle.py)
-        halted = ", ".join(f"{server} {cell.load_cpu_halts_per_request:.2f}" for server, cell in by_server.items())
+        halted = ", ".join(f"{server} {_per_request(c.load_cpu_halts_per_request)}" for server, c in by_server.items())
         print(f"{name}: wrk's CPU halted per request: {halted}")
     print(
         f"medians of {args.repeat} interleaved {args.seconds:g} s runs; "
