@@ -32,12 +32,11 @@ KEY = b"Bearer luma-api-work-counted"
 HEADERS = [(b"host", b"127.0.0.1:4010"), (b"authorization", KEY), (b"content-type", b"application/json")]
 BODY = json.dumps({"prompt": "A lighthouse on a cliff at dusk", "aspect_ratio": "16:9"}).encode()
 # Python function calls of the app per GET of a completed generation, the driver's `send` included (60-odd before
-# issue 20, 25 after its second round, 22 after its third, 20 after its fourth, 19 after its fifth: HTTP served in
-# the app's __call__, the response sent without a coroutine of its own; 18 after its sixth: the Request read from the
-# scope by its own __init__). A new call on this path is fine with a
-# reason: raise the bound with it. (Calls are a guard, not the measure: the fifth round tried NamedTuples built in
-# C for Request and MockResponse, a call fewer each, and measured more instructions, their fields' reads being
-# unspecialised; the slots dataclasses stayed.)
+# issue 20, 25 after its second round, 22 after its third, 20 after its fourth, 19 after its fifth: HTTP served in the
+# app's __call__, the response sent without a coroutine of its own; 18 after its sixth: the Request read from the
+# scope by its own __init__). A new call on this path is fine with a reason: raise the bound with it. (Calls are a
+# guard, not the measure: the fifth round tried NamedTuples built in C for Request and MockResponse, a call fewer
+# each, and measured more instructions, their fields' reads being unspecialised; slots classes stayed.)
 GET_CALLS = 18
 # The same for a POST of a plain prompt (41 after issue 20's second round, 35 after its third: no call for faults
 # nobody asked for, for rate limits that are off, or for a chained source the body does not name; 32 after its fourth:
